@@ -1,0 +1,122 @@
+"""The one exception tree of matchgraph.
+
+Every failure a user can cause or meet is a :class:`MatchgraphError`; the CLI turns it into a
+clean message and a stable exit code (1 for a failed operation, 2 for bad usage).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AmbiguousNameError",
+    "ConfigError",
+    "LoadError",
+    "MatchgraphError",
+    "NotFoundError",
+    "QueryError",
+    "StoreError",
+    "ValidationError",
+    "Violation",
+]
+
+
+class MatchgraphError(Exception):
+    """Root of every error matchgraph raises on purpose."""
+
+    exit_code = 1
+
+
+class LoadError(MatchgraphError):
+    """A document could not be read or parsed; names the document and where.
+
+    ``line`` and ``column`` are 1-based; ``position`` is a 0-based character offset
+    (JSON parsers report it) when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        document: str,
+        line: int | None = None,
+        column: int | None = None,
+        position: int | None = None,
+    ) -> None:
+        self.document = document
+        self.line = line
+        self.column = column
+        self.position = position
+        self.reason = message
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.document
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.position is not None:
+            where += f" (character {self.position})"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL validation result, readable on its own."""
+
+    focus: str
+    path: str | None
+    message: str
+    shape: str | None = None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        return f"<{self.focus}>{path}: {self.message}"
+
+
+class ValidationError(MatchgraphError):
+    """A document's facts broke the SHACL shapes; carries every violation at once."""
+
+    def __init__(self, document: str, violations: list[Violation]) -> None:
+        self.document = document
+        self.violations = violations
+        shown = "; ".join(str(v) for v in violations[:5])
+        more = f" (and {len(violations) - 5} more)" if len(violations) > 5 else ""
+        super().__init__(
+            f"{document}: {len(violations)} SHACL violation(s): {shown}{more}"
+        )
+
+
+class StoreError(MatchgraphError):
+    """A store backend failed; ``retryable`` says whether trying again may succeed."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        self.retryable = retryable
+        super().__init__(message)
+
+
+class QueryError(MatchgraphError):
+    """A query was malformed or could not be run."""
+
+
+class ConfigError(MatchgraphError):
+    """Configuration is missing or wrong (paths, credentials, options)."""
+
+    exit_code = 2
+
+
+class NotFoundError(MatchgraphError):
+    """Nothing in the graph matches the name the user gave."""
+
+
+class AmbiguousNameError(MatchgraphError):
+    """A name matches several artifacts; the user must pick one of ``candidates``."""
+
+    exit_code = 2
+
+    def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
+        self.name = name
+        self.candidates = candidates
+        listed = ", ".join(f"{slug} ({label})" for slug, label in candidates)
+        super().__init__(f"{name!r} is ambiguous; candidates: {listed}")

@@ -1,0 +1,113 @@
+"""A read-only, store-independent snapshot of the graph that the match engine works on.
+
+Stores produce a :class:`GraphSnapshot` (one query pass); the match engine, need matching
+and rank recomputation are pure functions of it, so they are testable without any store and
+identical whichever backend the facts came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ArtifactRecord",
+    "CapabilityRecord",
+    "ClaimRecord",
+    "ConceptRecord",
+    "GraphSnapshot",
+    "ObservationRecord",
+]
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    """An artifact node; ``slug`` is canonical (after entity resolution)."""
+
+    slug: str
+    name: str
+    type: str | None = None
+    """An ArtifactType value such as "model", "repository", "mcp_server"."""
+    free: bool | None = None
+    open_weights: bool | None = None
+    local: bool | None = None
+
+
+@dataclass(frozen=True)
+class ObservationRecord:
+    """Values one source document reported for one artifact."""
+
+    artifact: str
+    source: str
+    rank: int | None = None
+    adoption: float | None = None
+    quality: float | None = None
+    ecosystem: float | None = None
+    match_graph: float | None = None
+    times_matched: int | None = None
+    pricing: str | None = None
+    capabilities_declared: int | None = None
+
+
+@dataclass(frozen=True)
+class CapabilityRecord:
+    """One capability of one artifact with what describes it."""
+
+    iri: str
+    artifact: str
+    description: str
+    name: str | None = None
+    intents: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+    """Concept IRIs the capability maps to."""
+    input_types: tuple[str, ...] = ()
+    output_types: tuple[str, ...] = ()
+    unique: str | None = None
+    vs_alternatives: str | None = None
+    confidence: float | None = None
+    matches: int | None = None
+    success_rate: float | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class ConceptRecord:
+    """A SKOS concept of the capability taxonomy."""
+
+    iri: str
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A typed claim: ``subject`` says ``relation`` about ``others`` (artifact slugs)."""
+
+    iri: str
+    subject: str
+    relation: str
+    polarity: str
+    """"for", "against" or "neutral", seen from ``subject``."""
+    others: tuple[str, ...] = ()
+    """Artifact slugs on the other side."""
+    classes: tuple[str, ...] = ()
+    """Classes of things on the other side ("cloud APIs that charge per image")."""
+    capability: str | None = None
+    aspect: str | None = None
+    text: str = ""
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphSnapshot:
+    """Everything the match engine needs, as plain typed records."""
+
+    artifacts: tuple[ArtifactRecord, ...] = ()
+    capabilities: tuple[CapabilityRecord, ...] = ()
+    concepts: tuple[ConceptRecord, ...] = ()
+    claims: tuple[ClaimRecord, ...] = ()
+    observations: tuple[ObservationRecord, ...] = ()
+    compared: tuple[tuple[str, str], ...] = ()
+    """Pairs of artifact slugs that some document compares side by side."""
+    version: str = field(default="")
+    """A fingerprint of the store state; caches keyed by it stay valid until it changes."""
