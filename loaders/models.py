@@ -233,3 +233,5 @@ class DocumentFacts(_Frozen):
     complete: bool = True
     missing: tuple[str, ...] = ()
     """What a cut-off document lacks, in words ("verdict", "capabilities of X")."""
+    notes: tuple[str, ...] = ()
+    """Things the loader noticed and worked around (attribution guesses, self-contradictions)."""

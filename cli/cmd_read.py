@@ -1,0 +1,134 @@
+"""Read commands: ``stats``, ``documents``, ``show``, ``sparql``, ``export``.
+
+Every read command takes ``--json`` and then prints machine-readable JSON on stdout only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from matchgraph.cli.app import AppContext, console, emit_json, pass_app
+from matchgraph.cli.render import render_artifact
+from matchgraph.errors import ConfigError, QueryError
+from matchgraph.queries.artifact_view import artifact_view, resolve_artifact
+
+__all__ = ["documents", "export", "show", "sparql", "stats"]
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def stats(app: AppContext, as_json: bool) -> None:
+    """Counts of documents, artifacts, capabilities, claims and quads."""
+    values = dataclasses.asdict(app.store().stats())
+    if as_json:
+        emit_json(values)
+        return
+    table = Table(title="matchgraph store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in values.items():
+        table.add_row(key.replace("_", " "), f"{value:,}")
+    console.print(table)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def documents(app: AppContext, as_json: bool) -> None:
+    """The stored documents with their provenance and completeness."""
+    docs = app.store().documents()
+    if as_json:
+        emit_json([dataclasses.asdict(d) for d in docs])
+        return
+    table = Table(title=f"{len(docs)} documents")
+    for col in ("key", "format", "loaded at", "complete"):
+        table.add_column(col)
+    for d in docs:
+        table.add_row(d.key, d.format, d.loaded_at, "yes" if d.complete else "no: " + ", ".join(d.missing))
+    console.print(table)
+
+
+@click.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def show(app: AppContext, name: str, as_json: bool) -> None:
+    """Show an artifact by slug or name: type, observations with sources, capabilities.
+
+    An exact slug or display name wins; a name matching several artifacts lists the
+    candidates and exits with status 2.
+    """
+    store = app.store()
+    view = artifact_view(store, resolve_artifact(store, name))
+    if as_json:
+        emit_json(view.model_dump(mode="json"))
+        return
+    render_artifact(view)
+
+
+@click.command()
+@click.argument("query_or_file")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (SPARQL results as rows).")
+@pass_app
+def sparql(app: AppContext, query_or_file: str, as_json: bool) -> None:
+    """Run a read-only SPARQL query (text or a file) over all documents' graphs."""
+    from matchgraph.graph.embedded import python_value
+
+    if app.backend != "oxigraph":
+        raise ConfigError("sparql runs on the embedded store; use Cypher for Neo4j")
+    path = Path(query_or_file)
+    text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
+    result = app.store().sparql(text)
+    if isinstance(result, bool):
+        emit_json({"boolean": result}) if as_json else console.print(str(result).lower())
+        return
+    variables = getattr(result, "variables", None)
+    if variables is None:
+        triples = [[str(t.subject), str(t.predicate), str(t.object)] for t in result]
+        emit_json(triples) if as_json else [console.print(" ".join(t), highlight=False) for t in triples]
+        return
+    names = [v.value for v in variables]
+    rows = [{n: (None if s[n] is None else python_value(s[n])) for n in names} for s in result]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table()
+    for n in names:
+        table.add_column(n)
+    for row in rows:
+        table.add_row(*("" if row[n] is None else str(row[n]) for n in names))
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
+
+
+_FORMATS = ("turtle", "nquads", "trig", "ntriples", "jsonld")
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="nquads", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@pass_app
+def export(app: AppContext, fmt: str, output: Path | None) -> None:
+    """Export the graph. Quad formats keep each fact's document graph; triple formats
+    (turtle, ntriples, jsonld) write the union of all graphs."""
+    from pyoxigraph import RdfFormat
+
+    formats = {
+        "turtle": RdfFormat.TURTLE,
+        "nquads": RdfFormat.N_QUADS,
+        "trig": RdfFormat.TRIG,
+        "ntriples": RdfFormat.N_TRIPLES,
+        "jsonld": RdfFormat.JSON_LD,
+    }
+    if app.backend != "oxigraph":
+        raise QueryError("export reads the embedded store")
+    data = app.store().export(output, formats[fmt])
+    if output is None and data is not None:
+        click.echo(data.decode("utf-8"), nl=False)
+    elif output is not None:
+        console.print(f"wrote {output}", highlight=False)

@@ -1,0 +1,51 @@
+"""Rich rendering of the library's typed views (no logic beyond layout)."""
+
+from __future__ import annotations
+
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from matchgraph.cli.app import console
+from matchgraph.queries.artifact_view import ArtifactView
+
+__all__ = ["render_artifact"]
+
+_SIGNALS = ("rank", "adoption", "quality", "ecosystem", "match_graph", "times_matched", "pricing", "starting_price", "capabilities_declared")
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def render_artifact(view: ArtifactView) -> None:
+    console.print(Panel(Text(f"{view.name}  ({view.slug})  type: {view.type or 'unknown'}", style="bold")))
+    if view.observations:
+        table = Table(title="observations (one row per source)")
+        table.add_column("source", overflow="fold")
+        for name in _SIGNALS:
+            table.add_column(name.replace("_", " "))
+        for obs in view.observations:
+            table.add_row(obs.source, *(_fmt(getattr(obs, n)) for n in _SIGNALS))
+        console.print(table)
+    for cap in view.capabilities:
+        body = Text()
+        body.append(cap.description + "\n")
+        if cap.unique:
+            body.append("Unique: ", style="bold green").append(cap.unique + "\n")
+        if cap.vs_alternatives:
+            body.append("vs alternatives: ", style="bold yellow").append(cap.vs_alternatives + "\n")
+        if cap.concepts:
+            body.append("concepts: ", style="bold cyan").append(", ".join(cap.concepts) + "\n")
+        if cap.intents:
+            body.append("intents: ", style="bold cyan").append("; ".join(cap.intents) + "\n")
+        for claim in cap.claims:
+            others = ", ".join(claim.other) or "—"
+            aspect = f" on {claim.aspect}" if claim.aspect else ""
+            body.append(f"  claim: {claim.relation} [{claim.polarity}] {others}{aspect}\n", style="magenta")
+        title = f"#{cap.ordinal} {cap.name or ''}".strip()
+        console.print(Panel(body, title=title, subtitle=cap.source, subtitle_align="right"))

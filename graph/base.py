@@ -1,0 +1,91 @@
+"""The store contract every backend implements, and the typed results it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from matchgraph.errors import MatchgraphError
+from matchgraph.loaders.models import DocumentFacts
+from matchgraph.queries.snapshot import GraphSnapshot
+
+__all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats"]
+
+Progress = Callable[[int], None]
+"""Called with the number of documents just processed (drives a progress bar)."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    key: str
+    iri: str
+    content_hash: str
+    format: str
+    complete: bool
+    loaded_at: str
+    title: str | None = None
+    missing: tuple[str, ...] = ()
+
+
+@dataclass
+class LoadResult:
+    """What one load call did, per document key."""
+
+    loaded: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, MatchgraphError] = field(default_factory=dict)
+    quads_added: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    documents: int
+    artifacts: int
+    capabilities: int
+    claims: int
+    """"Unique:" and "vs alternatives:" statements."""
+    typed_claims: int
+    intents: int
+    concepts: int
+    """Taxonomy concepts that at least one capability maps to."""
+    observations: int
+    quads: int
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A place that holds documents' facts and answers the library's questions.
+
+    Transaction semantics, for every backend: loading a document is all-or-nothing;
+    loading the same content again changes nothing; loading a changed version under the
+    same key replaces exactly that document's facts.
+    """
+
+    name: str
+
+    def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
+        """Validate and store documents; bad ones are reported in ``failed``, good ones kept."""
+        ...
+
+    def remove(self, key: str) -> bool:
+        """Drop one document's facts; False when no such document is stored."""
+        ...
+
+    def documents(self) -> list[DocumentInfo]:
+        ...
+
+    def stats(self) -> StoreStats:
+        ...
+
+    def snapshot(self) -> GraphSnapshot:
+        """Everything the match engine needs, in one pass."""
+        ...
+
+    def close(self) -> None:
+        ...

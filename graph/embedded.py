@@ -1,0 +1,264 @@
+"""The embedded default store: an on-disk pyoxigraph dataset, one named graph per document.
+
+Nothing to start. Every method says its transaction semantics, and they hold:
+
+* :meth:`OxigraphStore.load` validates a batch first; documents that fail are reported and
+  leave no trace. New documents are written in one transaction (``Store.extend``); a
+  changed document is staged under a private graph name and swapped in with one SPARQL
+  ``MOVE`` (one transaction), so readers see the old version or the new, never a mix.
+* Loading a document whose content hash is already stored changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store
+
+from matchgraph.errors import QueryError, StoreError, ValidationError
+from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats
+from matchgraph.graph.rdf_mapping import document_triples
+from matchgraph.graph.validation import Validator, get_validator
+from matchgraph.loaders.models import DocumentFacts
+from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
+from matchgraph.queries import sparql as q
+from matchgraph.queries.snapshot import GraphSnapshot
+
+__all__ = ["OxigraphStore", "default_store_path"]
+
+_CONTENT_HASH = NamedNode(MG + "contentHash")
+_STAGING = ID + "staging/"
+VOCABULARY_FILES = ("matchgraph.ttl", "capabilities.ttl")
+
+
+def default_store_path() -> Path:
+    """``$MATCHGRAPH_STORE``, else the user's data directory."""
+    env = os.environ.get("MATCHGRAPH_STORE")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("matchgraph")) / "store"
+
+
+class OxigraphStore:
+    """pyoxigraph-backed :class:`~matchgraph.graph.base.GraphStore`."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: Path | None = None, *, validator: Validator | str = "compiled") -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = Store()
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = Store(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open store at {path}: {e}", retryable=True) from e
+        self._validator = validator
+        self._drop_stale_staging()
+        self._ensure_vocabulary()
+
+    # -- writing -------------------------------------------------------------------
+
+    def validator(self) -> Validator:
+        """The SHACL validator, created on the first load (read commands never need it)."""
+        if isinstance(self._validator, str):
+            self._validator = get_validator(self._validator)
+        return self._validator
+
+    def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
+        """Validate then store; see the module docstring for the transaction semantics."""
+        result = LoadResult()
+        now = datetime.now(UTC)
+        pending: dict[str, tuple[DocumentFacts, list]] = {}
+        for facts in documents:
+            key = facts.source.key
+            if self._stored_hash(key) == facts.source.content_hash:
+                result.unchanged.append(key)
+                continue
+            pending[key] = (facts, document_triples(facts, loaded_at=now))
+        violations = self.validator().validate({k: t for k, (_, t) in pending.items()}) if pending else {}
+        for key, found in violations.items():
+            result.failed[key] = ValidationError(key, found)
+            del pending[key]
+        fresh = [k for k in pending if not self._has_graph(k)]
+        if fresh:
+            quads = [
+                Quad(t.subject, t.predicate, t.object, NamedNode(document_iri(k)))
+                for k in fresh
+                for t in pending[k][1]
+            ]
+            self._write(lambda: self._store.extend(quads))
+            result.loaded.extend(fresh)
+            result.quads_added += len(quads)
+        for key in (k for k in pending if k not in set(fresh)):
+            self._replace(key, pending[key][1])
+            result.replaced.append(key)
+            result.quads_added += len(pending[key][1])
+        if progress is not None:
+            progress(len(documents))
+        return result
+
+    def _replace(self, key: str, triples: list) -> None:
+        target = document_iri(key)
+        staging = NamedNode(_STAGING + target.rsplit("/", 1)[1])
+        self._write(lambda: self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None)
+        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, staging) for t in triples]))
+        # Both IRIs are generated here from a hash, never from user text.
+        self._write(lambda: self._store.update(f"MOVE SILENT <{staging.value}> TO <{target}>"))
+
+    def remove(self, key: str) -> bool:
+        """Drop one document's graph (one transaction); False if it was not stored."""
+        graph = NamedNode(document_iri(key))
+        if not self._store.contains_named_graph(graph):
+            return False
+        self._write(lambda: self._store.remove_graph(graph))
+        return True
+
+    def _write(self, action) -> None:  # type: ignore[no-untyped-def]
+        try:
+            action()
+        except OSError as e:
+            raise StoreError(f"store write failed: {e}", retryable=True) from e
+
+    # -- reading -------------------------------------------------------------------
+
+    def _stored_hash(self, key: str) -> str | None:
+        graph = NamedNode(document_iri(key))
+        for quad in self._store.quads_for_pattern(graph, _CONTENT_HASH, None, graph):
+            return quad.object.value
+        return None
+
+    def _has_graph(self, key: str) -> bool:
+        return self._store.contains_named_graph(NamedNode(document_iri(key)))
+
+    def select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> list[dict[str, object]]:
+        """Run a named SELECT with bound parameters; rows map variable names to Python values."""
+        bindings = q.bind(query, **params)
+        from pyoxigraph import Variable
+
+        try:
+            solutions = self._store.query(
+                query.full_text,
+                use_default_graph_as_union=True,
+                substitutions={Variable(k): v for k, v in bindings.items()},
+            )
+        except (SyntaxError, OSError) as e:
+            raise QueryError(f"{query.name}: {e}") from e
+        return rows(solutions)
+
+    def sparql(self, text: str) -> QuerySolutions | bool | Iterator:
+        """Run a user's read-only SPARQL query over the union of all graphs."""
+        try:
+            return self._store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from e
+        except OSError as e:
+            raise QueryError(f"SPARQL query failed: {e}") from e
+
+    def documents(self) -> list[DocumentInfo]:
+        out = []
+        for row in self.select(q.DOCUMENTS):
+            missing = str(row.get("missings") or "")
+            out.append(
+                DocumentInfo(
+                    key=str(row["key"]),
+                    iri=str(row["doc"]),
+                    content_hash=str(row["hash"]),
+                    format=str(row["format"]),
+                    complete=bool(row["complete"]),
+                    loaded_at=str(row["loaded"]),
+                    title=None if row.get("title") is None else str(row["title"]),
+                    missing=tuple(m for m in missing.split("\x1f") if m),
+                )
+            )
+        return out
+
+    def stats(self) -> StoreStats:
+        row = self.select(q.STATS)[0]
+        return StoreStats(**{k: int(v) for k, v in row.items()}, quads=len(self._store))  # type: ignore[arg-type]
+
+    def snapshot(self) -> GraphSnapshot:
+        from matchgraph.queries.snapshot_sparql import build_snapshot
+
+        return build_snapshot(self)
+
+    def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:
+        """Serialise the whole dataset (quads formats) or the union of graphs (triples)."""
+        try:
+            if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):
+                return self._store.dump(output, format=fmt) if output else self._store.dump(format=fmt)
+            from pyoxigraph import serialize
+
+            triples = {q_.triple for q_ in self._store}
+            return serialize(sorted(triples, key=str), output, format=fmt) if output else serialize(sorted(triples, key=str), format=fmt)
+        except OSError as e:
+            raise StoreError(f"export failed: {e}") from e
+
+    def close(self) -> None:
+        self._store.flush() if self.path is not None else None
+        del self._store
+
+    # -- housekeeping --------------------------------------------------------------
+
+    def _drop_stale_staging(self) -> None:
+        for graph in list(self._store.named_graphs()):
+            if isinstance(graph, NamedNode) and graph.value.startswith(_STAGING):
+                self._store.remove_graph(graph)
+
+    def _ensure_vocabulary(self) -> None:
+        """Keep the ontology and taxonomy in their own graphs, refreshed when they change."""
+        import hashlib
+
+        for name in VOCABULARY_FILES:
+            path = ontology_path(name)
+            if not path.exists():
+                continue
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            graph = NamedNode(f"{ID}vocabulary/{name}")
+            marker = NamedNode(f"{ID}vocabulary/{name}#version")
+            if any(self._store.quads_for_pattern(marker, _CONTENT_HASH, Literal(digest), graph)):
+                continue
+            staging = Store()
+            staging.load(data, format=RdfFormat.TURTLE, to_graph=graph)
+            quads = list(staging) + [Quad(marker, _CONTENT_HASH, Literal(digest), graph)]
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.extend(quads)
+
+
+def rows(solutions: QuerySolutions) -> list[dict[str, object]]:
+    """Turn SPARQL solutions into dicts of plain Python values (None when unbound)."""
+    names = [v.value for v in solutions.variables]
+    out = []
+    for solution in solutions:
+        row: dict[str, object] = {}
+        for name in names:
+            term = solution[name]
+            row[name] = None if term is None else python_value(term)
+        out.append(row)
+    return out
+
+
+def python_value(term: object) -> object:
+    if isinstance(term, Literal):
+        dt = term.datatype.value.rsplit("#", 1)[-1]
+        if dt in ("integer", "int", "long"):
+            return int(term.value)
+        if dt in ("double", "decimal", "float"):
+            return float(term.value)
+        if dt == "boolean":
+            return term.value == "true"
+        return term.value
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, DefaultGraph):
+        return None
+    return str(term)
+
+

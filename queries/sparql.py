@@ -1,0 +1,196 @@
+"""The SPARQL query library: named builders returning query text plus bindings.
+
+Values only ever travel as bindings (pyoxigraph substitutions, SPARQL SEP-0007), never
+pasted into query text; a bound variable must appear in the projection. Queries run with the union of all graphs as their default graph, and use
+``GRAPH ?doc`` where they need to say which document a fact came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode
+
+from matchgraph.ontology.vocab import PREFIXES
+
+__all__ = [
+    "ARTIFACTS_BY_NAME",
+    "ARTIFACT_CLAIMS",
+    "ARTIFACT_CONCEPTS",
+    "ARTIFACT_INTENTS",
+    "ARTIFACT_CAPABILITIES",
+    "ARTIFACT_HEAD",
+    "ARTIFACT_OBSERVATIONS",
+    "DOCUMENTS",
+    "STATS",
+    "SparqlQuery",
+    "bind",
+]
+
+_PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+@dataclass(frozen=True)
+class SparqlQuery:
+    """A named query: its text and the variables callers must bind."""
+
+    name: str
+    text: str
+    params: tuple[str, ...] = field(default=())
+
+    @property
+    def full_text(self) -> str:
+        return _PROLOGUE + self.text
+
+
+def bind(query: SparqlQuery, **values: str | NamedNode | Literal) -> dict[str, NamedNode | Literal]:
+    """Check that exactly the declared parameters are given; strings become literals."""
+    if set(values) != set(query.params):
+        raise ValueError(f"{query.name} takes {query.params}, got {tuple(values)}")
+    return {k: (Literal(v) if isinstance(v, str) else v) for k, v in values.items()}
+
+
+STATS = SparqlQuery(
+    "stats",
+    """
+SELECT
+  (COUNT(DISTINCT ?doc) AS ?documents)
+  (COUNT(DISTINCT ?artifact) AS ?artifacts)
+  (COUNT(DISTINCT ?cap) AS ?capabilities)
+  (COUNT(DISTINCT ?statement) AS ?claims)
+  (COUNT(DISTINCT ?claim) AS ?typed_claims)
+  (COUNT(DISTINCT ?intent) AS ?intents)
+  (COUNT(DISTINCT ?concept) AS ?concepts)
+  (COUNT(DISTINCT ?obs) AS ?observations)
+WHERE {
+  { GRAPH ?doc { ?doc a mg:SourceDocument } }
+  UNION { ?artifact a mg:Artifact }
+  UNION { ?cap a mg:Capability }
+  UNION { ?statement a mg:Statement }
+  UNION { ?claim a mg:ComparativeClaim }
+  UNION { ?intent a mg:Intent }
+  UNION { ?c mg:instanceOf ?concept }
+  UNION { ?obs a mg:Observation }
+}
+""",
+)
+
+DOCUMENTS = SparqlQuery(
+    "documents",
+    """
+SELECT ?doc ?key ?hash ?format ?complete ?loaded ?title
+       (GROUP_CONCAT(?missing; SEPARATOR="\\u001f") AS ?missings)
+WHERE {
+  GRAPH ?doc {
+    ?doc a mg:SourceDocument ; mg:documentKey ?key ; mg:contentHash ?hash ;
+         mg:format ?format ; mg:complete ?complete ; mg:loadedAt ?loaded .
+    OPTIONAL { ?doc dcterms:title ?title }
+    OPTIONAL { ?doc mg:missing ?missing }
+  }
+}
+GROUP BY ?doc ?key ?hash ?format ?complete ?loaded ?title
+ORDER BY ?key
+""",
+)
+
+ARTIFACTS_BY_NAME = SparqlQuery(
+    "artifacts_by_name",
+    """
+SELECT DISTINCT ?needle ?artifact ?slug ?name WHERE {
+  ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?name .
+  FILTER (?slug = ?needle || LCASE(STR(?name)) = LCASE(?needle)
+          || CONTAINS(LCASE(STR(?name)), LCASE(?needle)) || CONTAINS(?slug, LCASE(?needle)))
+}
+ORDER BY ?slug
+""",
+    ("needle",),
+)
+
+ARTIFACT_HEAD = SparqlQuery(
+    "artifact_head",
+    """
+SELECT ?artifact ?slug (SAMPLE(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?class); SEPARATOR=" ") AS ?classes)
+WHERE {
+  ?artifact mg:slug ?slug ; schema:name ?n .
+  OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+}
+GROUP BY ?artifact ?slug
+""",
+    ("artifact",),
+)
+
+ARTIFACT_OBSERVATIONS = SparqlQuery(
+    "artifact_observations",
+    """
+SELECT ?artifact ?doc ?key ?obs ?pricing ?starting ?metric ?value WHERE {
+  GRAPH ?doc {
+    ?obs a mg:Observation ; mg:observedArtifact ?artifact .
+    ?doc mg:documentKey ?key .
+    OPTIONAL { ?obs mg:pricing ?pricing }
+    OPTIONAL { ?obs mg:startingPrice ?starting }
+    OPTIONAL { ?obs dqv:hasQualityMeasurement ?m . ?m dqv:isMeasurementOf ?metric ; dqv:value ?value }
+  }
+}
+ORDER BY ?key
+""",
+    ("artifact",),
+)
+
+ARTIFACT_CAPABILITIES = SparqlQuery(
+    "artifact_capabilities",
+    """
+SELECT ?artifact ?doc ?key ?cap ?ordinal ?name ?description ?unique ?vs ?uri WHERE {
+  GRAPH ?doc {
+    ?artifact mg:hasCapability ?cap .
+    ?cap mg:ordinal ?ordinal ; schema:description ?description .
+    ?doc mg:documentKey ?key .
+    OPTIONAL { ?cap schema:name ?name }
+    OPTIONAL { ?cap skos:notation ?uri }
+    OPTIONAL { ?u mg:aboutCapability ?cap ; a mg:Statement ; mg:statementKind "unique" ; schema:text ?unique }
+    OPTIONAL { ?v mg:aboutCapability ?cap ; a mg:Statement ; mg:statementKind "vs_alternatives" ; schema:text ?vs }
+  }
+}
+ORDER BY ?key ?ordinal
+""",
+    ("artifact",),
+)
+
+ARTIFACT_CONCEPTS = SparqlQuery(
+    "artifact_concepts",
+    """
+SELECT ?artifact ?cap ?concept ?label WHERE {
+  ?artifact mg:hasCapability ?cap .
+  ?cap mg:instanceOf ?concept .
+  OPTIONAL { ?concept skos:prefLabel ?pref }
+  BIND (COALESCE(?pref, STR(?concept)) AS ?label)
+}
+""",
+    ("artifact",),
+)
+
+ARTIFACT_INTENTS = SparqlQuery(
+    "artifact_intents",
+    """
+SELECT ?artifact ?cap ?text WHERE {
+  ?artifact mg:hasCapability ?cap .
+  ?cap mg:servesIntent ?intent .
+  ?intent schema:text ?text .
+}
+""",
+    ("artifact",),
+)
+
+ARTIFACT_CLAIMS = SparqlQuery(
+    "artifact_claims",
+    """
+SELECT ?artifact ?cap ?claim ?relation ?polarity ?aspect ?text ?kind ?otherSlug ?otherClass WHERE {
+  ?claim a mg:ComparativeClaim ; mg:claimant ?artifact ; mg:aboutCapability ?cap ;
+         mg:relation ?relation ; mg:polarity ?polarity ; schema:text ?text .
+  OPTIONAL { ?claim mg:fromStatement/mg:statementKind ?kind }
+  OPTIONAL { ?claim mg:aspect ?aspect }
+  OPTIONAL { ?claim mg:otherArtifact/mg:slug ?otherSlug }
+  OPTIONAL { ?claim mg:otherClass ?otherClass }
+}
+""",
+    ("artifact",),
+)
