@@ -21,7 +21,7 @@ from matchgraph.errors import AmbiguousNameError, MatchgraphError
 __all__ = ["AppContext", "MatchgraphGroup", "console", "emit_json", "err_console", "pass_app"]
 
 console = Console(soft_wrap=False)
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass

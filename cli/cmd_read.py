@@ -84,6 +84,10 @@ def sparql(app: AppContext, query_or_file: str, as_json: bool) -> None:
     path = Path(query_or_file)
     text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
     result = app.store().sparql(text)
+    from pyoxigraph import QueryBoolean
+
+    if isinstance(result, QueryBoolean):
+        result = bool(result)
     if isinstance(result, bool):
         emit_json({"boolean": result}) if as_json else console.print(str(result).lower())
         return

@@ -34,6 +34,7 @@ __all__ = ["cli", "main"]
     "--validator",
     type=click.Choice(["compiled", "pyshacl"]),
     default="compiled",
+    envvar="MATCHGRAPH_VALIDATOR",
     show_default=True,
     help="SHACL engine for loads: shapes compiled to SPARQL (fast) or pyshacl (reference).",
 )

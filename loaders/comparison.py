@@ -23,12 +23,10 @@ from matchgraph.loaders.models import (
     SourceInfo,
     Statement,
 )
+from matchgraph.loaders.normalise import strip_shortening
 from matchgraph.loaders.slugs import pair_slugs_from_url, slugify
 
-__all__ = ["SHORTENED", "looks_like_comparison", "parse_comparison"]
-
-SHORTENED = " […]"
-"""Marker some sources put at the end of a line they shortened."""
+__all__ = ["looks_like_comparison", "parse_comparison"]
 
 _TITLE = re.compile(r"^(?P<a>.+?) vs (?P<b>.+)$")
 _MORE = re.compile(r"^\+(?P<n>\d+) more capabilit(?:y|ies)$", re.IGNORECASE)
@@ -304,7 +302,7 @@ def _capabilities(state: _State, slugs: list[str]) -> list[Capability]:
     out: list[Capability] = []
     counters = [0] * len(slugs)
     last_line = state.lines[-1][0]
-    cut_at_end = state.verdict is None and not state.lines[-1][1].endswith(SHORTENED)
+    cut_at_end = state.verdict is None and not strip_shortening(state.lines[-1][1])[1]
     for block in state.blocks:
         lines = [n for n, _ in block.plain] + [n for n, _ in block.statements.values()]
         if not block.whole or (cut_at_end and last_line in lines):
@@ -319,8 +317,8 @@ def _capabilities(state: _State, slugs: list[str]) -> list[Capability]:
             Statement(kind=kind, text=_unshorten(text), line=no)
             for kind, (no, text) in sorted(block.statements.items(), key=lambda kv: kv[1][0])
         )
-        truncated = description.endswith(SHORTENED) or any(
-            t.endswith(SHORTENED) for _, t in block.statements.values()
+        truncated = strip_shortening(description)[1] or any(
+            strip_shortening(t)[1] for _, t in block.statements.values()
         )
         out.append(
             Capability(
@@ -338,7 +336,7 @@ def _capabilities(state: _State, slugs: list[str]) -> list[Capability]:
 
 
 def _unshorten(text: str) -> str:
-    return text[: -len(SHORTENED)].rstrip() if text.endswith(SHORTENED) else text
+    return strip_shortening(text)[0]
 
 
 def _check_missing(state: _State, slugs: list[str], parsed: int) -> None:

@@ -11,12 +11,9 @@ from dataclasses import dataclass, field
 
 from matchgraph.errors import LoadError
 from matchgraph.loaders.models import ArtifactType
+from matchgraph.loaders.normalise import artifact_type
 
-__all__ = ["FeatureTable", "TYPE_BY_LABEL", "parse_table", "split_cells"]
-
-TYPE_BY_LABEL: dict[str, ArtifactType] = {
-    t.label.lower(): t for t in ArtifactType
-} | {"mcp": ArtifactType.MCP_SERVER, "cli": ArtifactType.CLI_TOOL, "webapp": ArtifactType.WEB_APP}
+__all__ = ["FeatureTable", "parse_table", "split_cells"]
 
 _RANK = re.compile(r"^(\d{1,3})\s*/\s*100$")
 _DECLARED = re.compile(r"^(\d+)\s+decomposed$", re.IGNORECASE)
@@ -67,7 +64,7 @@ def _is_separator(cells: list[str]) -> bool:
 def _convert(field_name: str, raw: str, *, document: str, line: int) -> object:
     value = raw.strip()
     if field_name == "type":
-        return TYPE_BY_LABEL.get(value.lower(), ArtifactType.OTHER)
+        return artifact_type(value) or ArtifactType.OTHER
     if field_name in ("pricing", "starting_price"):
         return None if value.lower() in _NONE else value
     if value.lower() in _NONE:

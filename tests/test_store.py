@@ -1,0 +1,115 @@
+"""Store semantics users rely on: idempotent reloads, replacement of changed documents,
+all-or-nothing loads, and SHACL validation of every load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Triple
+
+from matchgraph.errors import ValidationError
+from matchgraph.graph.embedded import OxigraphStore
+from matchgraph.graph.validation import get_validator
+from matchgraph.loaders.dispatch import parse_document, read_document
+from matchgraph.ontology.vocab import MG
+
+
+def _doc(name: str, rank: int = 53) -> str:
+    return (
+        f"{name} vs Other Model\n"
+        f"Side-by-side comparison to help you choose.\n"
+        f"| Feature | {name} | Other Model |\n|---|---|---|\n"
+        f"| Type | Model | Model |\n| UnfragileRank | {rank}/100 | 40/100 |\n"
+        f"{name} Capabilities\nReads receipts.\nUnique: Fast.\nvs alternatives: Faster than Tesseract.\n"
+        f"Verdict\n{name} is fine.\n"
+    )
+
+
+def test_reloading_the_same_document_changes_nothing(seed_path: Path, disk_store) -> None:
+    facts = read_document(seed_path)
+    disk_store.load([facts])
+    before = disk_store.stats()
+    loaded_at = disk_store.documents()[0].loaded_at
+    result = disk_store.load([read_document(seed_path)])
+    assert result.unchanged == [facts.source.key] and not result.loaded
+    assert disk_store.stats() == before
+    assert disk_store.documents()[0].loaded_at == loaded_at
+
+
+def test_changed_version_replaces_the_document(tmp_path: Path, memory_store) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(_doc("Alpha OCR", rank=53), encoding="utf-8")
+    memory_store.load([read_document(path)])
+    path.write_text(_doc("Alpha OCR", rank=61), encoding="utf-8")
+    result = memory_store.load([read_document(path)])
+    assert result.replaced == [str(path.resolve())]
+    from matchgraph.queries.artifact_view import artifact_view
+
+    assert [o.rank for o in artifact_view(memory_store, "alpha-ocr").observations] == [61]
+    assert memory_store.stats().documents == 1
+
+
+def test_two_sources_disagreeing_both_stay_visible(tmp_path: Path, memory_store) -> None:
+    for i, rank in enumerate((53, 47)):
+        (tmp_path / f"p{i}.txt").write_text(_doc("Alpha OCR", rank=rank), encoding="utf-8")
+    memory_store.load([read_document(tmp_path / f"p{i}.txt") for i in range(2)])
+    from matchgraph.queries.artifact_view import artifact_view
+
+    view = artifact_view(memory_store, "alpha-ocr")
+    assert sorted(o.rank for o in view.observations) == [47, 53]
+    assert len({o.source for o in view.observations}) == 2
+
+
+def test_store_persists_on_disk(tmp_path: Path, seed_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "s")
+    store.load([read_document(seed_path)])
+    quads = store.stats().quads
+    store.close()
+    again = OxigraphStore(tmp_path / "s")
+    assert again.stats().quads == quads and again.stats().documents == 1
+    again.close()
+
+
+@pytest.mark.parametrize("validator", ["compiled", "pyshacl"])
+def test_malformed_fact_is_rejected_and_leaves_no_trace(
+    validator: str, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matchgraph.graph.embedded as embedded
+    from matchgraph.graph.rdf_mapping import document_triples
+
+    store = OxigraphStore(None, validator=validator)
+    good = parse_document(_doc("Alpha OCR"), document="good.txt")
+    bad = read_document(seed_path)
+
+    def corrupt(facts, loaded_at=None):
+        triples = document_triples(facts, loaded_at=loaded_at)
+        if facts.source.key != bad.source.key:
+            return triples
+        cap = next(t.subject for t in triples if t.predicate == NamedNode(MG + "ordinal"))
+        negative = Literal("-3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        return triples + [Triple(cap, NamedNode(MG + "ordinal"), negative)]
+
+    monkeypatch.setattr(embedded, "document_triples", corrupt)
+    result = store.load([good, bad])
+    assert result.loaded == ["good.txt"]
+    assert isinstance(result.failed[bad.source.key], ValidationError)
+    assert "ordinal" in str(result.failed[bad.source.key])
+    assert [d.key for d in store.documents()] == ["good.txt"]
+    assert not store.sparql('ASK { ?a <https://w3id.org/matchgraph/ontology#slug> "glm-ocr" }')
+
+
+def test_seed_conforms_under_both_validators(seed_path: Path) -> None:
+    from matchgraph.graph.rdf_mapping import document_triples
+
+    triples = document_triples(read_document(seed_path))
+    for name in ("compiled", "pyshacl"):
+        assert get_validator(name).validate({"seed": triples}) == {}
+
+
+def test_remove_drops_exactly_one_document(tmp_path: Path, seed_path: Path, memory_store) -> None:
+    other = parse_document(_doc("Alpha OCR"), document="other.txt")
+    memory_store.load([read_document(seed_path), other])
+    assert memory_store.remove("other.txt")
+    assert [d.key for d in memory_store.documents()] == [str(seed_path)]
+    assert not memory_store.remove("other.txt")
