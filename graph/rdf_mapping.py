@@ -109,8 +109,12 @@ def document_triples(facts: DocumentFacts, loaded_at: datetime | None = None) ->
             out.append(Triple(node, _A, NamedNode(ARTIFACT_CLASS[ref.type])))
         out.append(Triple(node, _p("slug"), Literal(ref.slug)))
         out.append(Triple(node, _NAME, Literal(ref.name)))
+        if ref.addressed:
+            out.append(Triple(node, _p("addressed"), _bool(True)))
         if ref.url:
             out.append(Triple(node, _URL, Literal(ref.url)))
+        if ref.homepage:
+            out.append(Triple(node, NamedNode(SCHEMA + "mainEntityOfPage"), Literal(ref.homepage)))
         for cat in ref.categories:
             out.append(Triple(node, _p("category"), Literal(cat)))
         for tag in ref.tags:

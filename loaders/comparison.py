@@ -235,7 +235,7 @@ def _assemble(state: _State, source: SourceInfo) -> DocumentFacts:
             document=state.document,
             line=state.lines[0][0],
         )
-    artifacts = _artifacts(state, slugs)
+    artifacts = _artifacts(state, slugs, addressed=_addressed_pair(state.names, source.url) is not None)
     capabilities = _capabilities(state, slugs)
     observations = _observations(state, slugs)
     verdict = None
@@ -266,8 +266,12 @@ def _names_from_address(url: str | None) -> list[str]:
     return [slug.split("--")[-1] for slug in pair]
 
 
+def _addressed_pair(names: list[str], url: str | None) -> tuple[str, str] | None:
+    return pair_slugs_from_url(url, (names[0], names[1])) if url and len(names) == 2 else None
+
+
 def _slugs(names: list[str], url: str | None) -> list[str]:
-    pair = pair_slugs_from_url(url, (names[0], names[1])) if url and len(names) == 2 else None
+    pair = _addressed_pair(names, url)
     if pair is not None:
         return list(pair)
     slugs = [slugify(n) or f"artifact-{i}" for i, n in enumerate(names)]
@@ -276,12 +280,13 @@ def _slugs(names: list[str], url: str | None) -> list[str]:
     return slugs
 
 
-def _artifacts(state: _State, slugs: list[str]) -> list[ArtifactRef]:
+def _artifacts(state: _State, slugs: list[str], *, addressed: bool) -> list[ArtifactRef]:
     refs = []
     for index, (name, slug) in enumerate(zip(state.names, slugs, strict=False)):
         kind = state.table.values[index].get("type") if state.table else None
         line = state.table.header_line if state.table else state.lines[0][0]
-        refs.append(ArtifactRef(slug=slug, name=name, type=kind, line=line))  # type: ignore[arg-type]
+        ref = ArtifactRef(slug=slug, name=name, type=kind, line=line, addressed=addressed)  # type: ignore[arg-type]
+        refs.append(ref)
     return refs
 
 

@@ -267,6 +267,7 @@ def _facts(
         homepage=raw.homepage,
         tags=type_tag(raw.type),
         line=line("artifact"),
+        addressed=True,
     )
     observation = Observation(
         artifact=raw.slug,

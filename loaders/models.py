@@ -84,6 +84,7 @@ class DocumentFormat(StrEnum):
     PASSPORT = "passport"
     MANIFEST = "manifest"
     ARTIFACT_PAGE = "artifact_page"
+    CAPABILITY_PAGE = "capability_page"
 
 
 class SourceInfo(_Frozen):
@@ -113,6 +114,9 @@ class ArtifactRef(_Frozen):
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     line: int | None = None
+    addressed: bool = False
+    """True when ``slug`` comes from the artifact's address (a page or passport URL), so
+    two artifacts with different addressed slugs are known to be different artifacts."""
 
 
 class Observation(_Frozen):

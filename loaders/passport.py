@@ -239,6 +239,7 @@ def _facts(
         categories=tuple(raw.categories),
         tags=(*raw.tags, *type_tag(raw.type)),
         line=_line(source, at),
+        addressed=True,
     )
     matches = [c.matches for c in capabilities if c.matches is not None]
     pricing = raw.pricing or RawPricing()
