@@ -22,6 +22,7 @@ _FIELD_BY_METRIC = {iri: name for name, iri in SIGNAL_METRICS.items()}
 
 class Selecting(Protocol):
     def select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> list[dict[str, object]]: ...
+    def canonical_map(self) -> dict[str, str]: ...
 
 
 class ObservationView(BaseModel):
@@ -74,6 +75,8 @@ class ArtifactView(BaseModel):
     type: str | None
     observations: list[ObservationView]
     capabilities: list[CapabilityView]
+    same_as: list[str] = []
+    """Other slugs entity resolution merged into this artifact."""
 
 
 def resolve_artifact(store: Selecting, name: str) -> str:
@@ -85,13 +88,17 @@ def resolve_artifact(store: Selecting, name: str) -> str:
         AmbiguousNameError: several artifacts match and none exactly (lists them).
     """
     rows = store.select(q.ARTIFACTS_BY_NAME, needle=name)
+    canonical = store.canonical_map()
     by_slug: dict[str, str] = {}
+    exact_name_slugs = set()
     for row in rows:
-        by_slug.setdefault(str(row["slug"]), str(row["name"]))
-    exact_slug = [s for s in by_slug if s == name]
-    if exact_slug:
-        return exact_slug[0]
-    exact_name = sorted({s for s, n in by_slug.items() if n.lower() == name.lower()})
+        slug = canonical.get(str(row["slug"]), str(row["slug"]))
+        by_slug.setdefault(slug, str(row["name"]))
+        if str(row["name"]).lower() == name.lower():
+            exact_name_slugs.add(slug)
+        if str(row["slug"]) == name:
+            return slug
+    exact_name = sorted(exact_name_slugs)
     candidates = exact_name or sorted(by_slug)
     if len(candidates) == 1:
         return candidates[0]
@@ -106,18 +113,22 @@ def artifact_view(store: Selecting, slug: str) -> ArtifactView:
     Raises:
         NotFoundError: no artifact has this slug.
     """
-    node = NamedNode(artifact_iri(slug))
-    head = store.select(q.ARTIFACT_HEAD, artifact=node)
+    canonical = store.canonical_map()
+    slug = canonical.get(slug, slug)
+    members = [slug] + sorted(s for s, c in canonical.items() if c == slug)
+    nodes = [NamedNode(artifact_iri(m)) for m in members]
+    head = store.select(q.ARTIFACT_HEAD, artifact=nodes[0])
     if not head:
         raise NotFoundError(f"no artifact with slug {slug!r}")
-    classes = str(head[0].get("classes") or "").split()
-    kinds = [CLASS_TO_TYPE[c].value for c in classes if c in CLASS_TO_TYPE]
+    classes = {c for n in nodes for row in store.select(q.ARTIFACT_HEAD, artifact=n) for c in str(row.get("classes") or "").split()}
+    kinds = sorted(CLASS_TO_TYPE[c].value for c in classes if c in CLASS_TO_TYPE)
     return ArtifactView(
         slug=slug,
         name=str(head[0]["name"]),
         type=kinds[0] if kinds else None,
-        observations=_observations(store.select(q.ARTIFACT_OBSERVATIONS, artifact=node)),
-        capabilities=_capabilities(store, node),
+        observations=_observations([r for n in nodes for r in store.select(q.ARTIFACT_OBSERVATIONS, artifact=n)]),
+        capabilities=[c for n in nodes for c in _capabilities(store, n)],
+        same_as=members[1:],
     )
 
 

@@ -14,7 +14,11 @@ from pyoxigraph import Literal, NamedNode
 from matchgraph.ontology.vocab import PREFIXES
 
 __all__ = [
+    "AMBIGUOUS",
     "ARTIFACTS_BY_NAME",
+    "ARTIFACT_NODES",
+    "CURATED",
+    "MERGES",
     "ARTIFACT_CLAIMS",
     "ARTIFACT_CONCEPTS",
     "ARTIFACT_INTENTS",
@@ -193,4 +197,153 @@ SELECT ?artifact ?cap ?claim ?relation ?polarity ?aspect ?text ?kind ?otherSlug 
 }
 """,
     ("artifact",),
+)
+
+ARTIFACT_NODES = SparqlQuery(
+    "artifact_nodes",
+    """
+SELECT ?slug (GROUP_CONCAT(DISTINCT ?name; SEPARATOR="\\u001f") AS ?names) (MAX(?isAddressed) AS ?addressed)
+WHERE {
+  ?artifact a mg:Artifact ; mg:slug ?slug .
+  OPTIONAL { ?artifact schema:name ?name }
+  OPTIONAL { ?artifact mg:addressed ?a }
+  BIND (IF(BOUND(?a) && ?a, 1, 0) AS ?isAddressed)
+}
+GROUP BY ?slug
+""",
+)
+
+MERGES = SparqlQuery(
+    "merges",
+    """
+SELECT ?source ?target ?rule ?reason WHERE {
+  ?m a mg:Merge ; mg:mergedArtifact ?s ; mg:canonicalArtifact ?t ; mg:rule ?rule ; mg:reason ?reason .
+  ?s mg:slug ?source .
+  ?t mg:slug ?target .
+}
+ORDER BY ?source
+""",
+)
+
+CURATED = SparqlQuery(
+    "curated",
+    """
+SELECT ?kind ?a ?b WHERE {
+  GRAPH <https://w3id.org/matchgraph/id/graph/curation> { ?d mg:decision ?kind ; mg:first ?a ; mg:second ?b }
+}
+""",
+)
+
+AMBIGUOUS = SparqlQuery(
+    "ambiguous",
+    """
+SELECT ?slug (GROUP_CONCAT(?candidate; SEPARATOR=" ") AS ?candidates) WHERE {
+  GRAPH ?g { ?x a mg:AmbiguousName ; mg:slug ?slug ; mg:candidate ?candidate }
+}
+GROUP BY ?slug
+ORDER BY ?slug
+""",
+)
+
+SNAPSHOT_ARTIFACTS = SparqlQuery(
+    "snapshot_artifacts",
+    """
+SELECT ?slug (SAMPLE(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?class); SEPARATOR=" ") AS ?classes) WHERE {
+  ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?n .
+  OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+}
+GROUP BY ?slug
+""",
+)
+
+SNAPSHOT_CAPABILITIES = SparqlQuery(
+    "snapshot_capabilities",
+    """
+SELECT ?cap ?slug ?key ?description ?name ?unique ?vs ?confidence ?matches ?success WHERE {
+  GRAPH ?doc {
+    ?artifact mg:hasCapability ?cap .
+    ?cap schema:description ?description .
+    ?doc mg:documentKey ?key .
+    OPTIONAL { ?cap schema:name ?name }
+    OPTIONAL { ?cap mg:matchConfidence ?confidence }
+    OPTIONAL { ?cap mg:timesMatched ?matches }
+    OPTIONAL { ?cap mg:successRate ?success }
+    OPTIONAL { ?u mg:aboutCapability ?cap ; mg:statementKind "unique" ; schema:text ?unique }
+    OPTIONAL { ?v mg:aboutCapability ?cap ; mg:statementKind "vs_alternatives" ; schema:text ?vs }
+  }
+  ?artifact mg:slug ?slug .
+}
+""",
+)
+
+SNAPSHOT_CAPABILITY_LINKS = SparqlQuery(
+    "snapshot_capability_links",
+    """
+SELECT ?cap ?kind ?value WHERE {
+  { ?cap mg:instanceOf ?v . BIND ("concept" AS ?kind) BIND (STR(?v) AS ?value) }
+  UNION { ?cap mg:servesIntent/schema:text ?value . BIND ("intent" AS ?kind) }
+  UNION { ?cap mg:inputType ?value . BIND ("input" AS ?kind) }
+  UNION { ?cap mg:outputType ?value . BIND ("output" AS ?kind) }
+}
+""",
+)
+
+SNAPSHOT_CONCEPTS = SparqlQuery(
+    "snapshot_concepts",
+    """
+SELECT ?concept (SAMPLE(?l) AS ?label)
+       (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="\\u001f") AS ?alts)
+       (GROUP_CONCAT(DISTINCT STR(?broader); SEPARATOR=" ") AS ?broaders) WHERE {
+  ?concept a skos:Concept ; skos:prefLabel ?l .
+  OPTIONAL { ?concept skos:altLabel ?alt }
+  OPTIONAL { ?concept skos:broader ?broader }
+}
+GROUP BY ?concept
+""",
+)
+
+SNAPSHOT_CLAIMS = SparqlQuery(
+    "snapshot_claims",
+    """
+SELECT ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
+       (GROUP_CONCAT(DISTINCT ?otherSlug; SEPARATOR=" ") AS ?others)
+       (GROUP_CONCAT(DISTINCT ?otherClass; SEPARATOR="\\u001f") AS ?classes) WHERE {
+  GRAPH ?doc {
+    ?claim a mg:ComparativeClaim ; mg:claimant ?c ; mg:aboutCapability ?cap ; mg:relation ?relation ;
+           mg:polarity ?polarity ; schema:text ?text .
+    ?doc mg:documentKey ?key .
+    OPTIONAL { ?claim mg:aspect ?aspect }
+    OPTIONAL { ?claim mg:otherArtifact ?o . ?o mg:slug ?otherSlug }
+    OPTIONAL { ?claim mg:otherClass ?otherClass }
+  }
+  ?c mg:slug ?subject .
+}
+GROUP BY ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
+""",
+)
+
+SNAPSHOT_OBSERVATIONS = SparqlQuery(
+    "snapshot_observations",
+    """
+SELECT ?slug ?key ?obs ?pricing ?metric ?value WHERE {
+  GRAPH ?doc {
+    ?obs a mg:Observation ; mg:observedArtifact ?a .
+    ?doc mg:documentKey ?key .
+    OPTIONAL { ?obs mg:pricing ?pricing }
+    OPTIONAL { ?obs dqv:hasQualityMeasurement ?m . ?m dqv:isMeasurementOf ?metric ; dqv:value ?value }
+  }
+  ?a mg:slug ?slug .
+}
+""",
+)
+
+SNAPSHOT_COMPARED = SparqlQuery(
+    "snapshot_compared",
+    """
+SELECT ?key ?slug WHERE {
+  GRAPH ?doc { ?doc mg:comparedArtifact ?a ; mg:documentKey ?key }
+  ?a mg:slug ?slug .
+}
+ORDER BY ?key ?slug
+""",
 )

@@ -1,0 +1,183 @@
+"""Build a :class:`GraphSnapshot` from any store that answers the named SPARQL queries.
+
+Slugs are mapped to their canonical artifact (entity resolution), so the match engine sees
+one node per real artifact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from typing import Protocol
+
+from matchgraph.ontology.vocab import CLASS_TO_TYPE, SIGNAL_METRICS
+from matchgraph.queries import sparql as q
+from matchgraph.queries.snapshot import (
+    ArtifactRecord,
+    CapabilityRecord,
+    ClaimRecord,
+    ConceptRecord,
+    GraphSnapshot,
+    ObservationRecord,
+)
+
+__all__ = ["build_snapshot"]
+
+_FIELD_BY_METRIC = {iri: name for name, iri in SIGNAL_METRICS.items()}
+_OPEN_WEIGHTS = ("open-weights", "open weights", "openweights")
+_LOCAL = ("self-hosted", "local deployment", "on-device", "local inference", "offline")
+
+
+class SnapshotSource(Protocol):
+    def select(self, query: q.SparqlQuery, **params: object) -> list[dict[str, object]]: ...
+    def canonical_map(self) -> dict[str, str]: ...
+    def documents(self) -> list: ...
+
+
+def build_snapshot(store: SnapshotSource) -> GraphSnapshot:
+    canon = store.canonical_map()
+
+    def c(slug: object) -> str:
+        return canon.get(str(slug), str(slug))
+
+    concepts = _concepts(store)
+    labels = {x.iri: x.label.lower() for x in concepts}
+    capabilities = _capabilities(store, c)
+    observations = _observations(store, c)
+    artifacts = _artifacts(store, c, capabilities, observations, labels)
+    claims = _claims(store, c)
+    compared = _compared(store, c)
+    fingerprint = hashlib.sha256()
+    for doc in sorted(store.documents(), key=lambda d: d.key):
+        fingerprint.update(f"{doc.key}\x1f{doc.content_hash}\n".encode())
+    for source, target in sorted(canon.items()):
+        fingerprint.update(f"{source}>{target}\n".encode())
+    return GraphSnapshot(
+        artifacts=artifacts,
+        capabilities=capabilities,
+        concepts=concepts,
+        claims=claims,
+        observations=observations,
+        compared=compared,
+        version=fingerprint.hexdigest()[:20],
+    )
+
+
+def _concepts(store: SnapshotSource) -> tuple[ConceptRecord, ...]:
+    return tuple(
+        ConceptRecord(
+            iri=str(r["concept"]),
+            label=str(r["label"]),
+            alt_labels=tuple(a for a in str(r.get("alts") or "").split("\x1f") if a),
+            broader=tuple(str(r.get("broaders") or "").split()),
+        )
+        for r in sorted(store.select(q.SNAPSHOT_CONCEPTS), key=lambda r: str(r["concept"]))
+    )
+
+
+def _capabilities(store: SnapshotSource, c) -> tuple[CapabilityRecord, ...]:  # type: ignore[no-untyped-def]
+    links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in store.select(q.SNAPSHOT_CAPABILITY_LINKS):
+        bucket = links[str(r["cap"])][str(r["kind"])]
+        if str(r["value"]) not in bucket:
+            bucket.append(str(r["value"]))
+    out = []
+    for r in sorted(store.select(q.SNAPSHOT_CAPABILITIES), key=lambda r: str(r["cap"])):
+        iri = str(r["cap"])
+        link = links.get(iri, {})
+        out.append(
+            CapabilityRecord(
+                iri=iri,
+                artifact=c(r["slug"]),
+                description=str(r["description"]),
+                name=_opt(r.get("name")),
+                intents=tuple(link.get("intent", ())),
+                concepts=tuple(link.get("concept", ())),
+                input_types=tuple(link.get("input", ())),
+                output_types=tuple(link.get("output", ())),
+                unique=_opt(r.get("unique")),
+                vs_alternatives=_opt(r.get("vs")),
+                confidence=r.get("confidence"),  # type: ignore[arg-type]
+                matches=r.get("matches"),  # type: ignore[arg-type]
+                success_rate=r.get("success"),  # type: ignore[arg-type]
+                source=str(r["key"]),
+            )
+        )
+    return tuple(out)
+
+
+def _observations(store: SnapshotSource, c) -> tuple[ObservationRecord, ...]:  # type: ignore[no-untyped-def]
+    grouped: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
+    for r in store.select(q.SNAPSHOT_OBSERVATIONS):
+        values = grouped[(c(r["slug"]), str(r["key"]))]
+        if r.get("pricing") is not None:
+            values["pricing"] = str(r["pricing"])
+        field = _FIELD_BY_METRIC.get(str(r.get("metric")))
+        if field is not None:
+            values[field] = r["value"]
+    return tuple(
+        ObservationRecord(artifact=slug, source=key, **values)  # type: ignore[arg-type]
+        for (slug, key), values in sorted(grouped.items())
+    )
+
+
+def _artifacts(store, c, capabilities, observations, labels) -> tuple[ArtifactRecord, ...]:  # type: ignore[no-untyped-def]
+    concept_text: dict[str, str] = defaultdict(str)
+    for cap in capabilities:
+        concept_text[cap.artifact] += " " + " ".join(labels.get(x, "") for x in cap.concepts)
+    pricing: dict[str, set[str]] = defaultdict(set)
+    for obs in observations:
+        if obs.pricing:
+            pricing[obs.artifact].add(obs.pricing.lower())
+    merged: dict[str, ArtifactRecord] = {}
+    for r in sorted(store.select(q.SNAPSHOT_ARTIFACTS), key=lambda r: str(r["slug"])):
+        slug = c(r["slug"])
+        kinds = sorted(CLASS_TO_TYPE[x].value for x in str(r.get("classes") or "").split() if x in CLASS_TO_TYPE)
+        if slug in merged and (merged[slug].type or not kinds):
+            continue
+        text = concept_text.get(slug, "")
+        prices = pricing.get(slug, set())
+        merged[slug] = ArtifactRecord(
+            slug=slug,
+            name=str(r["name"]) if slug == str(r["slug"]) or slug not in merged else merged[slug].name,
+            type=kinds[0] if kinds else None,
+            free=None if not prices else ("free" in prices and "paid" not in prices),
+            open_weights=True if any(w in text for w in _OPEN_WEIGHTS) else None,
+            local=True if any(w in text for w in _LOCAL) else None,
+        )
+    return tuple(merged[s] for s in sorted(merged))
+
+
+def _claims(store: SnapshotSource, c) -> tuple[ClaimRecord, ...]:  # type: ignore[no-untyped-def]
+    return tuple(
+        ClaimRecord(
+            iri=str(r["claim"]),
+            subject=c(r["subject"]),
+            relation=str(r["relation"]),
+            polarity=str(r["polarity"]),
+            others=tuple(sorted({c(s) for s in str(r.get("others") or "").split()})),
+            classes=tuple(x for x in str(r.get("classes") or "").split("\x1f") if x),
+            capability=str(r["cap"]),
+            aspect=_opt(r.get("aspect")),
+            text=str(r["text"]),
+            source=str(r["key"]),
+        )
+        for r in sorted(store.select(q.SNAPSHOT_CLAIMS), key=lambda r: str(r["claim"]))
+    )
+
+
+def _compared(store: SnapshotSource, c) -> tuple[tuple[str, str], ...]:  # type: ignore[no-untyped-def]
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(q.SNAPSHOT_COMPARED):
+        by_doc[str(r["key"])].append(c(r["slug"]))
+    pairs = set()
+    for slugs in by_doc.values():
+        for i, a in enumerate(slugs):
+            for b in slugs[i + 1 :]:
+                if a != b:
+                    pairs.add(tuple(sorted((a, b))))
+    return tuple(sorted(pairs))  # type: ignore[arg-type]
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
