@@ -8,6 +8,7 @@ import click
 
 from matchgraph import __version__
 from matchgraph.cli.app import AppContext, MatchgraphGroup
+from matchgraph.cli.cmd_graph import alternatives, claims, concepts, merge, resolution, separate
 from matchgraph.cli.cmd_load import load, remove
 from matchgraph.cli.cmd_read import documents, export, show, sparql, stats
 
@@ -44,7 +45,10 @@ def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: st
     ctx.obj = AppContext(store_path=store_path, backend=backend, validator=validator)
 
 
-for command in (load, remove, stats, show, sparql, export, documents):
+for command in (
+    load, remove, stats, show, sparql, export, documents,
+    claims, alternatives, concepts, resolution, merge, separate,
+):
     cli.add_command(command)
 
 

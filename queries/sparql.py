@@ -216,7 +216,7 @@ GROUP BY ?slug
 MERGES = SparqlQuery(
     "merges",
     """
-SELECT ?source ?target ?rule ?reason WHERE {
+SELECT DISTINCT ?source ?target ?rule ?reason WHERE {
   ?m a mg:Merge ; mg:mergedArtifact ?s ; mg:canonicalArtifact ?t ; mg:rule ?rule ; mg:reason ?reason .
   ?s mg:slug ?source .
   ?t mg:slug ?target .
