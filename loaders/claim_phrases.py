@@ -1,0 +1,360 @@
+"""Noun-phrase grammar for the other side of a claim, and the artifact-or-class rule.
+
+The other side is an enumeration of noun phrases; this module parses it from a token
+position and stops where the phrase ends. In EBNF over tokens::
+
+    comparand := item (SEP item)*
+    SEP       := "," ["and" | "or"] | "and" | "or"
+    item      := DET* core ["'s" possessed] [PAREN] [EXAMPLES]
+    core      := NAME-LED words | class words [RELATIVE]
+    EXAMPLES  := ("like" | "such as" | "e.g." | "including") comparand
+    PAREN     := "(" comparand-or-anything ")"          (examples when the core is a class)
+    RELATIVE  := ("that" | "which" | "who" | "where") words   (kept inside a class label)
+
+A name-led core ("Stable Diffusion 3.0", "GPT-4V") ends at a preposition, a verb or
+punctuation; a class core ("cloud APIs that charge per-image") keeps "of"/"with"/"as"
+and relative clauses, and a gerund core ("writing prompt templates in code") also keeps
+"in". Examples replace their head: "fast models like LCM-LoRA or consistency models" is
+LCM-LoRA and consistency models. Whether an item is an artifact or a class is decided by
+one general rule, :func:`classify`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from matchgraph.loaders.claim_tokens import (
+    ASPECT_PREPOSITIONS,
+    CLASS_STOP_PREPOSITIONS,
+    DETERMINERS,
+    EXAMPLE_MARKERS,
+    NAME_STOP_PREPOSITIONS,
+    RELATIVE_PRONOUNS,
+    SUBORDINATORS,
+    Tok,
+    is_verb_like,
+)
+from matchgraph.loaders.relations import Frame, lookup_cue
+
+__all__ = [
+    "Comparand",
+    "NameIndex",
+    "PhraseContext",
+    "Side",
+    "classify",
+    "paren_end",
+    "parse_aspect",
+    "parse_comparand",
+    "span_text",
+]
+
+_HARD_STOPS = frozenset({",", ";", ":", "—", "–", ".", ")", "]", "but", "yet"})
+
+
+@dataclass(frozen=True)
+class Side:
+    """One parsed other side: its label, whether it is a class, and where it is."""
+
+    label: str
+    is_class: bool
+
+
+@dataclass(frozen=True)
+class Comparand:
+    """The other sides found from one position, and the token index after them."""
+
+    sides: tuple[Side, ...]
+    end: int
+    possessed: str | None = None
+    """What a possessive names ("line-by-line completion" in "Copilot's ...")."""
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Artifact names the caller already knows, matched case- and space-insensitively."""
+
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, names: Collection[str]) -> NameIndex:
+        return cls(frozenset(_norm(n) for n in names if n and n.strip()))
+
+    def __contains__(self, label: object) -> bool:
+        return isinstance(label, str) and _norm(label) in self.names
+
+
+@dataclass(frozen=True)
+class PhraseContext:
+    """What every phrase rule needs: the text, the clause tokens and where to stop."""
+
+    text: str
+    toks: Sequence[Tok]
+    limit: int
+    barriers: frozenset[int] = field(default_factory=frozenset)
+    """Token indices where an active trigger starts: a phrase never runs into one."""
+    names: NameIndex = field(default_factory=NameIndex)
+
+    def at(self, i: int) -> Tok | None:
+        return self.toks[i] if 0 <= i < self.limit else None
+
+    def blocked(self, i: int) -> bool:
+        return i >= self.limit or i in self.barriers
+
+
+def _norm(label: str) -> str:
+    return " ".join(label.lower().replace("-", " ").split())
+
+
+def span_text(text: str, toks: Sequence[Tok]) -> str:
+    """The text of ``toks`` with parenthetical groups left out and spaces normalised."""
+    pieces: list[str] = []
+    base = min((t.depth for t in toks), default=0)
+    run: list[Tok] = []
+    for tok in toks:
+        inside = tok.depth > base or tok.text in "()"
+        if inside:
+            if run:
+                pieces.append(text[run[0].start : run[-1].end])
+            run = []
+            continue
+        run.append(tok)
+    if run:
+        pieces.append(text[run[0].start : run[-1].end])
+    return " ".join(" ".join(pieces).split()).strip(" ,;:—–-")
+
+
+def paren_end(ctx: PhraseContext, i: int) -> int:
+    """Index after the parenthesis group opening at ``i`` (an unclosed one runs to the limit)."""
+    depth = ctx.toks[i].depth
+    j = i + 1
+    while j < ctx.limit:
+        tok = ctx.toks[j]
+        if tok.text in ")]" and tok.depth == depth:
+            return j + 1
+        j += 1
+    return ctx.limit
+
+
+def _is_example_marker(ctx: PhraseContext, i: int) -> int:
+    """Length of an example marker at ``i`` ("like", "such as", "e.g.,"), else 0."""
+    tok = ctx.at(i)
+    if tok is None:
+        return 0
+    nxt = ctx.at(i + 1)
+    if tok.low in EXAMPLE_MARKERS:
+        return 1
+    if tok.low == "such" and nxt is not None and nxt.low == "as":
+        return 2
+    if tok.low in ("e.g", "eg", "i.e"):
+        n = 1
+        while (t := ctx.at(i + n)) is not None and t.text in ".,:":
+            n += 1
+        return n
+    return 0
+
+
+def _core_end(ctx: PhraseContext, i: int) -> int:
+    """Index after the core words of an item starting at ``i`` (see the module grammar)."""
+    first = ctx.toks[i]
+    name_led = first.is_name_like
+    gerund_led = not name_led and first.low.endswith("ing") and len(first.low) > 4
+    relative = False
+    j = i
+    while not ctx.blocked(j):
+        tok = ctx.toks[j]
+        low = tok.low
+        if tok.depth > first.depth or tok.text in "([" or low in _HARD_STOPS:
+            break
+        if not tok.is_word and tok.text not in "/+&-" or tok.text in ("'s", "’s"):
+            break
+        if low in SUBORDINATORS:
+            break
+        if j > i and not relative:
+            after_name = ctx.toks[j - 1].is_name_like or ctx.toks[j - 1].is_number
+            if _ends_open_core(ctx, j, name_led or after_name, gerund_led):
+                break
+            relative = low in RELATIVE_PRONOUNS
+        j += 1
+    return j
+
+
+def _ends_open_core(ctx: PhraseContext, j: int, after_name: bool, gerund_led: bool) -> bool:
+    """Whether token ``j`` ends a core that is not inside a relative clause.
+
+    Right after a name ("Stable Diffusion 3.5 Large with ...") or in a name-led phrase,
+    any preposition or verb ends it; a class phrase keeps "of", "with", "as", "to".
+    """
+    tok = ctx.toks[j]
+    low = tok.low
+    if low in ("and", "or") or _is_example_marker(ctx, j):
+        return True
+    if after_name:
+        return low in NAME_STOP_PREPOSITIONS or is_verb_like(tok)
+    if low in CLASS_STOP_PREPOSITIONS or (low == "in" and not gerund_led):
+        return True
+    return is_verb_like(tok) and not gerund_led
+
+
+def _strip_determiners(ctx: PhraseContext, i: int) -> int:
+    while (tok := ctx.at(i)) is not None and tok.low in DETERMINERS and not ctx.blocked(i):
+        nxt = ctx.at(i + 1)
+        if nxt is None or not nxt.is_word or nxt.low in ("as",):
+            break
+        i += 1
+    return i
+
+
+def classify(core: Sequence[Tok], text: str, names: NameIndex) -> Side:
+    """Decide artifact or class by one general rule, not by special cases.
+
+    A name the caller knows is an artifact. Otherwise the head (last word) decides: a
+    lowercase head ("consistency models") or a plural acronym ("proprietary APIs") makes a
+    class; a capitalised or numbered head makes an artifact named by the trailing run of
+    name-like words, so "standard Stable Diffusion 3.5 Large" is "Stable Diffusion 3.5 Large".
+    """
+    label = span_text(text, core)
+    if label in names:
+        return Side(label, False)
+    for k in range(1, len(core)):
+        tail = span_text(text, core[k:])
+        if tail in names:
+            return Side(tail, False)
+    head = core[-1]
+    if head.is_plural_acronym or not (head.is_name_like or head.is_number):
+        return Side(label, True)
+    k = len(core)
+    while k > 0 and (core[k - 1].is_name_like or core[k - 1].is_number):
+        k -= 1
+    run = core[k:]
+    if not any(t.is_name_like for t in run):
+        return Side(label, True)
+    return Side(span_text(text, run), False)
+
+
+def _paren_examples(ctx: PhraseContext, i: int, end: int) -> tuple[Side, ...]:
+    """Sides named inside a parenthesis after a class: "engines (Tesseract)", "(e.g., X)"."""
+    close = end - 1
+    closed = close > i and ctx.toks[close].text in ")]" and ctx.toks[close].depth == ctx.toks[i].depth
+    inner = PhraseContext(ctx.text, ctx.toks, close if closed else end, frozenset(), ctx.names)
+    start = i + 1
+    marker = _is_example_marker(inner, start)
+    found = parse_comparand(inner, start + marker, in_list=True)
+    if marker or any(not s.is_class for s in found.sides):
+        return found.sides
+    return ()
+
+
+def _parse_item(ctx: PhraseContext, i: int) -> tuple[tuple[Side, ...], int, str | None]:
+    """One item: sides it names, index after it, and what a possessive names."""
+    i = _strip_determiners(ctx, i)
+    if ctx.blocked(i) or not ctx.toks[i].is_word or ctx.toks[i].low in _HARD_STOPS:
+        return (), i, None
+    j = _core_end(ctx, i)
+    if j == i:
+        return (), i, None
+    side = classify(ctx.toks[i:j], ctx.text, ctx.names)
+    sides: tuple[Side, ...] = (side,)
+    possessed = None
+    if (tok := ctx.at(j)) is not None and tok.text in ("'s", "’s") and not ctx.blocked(j):
+        k = j + 1
+        if not ctx.blocked(k) and ctx.toks[k].is_word:
+            end = _core_end(ctx, k)
+            possessed = span_text(ctx.text, ctx.toks[k:end]) or None
+            k = end
+        j = k
+    if (tok := ctx.at(j)) is not None and tok.text in "([" and not ctx.blocked(j):
+        end = paren_end(ctx, j)
+        examples = _paren_examples(ctx, j, end) if side.is_class else ()
+        sides = examples or sides
+        j = end
+    marker = _is_example_marker(ctx, j)
+    if marker and not ctx.blocked(j):
+        found = parse_comparand(ctx, j + marker)
+        if found.sides:
+            sides, j = found.sides, found.end
+    return sides, j, possessed
+
+
+def _starts_item(ctx: PhraseContext, k: int) -> bool:
+    """Whether token ``k`` can begin another enumerated item (not a verb, adverb, ...)."""
+    tok = ctx.at(k)
+    if tok is None or ctx.blocked(k) or not tok.is_word:
+        return False
+    low = tok.low
+    if low in SUBORDINATORS or low in _HARD_STOPS or low in ASPECT_PREPOSITIONS:
+        return False
+    if low in NAME_STOP_PREPOSITIONS or is_verb_like(tok):
+        return False
+    if low.endswith("ly") and not tok.is_name_like:
+        return False
+    return lookup_cue((low,), Frame.THAN) is None
+
+
+def _continuation(ctx: PhraseContext, j: int, name_like: bool, in_list: bool) -> int | None:
+    """Index of the next item after a separator at ``j``, or None when the list ends."""
+    tok = ctx.at(j)
+    if tok is None or ctx.blocked(j):
+        return None
+    k = j + 1
+    if tok.text == ",":
+        nxt = ctx.at(k)
+        if nxt is not None and nxt.low in ("and", "or"):
+            k += 1
+        elif not (in_list or (name_like and nxt is not None and nxt.is_name_like)):
+            return None
+    elif tok.low not in ("and", "or", "/"):
+        return None
+    return k if _starts_item(ctx, _strip_determiners(ctx, k)) else None
+
+
+def parse_comparand(ctx: PhraseContext, i: int, *, in_list: bool = False) -> Comparand:
+    """Parse the enumeration of other sides that starts at token ``i``.
+
+    ``in_list`` relaxes the comma rule inside parentheses, where "Gist, Pastebin" is a list.
+    """
+    sides: list[Side] = []
+    possessed: str | None = None
+    end = i
+    j = i
+    while True:
+        found, after, owned = _parse_item(ctx, j)
+        if not found:
+            break
+        sides.extend(found)
+        possessed = possessed or owned
+        end = after
+        nxt = _continuation(ctx, after, not found[-1].is_class, in_list)
+        if nxt is None:
+            break
+        j = nxt
+    return Comparand(tuple(sides), end, possessed)
+
+
+def parse_aspect(ctx: PhraseContext, i: int) -> tuple[str | None, int]:
+    """An aspect phrase at ``i`` ("on printed documents with complex layouts").
+
+    Returns the aspect without its preposition, and the index after it; ``(None, i)``
+    when no aspect preposition starts there. Parentheticals are consumed but left out.
+    """
+    tok = ctx.at(i)
+    if tok is None or ctx.blocked(i) or tok.low not in ASPECT_PREPOSITIONS:
+        return None, i
+    j = i + 1
+    start = j
+    while not ctx.blocked(j):
+        cur = ctx.toks[j]
+        if cur.text in "([":
+            j = paren_end(ctx, j)
+            continue
+        if cur.low in _HARD_STOPS or cur.low in SUBORDINATORS or not (cur.is_word or cur.text in "/+&-"):
+            break
+        if cur.low in ("and", "or") and not _starts_item(ctx, j + 1):
+            break
+        if j > start and is_verb_like(cur):
+            break
+        j += 1
+    aspect = span_text(ctx.text, ctx.toks[start:j])
+    if not aspect:
+        return None, i
+    return aspect, j
