@@ -10,7 +10,7 @@ from matchgraph.errors import MatchgraphError
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.queries.snapshot import GraphSnapshot
 
-__all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats"]
+__all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats", "count_artifacts"]
 
 Progress = Callable[[int], None]
 """Called with the number of documents just processed (drives a progress bar)."""
@@ -47,6 +47,10 @@ class LoadResult:
 class StoreStats:
     documents: int
     artifacts: int
+    """Artifacts some document compares or describes, one per real artifact (merged names
+    counted once)."""
+    mentioned_artifacts: int
+    """Artifacts only named in claims, not described by any loaded document."""
     capabilities: int
     claims: int
     """"Unique:" and "vs alternatives:" statements."""
@@ -89,3 +93,17 @@ class GraphStore(Protocol):
 
     def close(self) -> None:
         ...
+
+
+def count_artifacts(rows: list[tuple[str, bool]], canonical: dict[str, str]) -> tuple[int, int]:
+    """(documented, mentioned-only) artifact counts over canonical slugs.
+
+    ``rows`` are (slug, documented) pairs; an artifact is documented when any of its merged
+    slugs is.
+    """
+    documented: dict[str, bool] = {}
+    for slug, is_documented in rows:
+        key = canonical.get(slug, slug)
+        documented[key] = documented.get(key, False) or is_documented
+    described = sum(1 for v in documented.values() if v)
+    return described, len(documented) - described

@@ -21,7 +21,7 @@ import platformdirs
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
-from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats
+from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.rdf_mapping import document_triples
 from matchgraph.graph.resolution_graph import (
     CURATION_GRAPH,
@@ -211,7 +211,10 @@ class OxigraphStore:
 
     def stats(self) -> StoreStats:
         row = self.select(q.STATS)[0]
-        return StoreStats(**{k: int(v) for k, v in row.items()}, quads=len(self._store))  # type: ignore[arg-type]
+        slugs = [(str(r["slug"]), bool(r["documented"])) for r in self.select(q.ARTIFACT_SLUGS)]
+        documented, mentioned = count_artifacts(slugs, self.canonical_map())
+        counts = {k: int(v) for k, v in row.items()}  # type: ignore[call-overload]
+        return StoreStats(artifacts=documented, mentioned_artifacts=mentioned, quads=len(self._store), **counts)
 
     def snapshot(self) -> GraphSnapshot:
         from matchgraph.queries.snapshot_sparql import build_snapshot

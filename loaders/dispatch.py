@@ -2,15 +2,20 @@
 
 Formats are recognised by extension first (``.json`` passport, ``.yml``/``.yaml``
 manifest) and by content otherwise, so corpus copies such as ``passport-x.json.txt`` with an
-address header still go to the right loader.
+address header still go to the right loader. Single-artifact and single-capability pages are
+recognised by their address (``/artifact/<slug>``, ``/capability/<slug>``) or, without one, by
+the shape of their text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 from matchgraph.errors import LoadError
+from matchgraph.loaders.artifact_page import looks_like_artifact_page, parse_artifact_page
+from matchgraph.loaders.capability_page import looks_like_capability_page, parse_capability_page
 from matchgraph.loaders.comparison import parse_comparison
 from matchgraph.loaders.models import DocumentFacts, DocumentFormat
 from matchgraph.loaders.source import read_body, source_info
@@ -20,7 +25,13 @@ __all__ = ["SUFFIXES", "detect_format", "iter_document_paths", "parse_document",
 SUFFIXES = (".txt", ".md", ".markdown", ".json", ".yml", ".yaml")
 
 
-def detect_format(name: str, body: str) -> DocumentFormat:
+def detect_format(name: str, body: str, url: str | None = None) -> DocumentFormat:
+    """The format of one document, from its name, its address header and its text.
+
+    Extensions and JSON/YAML openings win; then the address (``/artifact/<slug>`` and
+    ``/capability/<slug>`` pages); then the shape of the text, so a page saved without
+    its address still reaches the right loader. Everything else is a comparison page.
+    """
     lowered = name.lower()
     stripped = body.lstrip()
     if lowered.endswith((".yml", ".yaml")):
@@ -29,13 +40,33 @@ def detect_format(name: str, body: str) -> DocumentFormat:
         return DocumentFormat.PASSPORT
     if stripped.startswith("unfragile_version"):
         return DocumentFormat.MANIFEST
+    section = _address_section(url)
+    if section in _PAGE_SECTIONS:
+        return _PAGE_SECTIONS[section]
+    if section != "compare" and looks_like_capability_page(body):
+        return DocumentFormat.CAPABILITY_PAGE
+    if section != "compare" and looks_like_artifact_page(body):
+        return DocumentFormat.ARTIFACT_PAGE
     return DocumentFormat.COMPARISON
+
+
+_PAGE_SECTIONS = {"artifact": DocumentFormat.ARTIFACT_PAGE, "capability": DocumentFormat.CAPABILITY_PAGE}
+
+
+def _address_section(url: str | None) -> str | None:
+    """``artifact`` for ``https://unfragile.ai/artifact/<slug>``: the path segment before the
+    last one, which is how the site files its page kinds. None without such a path."""
+    try:
+        parts = [p for p in urlparse(url).path.split("/") if p] if url else []
+    except ValueError:  # not parseable as an address (e.g. an unbalanced "[")
+        return None
+    return parts[-2] if len(parts) >= 2 else None
 
 
 def parse_document(text: str, *, document: str, path: str | None = None) -> DocumentFacts:
     """Parse one document's text with the loader its format needs (pure: no I/O)."""
     body = read_body(text)
-    fmt = detect_format(document, body.body)
+    fmt = detect_format(document, body.body, body.url)
     if fmt is DocumentFormat.PASSPORT:
         from matchgraph.loaders.passport import load_passport
 
@@ -44,6 +75,10 @@ def parse_document(text: str, *, document: str, path: str | None = None) -> Docu
         from matchgraph.loaders.manifest import load_manifest
 
         return load_manifest(text, document=document, path=path)
+    if fmt is DocumentFormat.ARTIFACT_PAGE:
+        return parse_artifact_page(text, document=document, path=path)
+    if fmt is DocumentFormat.CAPABILITY_PAGE:
+        return parse_capability_page(text, document=document, path=path)
     source = source_info(text, document=document, format=fmt, url=body.url, path=path)
     return parse_comparison(body.body, document=document, source=source, body_offset=body.header_lines)
 
@@ -64,11 +99,21 @@ def read_document(path: Path) -> DocumentFacts:
 
 
 def iter_document_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files given, and the documents inside folders given (sorted, recursive)."""
+    """Files given, and the documents inside folders given (sorted, recursive).
+
+    Inside folders, YAML files count as documents only under the manifest's own name
+    (``unfragile.yml``, ``*.unfragile.yml``), so configuration such as ``data/aliases.yml``
+    beside the documents is not mistaken for one. A file named explicitly is always read.
+    """
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES)
-            )
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and _is_document_name(p.name))
         else:
             yield path
+
+
+def _is_document_name(name: str) -> bool:
+    lowered = name.lower()
+    if lowered.endswith((".yml", ".yaml")):
+        return lowered.rsplit(".", 1)[0] == "unfragile" or lowered.rsplit(".", 1)[0].endswith(".unfragile")
+    return lowered.endswith(SUFFIXES)

@@ -37,7 +37,10 @@ def pair_slugs_from_url(url: str, names: tuple[str, str] | None = None) -> tuple
     >>> pair_slugs_from_url("https://unfragile.ai/compare/zai-org--glm-ocr-vs-stable-diffusion")
     ('zai-org--glm-ocr', 'stable-diffusion')
     """
-    path = urlparse(url).path.rstrip("/")
+    try:
+        path = urlparse(url).path.rstrip("/")
+    except ValueError:  # not an address at all (an unbalanced "[" for instance)
+        return None
     last = path.rsplit("/", 1)[-1]
     if "-vs-" not in last:
         return None

@@ -15,6 +15,7 @@ from matchgraph.ontology.vocab import PREFIXES
 
 __all__ = [
     "AMBIGUOUS",
+    "ARTIFACT_SLUGS",
     "ARTIFACTS_BY_NAME",
     "ARTIFACT_NODES",
     "CURATED",
@@ -59,7 +60,6 @@ STATS = SparqlQuery(
     """
 SELECT
   (COUNT(DISTINCT ?doc) AS ?documents)
-  (COUNT(DISTINCT ?artifact) AS ?artifacts)
   (COUNT(DISTINCT ?cap) AS ?capabilities)
   (COUNT(DISTINCT ?statement) AS ?claims)
   (COUNT(DISTINCT ?claim) AS ?typed_claims)
@@ -68,7 +68,6 @@ SELECT
   (COUNT(DISTINCT ?obs) AS ?observations)
 WHERE {
   { GRAPH ?doc { ?doc a mg:SourceDocument } }
-  UNION { ?artifact a mg:Artifact }
   UNION { ?cap a mg:Capability }
   UNION { ?statement a mg:Statement }
   UNION { ?claim a mg:ComparativeClaim }
@@ -345,5 +344,15 @@ SELECT ?key ?slug WHERE {
   ?a mg:slug ?slug .
 }
 ORDER BY ?key ?slug
+""",
+)
+
+ARTIFACT_SLUGS = SparqlQuery(
+    "artifact_slugs",
+    """
+SELECT DISTINCT ?slug ?documented WHERE {
+  ?artifact a mg:Artifact ; mg:slug ?slug .
+  BIND (EXISTS { ?doc mg:comparedArtifact ?artifact } AS ?documented)
+}
 """,
 )

@@ -103,6 +103,6 @@ def test_whole_corpus_loads_into_one_store(memory_store) -> None:
     assert result.ok and len(result.loaded) == len(PAGES)
     # Llama 4 is named by four pages and is one node.
     rows = list(memory_store.sparql(
-        'SELECT ?a WHERE { ?a <https://w3id.org/matchgraph/ontology#slug> "llama-4" }'
+        'SELECT DISTINCT ?a WHERE { ?a <https://w3id.org/matchgraph/ontology#slug> "llama-4" }'
     ))
     assert len(rows) == 1

@@ -1,0 +1,543 @@
+"""Parse a single-artifact page (``https://unfragile.ai/artifact/<slug>``) into typed facts.
+
+The site's text rendering runs the page's fields together::
+
+    Whisper Large v3                          <- the artifact's name
+    ModelFreeOpenAI's best speech ...         <- <Type><Pricing><tagline>, glued
+    Capabilities11 decomposed                 <- how many capabilities the site declares
+    <capability name>                         } one block per capability: its name,
+    Medium confidence<description>            } a confidence label glued to its description,
+    <what is unique about it>                 } an unprefixed "Unique" statement and
+    <how it compares>                         } an unprefixed "vs alternatives" statement
+
+Decisions, in one place:
+
+- Type labels are the display labels of :class:`ArtifactType` ("MCP Server", "CLI Tool"...),
+  matched longest first and only when a pricing word follows, so "Web App" is never read
+  as something else plus "App...". An unknown type word glued to a pricing word gives
+  ``ArtifactType.OTHER`` plus a ``type:<word>`` tag, as the passport loader does.
+- Pricing is folded to "Free"/"Paid" by :func:`pricing_label` (so "Freemium" is "Free",
+  as in passports); a folded word is kept in a note.
+- The confidence label ("High/Medium/Low confidence") is *not* turned into a number: the
+  page gives no number, and inventing 0.8/0.5/0.2 would put made-up values next to the
+  passports' real ``confidence``. ``Capability.confidence`` stays None and the label is kept
+  in one note per capability ("capability 0 (<name>): Medium confidence ...").
+- The tagline is the artifact's own description; it becomes ``DocumentFacts.summary``
+  (``ArtifactRef`` has no description field); the name is the document's title.
+- The slug is the page address's last segment (``addressed=True``) when the text has a
+  ``URL: .../artifact/<slug>`` header, else ``slugify(name)`` (``addressed=False``).
+- Ordinals count whole blocks from 0 in page order, as the comparison loader counts them.
+- Pages are cut off: only whole blocks (name, description, both statements) load; each
+  other block is named in ``missing``, and so are declared capabilities not on the page.
+  The page's last line may stop mid-word: unless it ends with the shortening marker
+  ``[…]`` (a shortened but whole line) or the page already shows every declared
+  capability, a block holding the last line is treated as cut off. (When every declared
+  capability is shown, the last line is taken as whole and a note says so: a copy cut
+  inside exactly that line cannot be told from a whole one.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+from matchgraph.errors import LoadError
+from matchgraph.loaders.models import (
+    ArtifactRef,
+    ArtifactType,
+    Capability,
+    ClaimKind,
+    DocumentFacts,
+    DocumentFormat,
+    Observation,
+    Statement,
+)
+from matchgraph.loaders.normalise import artifact_type, pricing_label, strip_shortening, type_tag
+from matchgraph.loaders.slugs import slugify
+from matchgraph.loaders.source import Body, read_body, source_info
+
+__all__ = [
+    "PRICING_WORDS",
+    "Line",
+    "TYPE_LABELS",
+    "TypePricing",
+    "looks_like_artifact_page",
+    "page_lines",
+    "page_slug",
+    "parse_artifact_page",
+    "split_type_pricing",
+    "statement_text",
+]
+
+TYPE_LABELS: tuple[str, ...] = tuple(sorted((t.label for t in ArtifactType), key=len, reverse=True))
+"""Display labels as the site writes them, longest first (so "MCP Server" beats a prefix)."""
+
+PRICING_WORDS: tuple[str, ...] = ("Freemium", "Free", "Paid")
+"""Pricing words glued after the type label, longest first ("Freemium" before "Free")."""
+
+_PRICING = "|".join(PRICING_WORDS)
+_UNKNOWN_TYPE = re.compile(rf"^(?P<type>[A-Z][A-Za-z]*?(?: [A-Z][A-Za-z]*?)?)(?P<pricing>{_PRICING})(?P<rest>.*)$")
+_DECLARED = re.compile(r"^Capabilities\s*(?P<n>\d{1,9})\s*decomposed$", re.IGNORECASE)
+_CONFIDENCE = re.compile(r"^(?P<level>High|Medium|Low) confidence\s*(?P<text>.*)$")
+_MORE = re.compile(r"^\+(?P<n>\d{1,9}) more capabilit(?:y|ies)$", re.IGNORECASE)
+_SLUG = re.compile(r"^[A-Za-z0-9@][A-Za-z0-9._@/+-]*$")
+_STATEMENT_PREFIXES: dict[ClaimKind, tuple[str, ...]] = {
+    ClaimKind.UNIQUE: ("unique:",),
+    ClaimKind.VS_ALTERNATIVES: ("vs alternatives:", "vs others:"),
+}
+
+Line = tuple[int, str]
+"""A non-blank line: its 1-based number in the file (header included) and its text."""
+
+
+@dataclass(frozen=True)
+class TypePricing:
+    """What a ``<Type><Pricing><rest>`` line says."""
+
+    type: ArtifactType
+    type_word: str
+    pricing_word: str
+    rest: str
+
+
+@dataclass
+class _Block:
+    """One capability block: name line, confidence line, the lines after it."""
+
+    name: Line | None
+    confidence: Line
+    level: str
+    description: str
+    rest: list[Line] = field(default_factory=list)
+
+    @property
+    def first_line(self) -> int:
+        return (self.name or self.confidence)[0]
+
+    @property
+    def last_line(self) -> int:
+        """The block's own last line: its "vs alternatives" line, or the last it has
+        (lines after the two statements are not the block's, see ``_capabilities``)."""
+        return (self.rest[:2][-1] if self.rest else self.confidence)[0]
+
+    def gap(self) -> str | None:
+        """Why the block cannot load as a whole capability, or None when it can."""
+        if self.name is None:
+            return "no name line"
+        if not strip_shortening(self.description)[0]:
+            return "no description"
+        if len(self.rest) < 2:
+            return "no vs alternatives line" if self.rest else "no unique and vs alternatives lines"
+        if not statement_text(self.rest[0][1], ClaimKind.UNIQUE):
+            return "empty unique statement"
+        if not statement_text(self.rest[1][1], ClaimKind.VS_ALTERNATIVES):
+            return "empty vs alternatives statement"
+        return None
+
+
+@dataclass
+class _Page:
+    """Everything read from one page, before it becomes facts."""
+
+    document: str
+    lines: list[Line]
+    url: str | None
+    name: str | None = None
+    name_line: int | None = None
+    header: TypePricing | None = None
+    header_line: int | None = None
+    declared: int | None = None
+    blocks: list[_Block] = field(default_factory=list)
+    more: int | None = None
+    head_cut: set[str] = field(default_factory=set)
+    """Head fields whose line is the page's last and may stop mid-word (not loaded)."""
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def page_lines(body: Body) -> list[Line]:
+    """Non-blank, stripped lines numbered as in the file (only ``\\n`` ends a line, as in
+    :func:`~matchgraph.loaders.source.line_column`, so numbers match error positions)."""
+    return [
+        (body.header_lines + i + 1, raw.strip())
+        for i, raw in enumerate(body.body.split("\n"))
+        if raw.strip()
+    ]
+
+
+def page_slug(url: str | None, section: str) -> str | None:
+    """The slug of a ``.../<section>/<slug>`` address, kept as the site spells it.
+
+    None when the address is not such a page or the slug is not one the graph accepts.
+
+    >>> page_slug("https://unfragile.ai/artifact/whisper-large-v3", "artifact")
+    'whisper-large-v3'
+    >>> page_slug("https://unfragile.ai/compare/a-vs-b", "artifact") is None
+    True
+    """
+    if not url:
+        return None
+    try:
+        parts = [p for p in urlparse(url).path.split("/") if p]
+    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 host
+        return None
+    if len(parts) < 2 or parts[-2] != section:
+        return None
+    slug = unquote(parts[-1])
+    return slug if _SLUG.match(slug) else None
+
+
+def split_type_pricing(line: str) -> TypePricing | None:
+    """Split ``<Type><Pricing><rest>``; None when no pricing word follows a type word.
+
+    Known labels are tried first, longest first; otherwise one or two capitalised words
+    directly followed by a pricing word count as an unknown type.
+
+    >>> tp = split_type_pricing("MCP ServerFreeReads files.")
+    >>> tp.type.value, tp.pricing_word, tp.rest
+    ('mcp_server', 'Free', 'Reads files.')
+    """
+    for label in TYPE_LABELS:
+        if not line.startswith(label):
+            continue
+        rest = line[len(label) :]
+        word = next((w for w in PRICING_WORDS if rest.startswith(w)), None)
+        if word is not None:
+            kind = artifact_type(label) or ArtifactType.OTHER
+            return TypePricing(kind, label, word, rest[len(word) :].strip())
+    match = _UNKNOWN_TYPE.match(line)
+    if match is None:
+        return None
+    word = match.group("type")
+    kind = artifact_type(word) or ArtifactType.OTHER
+    return TypePricing(kind, word, match.group("pricing"), match.group("rest").strip())
+
+
+def statement_text(line: str, kind: ClaimKind) -> str:
+    """A statement line's text: the shortening marker and an optional prefix removed.
+
+    Artifact pages write statements without a prefix; a "Unique:"/"vs alternatives:"
+    prefix is accepted too, so both spellings of one statement load the same.
+    """
+    text = strip_shortening(line)[0]
+    lowered = text.lower()
+    for prefix in _STATEMENT_PREFIXES[kind]:
+        if lowered.startswith(prefix):
+            return text[len(prefix) :].strip()
+    return text
+
+
+def looks_like_artifact_page(body: str) -> bool:
+    """Content sniff for an artifact page without an address header: a
+    ``Capabilities<N> decomposed`` line on its own (not a comparison-table row) near the
+    top, or a ``<Type><Pricing>`` second line followed by a confidence-labelled line."""
+    lines = [line.strip() for line in body[:4000].split("\n") if line.strip()][:12]
+    if any(line.startswith("| Feature |") for line in lines):
+        return False
+    if any(_DECLARED.match(line) for line in lines[:4]):
+        return True
+    return (
+        len(lines) > 2
+        and split_type_pricing(lines[1]) is not None
+        and any(_CONFIDENCE.match(line) for line in lines[2:])
+    )
+
+
+def parse_artifact_page(text: str, *, document: str, path: str | None = None) -> DocumentFacts:
+    """Every whole fact of one artifact page; what the cut-off copy lacks is in ``missing``.
+
+    ``text`` is the file as given (an optional ``URL:`` header included); ``document``
+    names it in errors; ``path`` becomes the source key when there is no address.
+
+    Raises:
+        LoadError: the page is empty, shows none of the layout's elements (and has no
+            artifact address), or gives no name to derive a slug from.
+
+    >>> page = "Tiny OCR\\nModelFreeReads text.\\nCapabilities0 decomposed\\n"
+    >>> facts = parse_artifact_page(page, document="tiny.txt")
+    >>> facts.artifacts[0].slug, facts.observations[0].pricing, facts.complete
+    ('tiny-ocr', 'Free', True)
+    """
+    body = read_body(text)
+    page = _Page(document=document, lines=page_lines(body), url=body.url)
+    if not page.lines:
+        raise LoadError("document is empty", document=document, line=body.header_lines + 1)
+    position = _read_head(page)
+    end = _read_more(page, position)
+    _read_blocks(page, position, end)
+    return _facts(page, body, document=document, path=path)
+
+
+def _read_head(page: _Page) -> int:
+    """Name, type/pricing/tagline line and declared count; each may be absent or cut off."""
+    lines, i = page.lines, 0
+    first = lines[0][1]
+    next_is_declared = len(lines) > 1 and _DECLARED.match(lines[1][1]) is not None
+    starts_mid_page = (
+        _DECLARED.match(first)
+        or _CONFIDENCE.match(first)
+        or (next_is_declared and split_type_pricing(first) is not None)
+    )
+    if not starts_mid_page:
+        if _cut_at(page, 0):
+            page.head_cut.add("artifact name")
+        else:
+            page.name, page.name_line = first, lines[0][0]
+        i = 1
+    if i < len(lines) and not _DECLARED.match(lines[i][1]) and not _CONFIDENCE.match(lines[i][1]):
+        header = split_type_pricing(lines[i][1])
+        if _cut_at(page, i):
+            page.head_cut.add("type, pricing and tagline line")  # "ModelFree" may be "Freemium"
+            i += 1
+        elif header is not None:
+            page.header, page.header_line = header, lines[i][0]
+            i += 1
+    if i < len(lines) and (declared := _DECLARED.match(lines[i][1])):
+        page.declared = int(declared.group("n"))
+        i += 1
+    elif i < len(lines) and _cut_at(page, i) and "capabilities".startswith(lines[i][1].lower()[:12]):
+        page.head_cut.add("declared capability count")
+        i += 1
+    return i
+
+
+def _cut_at(page: _Page, index: int) -> bool:
+    """True when line ``index`` is the page's last and may stop mid-word."""
+    return index == len(page.lines) - 1 and not strip_shortening(page.lines[index][1])[1]
+
+
+def _read_more(page: _Page, start: int) -> int:
+    """Find a ``+N more capabilities`` line; the blocks end there. Returns that index."""
+    for index in range(start, len(page.lines)):
+        more = _MORE.match(page.lines[index][1])
+        if more:
+            page.more = int(more.group("n"))
+            trailing = page.lines[index + 1 :]
+            if trailing:
+                page.notes.append(f"ignored {len(trailing)} line(s) after line {page.lines[index][0]}")
+            return index
+    return len(page.lines)
+
+
+def _read_blocks(page: _Page, start: int, end: int) -> None:
+    """Cut lines ``start..end`` into blocks anchored on their confidence lines.
+
+    The line before each confidence line is the block's name; the lines after it, up to
+    the next name, are its statements. Lines before the first block are kept as notes,
+    unless the page ends there (then they are a cut-off capability's first lines).
+    """
+    lines = page.lines
+    anchors = [i for i in range(start, end) if _CONFIDENCE.match(lines[i][1])]
+    anchor_set = set(anchors)
+    cursor = start
+    for j, k in enumerate(anchors):
+        name_index = k - 1 if k - 1 >= cursor and k - 1 not in anchor_set else None
+        _unattached(page, cursor, k if name_index is None else name_index, end)
+        nxt = anchors[j + 1] if j + 1 < len(anchors) else None
+        stop = end if nxt is None else (nxt - 1 if nxt - 1 > k else nxt)
+        confidence = _CONFIDENCE.match(lines[k][1])
+        assert confidence is not None
+        page.blocks.append(
+            _Block(
+                name=lines[name_index] if name_index is not None else None,
+                confidence=lines[k],
+                level=confidence.group("level"),
+                description=confidence.group("text").strip(),
+                rest=list(lines[k + 1 : stop]),
+            )
+        )
+        cursor = stop
+    if not anchors:
+        _unattached(page, cursor, end, end)
+
+
+def _unattached(page: _Page, first: int, stop: int, end: int) -> None:
+    """Lines that belong to no block: a cut-off capability at the page's end, else noise."""
+    if first >= stop:
+        return
+    if stop == end == len(page.lines):
+        page.missing.append(f"capability at line {page.lines[first][0]} (cut off)")
+    else:
+        page.notes.append(f"ignored {stop - first} unattached line(s) from line {page.lines[first][0]}")
+
+
+def _facts(page: _Page, body: Body, *, document: str, path: str | None) -> DocumentFacts:
+    """Assemble the document's facts from what was read."""
+    if page.header is None and page.declared is None and not page.blocks and page_slug(page.url, "artifact") is None:
+        raise LoadError(
+            "not an artifact page: no '<Type><Pricing>' line, 'Capabilities<N> decomposed' "
+            "line or capability block, and no /artifact/ address",
+            document=document,
+            line=page.lines[0][0],
+        )
+    artifact = _artifact(page, document)
+    capabilities = _capabilities(page, artifact.slug)
+    _check_counts(page, len(capabilities))
+    title = artifact.name if page.name is not None else None
+    return DocumentFacts(
+        source=source_info(
+            body.text,
+            document=document,
+            format=DocumentFormat.ARTIFACT_PAGE,
+            url=body.url,
+            path=path,
+            title=title,
+        ),
+        title=title,
+        summary=_tagline(page),
+        artifacts=(artifact,),
+        observations=_observations(page, artifact.slug),
+        capabilities=tuple(capabilities),
+        announced_more=((artifact.slug, page.more),) if page.more else (),
+        complete=not page.missing,
+        missing=tuple(page.missing),
+        notes=tuple(page.notes),
+    )
+
+
+def _artifact(page: _Page, document: str) -> ArtifactRef:
+    """The page's artifact; its slug from the address when there is one."""
+    addressed = page_slug(page.url, "artifact")
+    _head_missing(page)
+    name = page.name
+    if name is None:
+        name = addressed.split("--")[-1] if addressed else None
+    if name is None:
+        raise LoadError(
+            "artifact page has no name line and no /artifact/ address to name it",
+            document=document,
+            line=page.lines[0][0],
+        )
+    slug = addressed or slugify(name)
+    if not slug or not _SLUG.match(slug):
+        raise LoadError(
+            f"artifact name {name!r} gives no usable slug and the page has no /artifact/ address",
+            document=document,
+            line=page.name_line,
+        )
+    header = page.header
+    return ArtifactRef(
+        slug=slug,
+        name=name,
+        type=header.type if header else None,
+        tags=type_tag(header.type_word) if header else (),
+        line=page.name_line,
+        addressed=addressed is not None,
+    )
+
+
+def _head_missing(page: _Page) -> None:
+    """Put the absent head fields first in ``missing``, in page order."""
+    fields = (
+        ("artifact name", page.name is not None),
+        ("type, pricing and tagline line", page.header is not None),
+        ("declared capability count", page.declared is not None),
+    )
+    page.missing[:0] = [
+        label + (" (cut off)" if label in page.head_cut else "")
+        for label, present in fields
+        if not present
+    ]
+
+
+def _tagline(page: _Page) -> str | None:
+    """The tagline (the artifact's own one-line description), marker removed."""
+    if page.header is None:
+        return None
+    return strip_shortening(page.header.rest)[0] or None
+
+
+def _observations(page: _Page, slug: str) -> tuple[Observation, ...]:
+    """Pricing and declared count, when the page shows either."""
+    pricing = None
+    if page.header is not None:
+        pricing = pricing_label(page.header.pricing_word)
+        if pricing != page.header.pricing_word:
+            page.notes.append(f"pricing {page.header.pricing_word!r} recorded as {pricing!r}")
+    if pricing is None and page.declared is None:
+        return ()
+    line = page.header_line or page.name_line
+    return (Observation(artifact=slug, pricing=pricing, capabilities_declared=page.declared, line=line),)
+
+
+def _capabilities(page: _Page, slug: str) -> list[Capability]:
+    """Whole blocks become capabilities; the others are named in ``missing``."""
+    out: list[Capability] = []
+    last_trusted = _last_line_trusted(page)
+    for block in page.blocks:
+        gap = block.gap()
+        at_end = page.more is None and block.last_line == page.lines[-1][0]
+        if at_end and (gap is not None or not last_trusted):
+            gap = "cut off"
+        if gap is not None:
+            page.missing.append(f"capability at line {block.first_line} ({gap})")
+            continue
+        if len(block.rest) > 2:
+            extra = block.rest[2:]
+            if extra[-1][0] == page.lines[-1][0] and page.more is None and not last_trusted:
+                page.missing.append(f"capability at line {extra[0][0]} (cut off)")
+            else:
+                page.notes.append(f"ignored {len(extra)} unattached line(s) from line {extra[0][0]}")
+        out.append(_capability(block, slug, ordinal=len(out)))
+        page.notes.append(
+            f"capability {len(out) - 1} ({block.name[1] if block.name else '?'}): "
+            f"'{block.level} confidence' label kept as a note; the page gives no number"
+        )
+    return out
+
+
+def _last_line_trusted(page: _Page) -> bool:
+    """Whether the page's last line is known whole: it ends with the shortening marker,
+    a ``+N more`` line follows the blocks, or the page shows every declared capability."""
+    if page.more is not None or strip_shortening(page.lines[-1][1])[1]:
+        return True
+    whole = sum(1 for b in page.blocks if b.gap() is None and len(b.rest) == 2)
+    trusted = page.declared is not None and whole == page.declared == len(page.blocks) > 0
+    if trusted:
+        page.notes.append(
+            f"last line (line {page.lines[-1][0]}) taken as whole because the page shows every "
+            "declared capability; a copy cut inside that line would not be noticed"
+        )
+    return trusted
+
+
+def _capability(block: _Block, slug: str, *, ordinal: int) -> Capability:
+    """One whole block as a :class:`Capability` with its two statements."""
+    assert block.name is not None
+    (u_line, unique), (v_line, versus) = block.rest[0], block.rest[1]
+    statements = (
+        Statement(kind=ClaimKind.UNIQUE, text=statement_text(unique, ClaimKind.UNIQUE), line=u_line),
+        Statement(
+            kind=ClaimKind.VS_ALTERNATIVES,
+            text=statement_text(versus, ClaimKind.VS_ALTERNATIVES),
+            line=v_line,
+        ),
+    )
+    shortened = any(strip_shortening(t)[1] for t in (block.description, unique, versus))
+    return Capability(
+        artifact=slug,
+        ordinal=ordinal,
+        name=block.name[1],
+        description=strip_shortening(block.description)[0],
+        statements=statements,
+        truncated=shortened,
+        line=block.name[0],
+    )
+
+
+def _check_counts(page: _Page, loaded: int) -> None:
+    """Say how many declared capabilities the page does not show at all."""
+    if page.declared is None:
+        return
+    cut_starts = sum(1 for m in page.missing if m.startswith("capability at line"))
+    shown = loaded + cut_starts + (page.more or 0)
+    remaining = page.declared - shown
+    if remaining > 0 and page.more is None:
+        plural = "capability" if remaining == 1 else "capabilities"
+        page.missing.append(f"{remaining} more declared {plural} (not on the page)")
+    elif remaining != 0:
+        page.notes.append(
+            f"page declares {page.declared} capabilities, shows {loaded + cut_starts}"
+            f" and announces {page.more or 0} more"
+        )
