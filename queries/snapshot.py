@@ -16,6 +16,7 @@ __all__ = [
     "ConceptRecord",
     "GraphSnapshot",
     "ObservationRecord",
+    "VerdictRecord",
 ]
 
 
@@ -99,6 +100,18 @@ class ClaimRecord:
 
 
 @dataclass(frozen=True)
+class VerdictRecord:
+    """A document's verdict about the pair it compares, with what it asserts."""
+
+    source: str
+    text: str
+    compared: tuple[str, ...] = ()
+    winner: str | None = None
+    leads: tuple[tuple[str, str], ...] = ()
+    """(signal, artifact slug) pairs: "X leads on adoption"."""
+
+
+@dataclass(frozen=True)
 class GraphSnapshot:
     """Everything the match engine needs, as plain typed records."""
 
@@ -109,5 +122,6 @@ class GraphSnapshot:
     observations: tuple[ObservationRecord, ...] = ()
     compared: tuple[tuple[str, str], ...] = ()
     """Pairs of artifact slugs that some document compares side by side."""
+    verdicts: tuple[VerdictRecord, ...] = ()
     version: str = field(default="")
     """A fingerprint of the store state; caches keyed by it stay valid until it changes."""

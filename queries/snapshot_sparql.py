@@ -19,6 +19,7 @@ from matchgraph.queries.snapshot import (
     ConceptRecord,
     GraphSnapshot,
     ObservationRecord,
+    VerdictRecord,
 )
 
 __all__ = ["build_snapshot"]
@@ -47,6 +48,7 @@ def build_snapshot(store: SnapshotSource) -> GraphSnapshot:
     artifacts = _artifacts(store, c, capabilities, observations, labels)
     claims = _claims(store, c)
     compared = _compared(store, c)
+    verdicts = _verdicts(store, c)
     fingerprint = hashlib.sha256()
     for doc in sorted(store.documents(), key=lambda d: d.key):
         fingerprint.update(f"{doc.key}\x1f{doc.content_hash}\n".encode())
@@ -59,6 +61,7 @@ def build_snapshot(store: SnapshotSource) -> GraphSnapshot:
         claims=claims,
         observations=observations,
         compared=compared,
+        verdicts=verdicts,
         version=fingerprint.hexdigest()[:20],
     )
 
@@ -177,6 +180,29 @@ def _compared(store: SnapshotSource, c) -> tuple[tuple[str, str], ...]:  # type:
                 if a != b:
                     pairs.add(tuple(sorted((a, b))))
     return tuple(sorted(pairs))  # type: ignore[arg-type]
+
+
+def _verdicts(store: SnapshotSource, c) -> tuple[VerdictRecord, ...]:  # type: ignore[no-untyped-def]
+    compared: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(q.SNAPSHOT_COMPARED):
+        compared[str(r["key"])].append(c(r["slug"]))
+    found: dict[str, dict] = {}
+    for r in store.select(q.SNAPSHOT_VERDICTS):
+        entry = found.setdefault(str(r["key"]), {"text": str(r["text"]), "winner": None, "leads": set()})
+        if r.get("winner") is not None:
+            entry["winner"] = c(r["winner"])
+        if r.get("signal") is not None and r.get("leader") is not None:
+            entry["leads"].add((str(r["signal"]), c(r["leader"])))
+    return tuple(
+        VerdictRecord(
+            source=key,
+            text=v["text"],
+            compared=tuple(compared.get(key, ())),
+            winner=v["winner"],
+            leads=tuple(sorted(v["leads"])),
+        )
+        for key, v in sorted(found.items())
+    )
 
 
 def _opt(value: object) -> str | None:

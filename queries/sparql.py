@@ -28,6 +28,7 @@ __all__ = [
     "ARTIFACT_OBSERVATIONS",
     "DOCUMENTS",
     "STATS",
+    "SNAPSHOT_VERDICTS",
     "SparqlQuery",
     "bind",
 ]
@@ -354,5 +355,22 @@ SELECT DISTINCT ?slug ?documented WHERE {
   ?artifact a mg:Artifact ; mg:slug ?slug .
   BIND (EXISTS { ?doc mg:comparedArtifact ?artifact } AS ?documented)
 }
+""",
+)
+
+SNAPSHOT_VERDICTS = SparqlQuery(
+    "snapshot_verdicts",
+    """
+SELECT ?key ?text ?winner ?signal ?leader WHERE {
+  GRAPH ?doc {
+    ?doc mg:documentKey ?key ; mg:verdict ?v .
+    ?v schema:text ?text .
+    OPTIONAL { ?v mg:winner ?w }
+    OPTIONAL { ?v mg:lead ?lead . ?lead mg:signal ?signal ; mg:leader ?l }
+  }
+  OPTIONAL { ?w mg:slug ?winner }
+  OPTIONAL { ?l mg:slug ?leader }
+}
+ORDER BY ?key
 """,
 )
