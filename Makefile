@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_STORE ?= .matchgraph/demo-store
 PYTEST_ARGS ?=
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench clean neo4j-install neo4j-start neo4j-stop neo4j-status
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,6 +31,9 @@ test: install
 
 bench: install
 	$(PY) bench/load.py --documents 10000
+
+neo4j-install neo4j-start neo4j-stop neo4j-status: install
+	bash graph/server/neo4j.sh $(subst neo4j-,,$@)
 
 clean:
 	rm -rf $(VENV) .matchgraph .pytest_cache .hypothesis
