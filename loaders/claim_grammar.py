@@ -22,7 +22,7 @@ breaks, never the whole statement.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from matchgraph.loaders.claim_phrases import (
     NameIndex,
@@ -43,11 +43,11 @@ from matchgraph.loaders.claim_tokens import (
 from matchgraph.loaders.models import Polarity
 from matchgraph.loaders.relations import (
     COST_NOUNS,
+    CUE_TRIE,
+    OPEN_DEGREES,
     Frame,
     Sense,
-    cue_lengths,
     flip,
-    lookup_cue,
     open_comparative,
 )
 
@@ -55,16 +55,20 @@ __all__ = ["ClaimParse", "Trigger", "find_triggers", "hard_clauses", "parse_stat
 
 _CONNECTORS = frozenset({"but", "while", "whilst", "whereas", "although", "though"})
 _BREAKS = frozenset({";", "—", "–", "-"})
+_CLAUSE_MARKS = _BREAKS | _CONNECTORS | {".", ","}
+"""Every token that can end a hard clause: the rest are skipped with one set lookup (a
+lowercase form is one of these marks only when the token itself is)."""
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx"})
 _NOT_PARTICIPLES = frozenset({"including", "during", "according", "regarding", "notwithstanding"})
+_SOFT_MARKS = frozenset({"and", ","})
 _AND_REACH = 3
 """A trigger at most this many tokens after "and" makes it start a new clause."""
 _CONTEXT_ASPECT = frozenset({"unlike", "differs_from"})
+_ASPECT_LEADERS = DETERMINERS | {"to", "for", "of"}
 _THAN_WINDOW = 8
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
     """An active cue: where it starts, its frame and sense, and where its object starts."""
 
     start: int
@@ -76,8 +80,7 @@ class Trigger:
     adverbial: bool = False
 
 
-@dataclass(frozen=True)
-class ClaimParse:
+class ClaimParse(NamedTuple):
     """One claim as the grammar found it; offsets index the statement text."""
 
     relation: str
@@ -93,10 +96,16 @@ def hard_clauses(toks: Sequence[Tok]) -> list[tuple[int, int]]:
     clauses: list[tuple[int, int]] = []
     start = 0
     for i, tok in enumerate(toks):
-        if tok.depth > 0:
+        if tok.low not in _CLAUSE_MARKS or tok.depth > 0:
             continue
-        is_end = tok.text == "." and not (i > 0 and toks[i - 1].low in _ABBREVIATIONS)
-        if tok.text in _BREAKS or is_end or tok.low in _CONNECTORS or _participle_comma(toks, i):
+        text = tok.text
+        is_end = text == "." and not (i > 0 and toks[i - 1].low in _ABBREVIATIONS)
+        if (
+            text in _BREAKS
+            or is_end
+            or tok.low in _CONNECTORS
+            or (text == "," and _participle_comma(toks, i))
+        ):
             clauses.append((start, i))
             start = i + 1
     clauses.append((start, len(toks)))
@@ -121,23 +130,50 @@ def _trim(toks: Sequence[Tok], a: int, b: int) -> tuple[int, int]:
 
 
 def _match(toks: Sequence[Tok], i: int, b: int, frames: tuple[Frame, ...]) -> tuple[Frame, Sense, int] | None:
-    """Longest cue at ``i`` in one of ``frames``: (frame, sense, index after the cue)."""
-    if not toks[i].is_word:
+    """Longest cue at ``i`` in one of ``frames``: (frame, sense, index after the cue).
+
+    A cue is a run of word tokens at one parenthesis depth, ending by ``b``. The cue trie
+    is walked along the tokens (most words start no cue, so this usually ends at the first
+    lookup); then the longest cue found wins, ``frames`` in the caller's order within one
+    length, and an open "more|less <word>" comparative ranks as a two-word cue.
+    """
+    first = toks[i]
+    node = CUE_TRIE.get(first.low)
+    if node is None or not first.is_word or i >= b:
         return None
-    for n in cue_lengths():
-        window = toks[i : i + n]
-        if i + n > b or any(not t.is_word or t.depth != toks[i].depth for t in window):
-            continue
-        words = tuple(t.low for t in window)
-        for frame in frames:
-            spec = lookup_cue(words, frame)
-            if spec is not None:
-                return frame, Sense(spec.id, spec.polarity, spec.magnitude), i + n
-        if n == 2 and Frame.THAN in frames and words[0] in ("more", "less"):
-            sense = open_comparative(words[0], words[1])
+    depth = first.depth
+    path = [node]
+    j = i + 1
+    while node.next and j < b:
+        tok = toks[j]
+        if not tok.is_word or tok.depth != depth:
+            break
+        child = node.next.get(tok.low)
+        if child is None:
+            break
+        node = child
+        path.append(node)
+        j += 1
+    second = _open_degree_word(toks, i, b, frames) if first.low in OPEN_DEGREES else None
+    for n in range(max(len(path), 0 if second is None else 2), 0, -1):
+        if n <= len(path):
+            for frame in frames:
+                for cue_frame, sense in path[n - 1].senses:
+                    if cue_frame is frame:
+                        return frame, sense, i + n
+        if n == 2 and second is not None:
+            sense = open_comparative(first.low, second)
             if sense.relation not in ("more_than", "less_than"):
                 return Frame.THAN, sense, i + n
     return None
+
+
+def _open_degree_word(toks: Sequence[Tok], i: int, b: int, frames: tuple[Frame, ...]) -> str | None:
+    """The word after "more"/"less" at ``i`` when the two can be an open comparative."""
+    if Frame.THAN not in frames or i + 2 > b:
+        return None
+    nxt = toks[i + 1]
+    return nxt.low if nxt.is_word and nxt.depth == toks[i].depth else None
 
 
 def _than(toks: Sequence[Tok], i: int, j: int, b: int) -> int | None:
@@ -156,7 +192,11 @@ def _than(toks: Sequence[Tok], i: int, j: int, b: int) -> int | None:
                 return None
             nxt = toks[j + 1] if j + 1 < b else None
             return None if nxt is not None and nxt.is_number else j
-        if _match(toks, j, b, (Frame.THAN,)) is not None and not _coordinated(toks, i, j):
+        if (
+            tok.low in CUE_TRIE  # else no cue starts here: skip the call
+            and _match(toks, j, b, (Frame.THAN,)) is not None
+            and not _coordinated(toks, i, j)
+        ):
             return None
         count += 1
         j += 1
@@ -237,6 +277,9 @@ def find_triggers(toks: Sequence[Tok], a: int, b: int) -> list[Trigger]:
     triggers: list[Trigger] = []
     i = a
     while i < b:
+        if toks[i].low not in CUE_TRIE:  # starts no cue: skip the calls
+            i += 1
+            continue
         trig = _trigger_at(toks, i, a, b)
         if trig is None or any(t.start == trig.start for t in triggers):
             i += 1
@@ -251,7 +294,7 @@ def _soft_clauses(toks: Sequence[Tok], a: int, b: int, starts: frozenset[int]) -
     cuts: list[int] = []
     for k in range(a + 1, b):
         tok = toks[k]
-        if tok.depth > 0:
+        if tok.low not in _SOFT_MARKS or tok.depth > 0:
             continue
         if tok.low == "and" and not _after_bare_comparative(toks, a, k):
             if any(s in starts for s in range(k + 1, min(k + 1 + _AND_REACH, b))):
@@ -306,12 +349,14 @@ def _noun_group_before(toks: Sequence[Tok], k: int, a: int) -> tuple[int, int]:
 
 
 def _words(text: str, toks: Sequence[Tok], rng: tuple[int, int] | None) -> str | None:
+    """The aspect words in ``rng``: numbers dropped, leading determiners and "to"/"for"/"of" cut."""
     if rng is None:
         return None
     kept = [t for t in toks[rng[0] : rng[1]] if not t.is_number]
-    while kept and kept[0].low in DETERMINERS | {"to", "for", "of"}:
-        kept = kept[1:]
-    return span_text(text, kept) or None
+    skip = 0
+    while skip < len(kept) and kept[skip].low in _ASPECT_LEADERS:
+        skip += 1
+    return span_text(text, kept[skip:]) or None
 
 
 def _polarity(sense: Sense, aspect: str | None) -> Polarity:
@@ -337,7 +382,7 @@ def _subject_claim(ctx: PhraseContext, a: int, trig: Trigger) -> ClaimParse | No
     """ "... structure that tools like PromptPerfect lack": the other side is the subject."""
     toks, k = ctx.toks, trig.start
     pron = next((p for p in range(k - 1, a - 1, -1) if toks[p].low in RELATIVE_PRONOUNS), None)
-    sub = replace(ctx, limit=k)
+    sub = ctx._replace(limit=k)
     if pron is not None:
         sides = parse_comparand(sub, pron + 1).sides
         aspect = _words(ctx.text, toks, _noun_group_before(toks, pron, a))
@@ -380,6 +425,8 @@ def parse_statement(text: str, toks: Sequence[Tok], names: NameIndex) -> list[Cl
     claims: list[ClaimParse] = []
     for a, b in hard_clauses(toks):
         triggers = find_triggers(toks, a, b)
+        if not triggers:  # most clauses compare nothing: no soft split can yield a claim
+            continue
         starts = frozenset(t.start for t in triggers)
         for ca, cb in _soft_clauses(toks, a, b, starts):
             inside = [t for t in triggers if ca <= t.start < cb]

@@ -21,8 +21,11 @@ one general rule, :func:`classify`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final, NamedTuple
 
 from matchgraph.loaders.claim_tokens import (
     ASPECT_PREPOSITIONS,
@@ -35,7 +38,7 @@ from matchgraph.loaders.claim_tokens import (
     Tok,
     is_verb_like,
 )
-from matchgraph.loaders.relations import Frame, lookup_cue
+from matchgraph.loaders.relations import THAN_WORDS
 
 __all__ = [
     "Comparand",
@@ -49,19 +52,25 @@ __all__ = [
     "span_text",
 ]
 
+_SPAN_STRIP: Final = " ,;:—–-"
+_STRIPPED_PUNCT_RE: Final = re.compile("[,;:—–]")
+"""What :func:`span_text` strips off the ends that :func:`_norm` would not drop itself."""
 _HARD_STOPS = frozenset({",", ";", ":", "—", "–", ".", ")", "]", "but", "yet"})
 
 
-@dataclass(frozen=True)
-class Side:
-    """One parsed other side: its label, whether it is a class, and where it is."""
+class Side(NamedTuple):
+    """One parsed other side: its label, whether it is a class, and where it is.
+
+    This and the other per-phrase records are named tuples, not frozen dataclasses: they
+    are as immutable, and a frozen dataclass's ``__init__`` (one ``object.__setattr__`` a
+    field) was a measurable share of the time spent on each statement.
+    """
 
     label: str
     is_class: bool
 
 
-@dataclass(frozen=True)
-class Comparand:
+class Comparand(NamedTuple):
     """The other sides found from one position, and the token index after them."""
 
     sides: tuple[Side, ...]
@@ -78,22 +87,40 @@ class NameIndex:
 
     @classmethod
     def of(cls, names: Collection[str]) -> NameIndex:
-        return cls(frozenset(_norm(n) for n in names if n and n.strip()))
+        """The index for ``names``, built once per distinct tuple of names.
+
+        A bulk load passes the same page names and aliases with every statement, so the
+        normalised set is cached; a collection that cannot be a cache key is built afresh.
+        """
+        if not names:
+            return _EMPTY_NAMES
+        key = names if isinstance(names, tuple) else tuple(names)
+        try:
+            return _name_index(key)
+        except TypeError:  # an unhashable item: build it uncached, as before
+            return cls(frozenset(_norm(n) for n in names if n and n.strip()))
 
     def __contains__(self, label: object) -> bool:
         return isinstance(label, str) and _norm(label) in self.names
 
 
-@dataclass(frozen=True)
-class PhraseContext:
+_EMPTY_NAMES: Final = NameIndex()
+
+
+@lru_cache(maxsize=256)
+def _name_index(names: tuple[str, ...]) -> NameIndex:
+    return NameIndex(frozenset(_norm(n) for n in names if n and n.strip()))
+
+
+class PhraseContext(NamedTuple):
     """What every phrase rule needs: the text, the clause tokens and where to stop."""
 
     text: str
     toks: Sequence[Tok]
     limit: int
-    barriers: frozenset[int] = field(default_factory=frozenset)
+    barriers: frozenset[int] = frozenset()
     """Token indices where an active trigger starts: a phrase never runs into one."""
-    names: NameIndex = field(default_factory=NameIndex)
+    names: NameIndex = _EMPTY_NAMES
 
     def at(self, i: int) -> Tok | None:
         return self.toks[i] if 0 <= i < self.limit else None
@@ -108,6 +135,8 @@ def _norm(label: str) -> str:
 
 def span_text(text: str, toks: Sequence[Tok]) -> str:
     """The text of ``toks`` with parenthetical groups left out and spaces normalised."""
+    if _flat(toks):
+        return " ".join(text[toks[0].start : toks[-1].end].split()).strip(_SPAN_STRIP)
     pieces: list[str] = []
     base = min((t.depth for t in toks), default=0)
     run: list[Tok] = []
@@ -121,7 +150,21 @@ def span_text(text: str, toks: Sequence[Tok]) -> str:
         run.append(tok)
     if run:
         pieces.append(text[run[0].start : run[-1].end])
-    return " ".join(" ".join(pieces).split()).strip(" ,;:—–-")
+    return " ".join(" ".join(pieces).split()).strip(_SPAN_STRIP)
+
+
+def _flat(toks: Sequence[Tok]) -> bool:
+    """Whether no token of a non-empty run is parenthetical: then its span is one slice.
+
+    Most spans (every noun-phrase core) are flat, and this saves the general walk below.
+    """
+    if not toks:
+        return False
+    depth = toks[0].depth
+    for tok in toks:
+        if tok.depth != depth or tok.text in "()":
+            return False
+    return True
 
 
 def paren_end(ctx: PhraseContext, i: int) -> int:
@@ -141,12 +184,13 @@ def _is_example_marker(ctx: PhraseContext, i: int) -> int:
     tok = ctx.at(i)
     if tok is None:
         return 0
-    nxt = ctx.at(i + 1)
-    if tok.low in EXAMPLE_MARKERS:
+    low = tok.low
+    if low in EXAMPLE_MARKERS:
         return 1
-    if tok.low == "such" and nxt is not None and nxt.low == "as":
-        return 2
-    if tok.low in ("e.g", "eg", "i.e"):
+    if low == "such":
+        nxt = ctx.at(i + 1)
+        return 2 if nxt is not None and nxt.low == "as" else 0
+    if low in ("e.g", "eg", "i.e"):
         n = 1
         while (t := ctx.at(i + n)) is not None and t.text in ".,:":
             n += 1
@@ -160,9 +204,10 @@ def _core_end(ctx: PhraseContext, i: int) -> int:
     name_led = first.is_name_like
     gerund_led = not name_led and first.low.endswith("ing") and len(first.low) > 4
     relative = False
+    toks, limit, barriers = ctx.toks, ctx.limit, ctx.barriers  # ctx.blocked(j), inlined
     j = i
-    while not ctx.blocked(j):
-        tok = ctx.toks[j]
+    while j < limit and j not in barriers:
+        tok = toks[j]
         low = tok.low
         if tok.depth > first.depth or tok.text in "([" or low in _HARD_STOPS:
             break
@@ -171,7 +216,7 @@ def _core_end(ctx: PhraseContext, i: int) -> int:
         if low in SUBORDINATORS:
             break
         if j > i and not relative:
-            after_name = ctx.toks[j - 1].is_name_like or ctx.toks[j - 1].is_number
+            after_name = toks[j - 1].is_name_like or toks[j - 1].is_number
             if _ends_open_core(ctx, j, name_led or after_name, gerund_led):
                 break
             relative = low in RELATIVE_PRONOUNS
@@ -213,23 +258,40 @@ def classify(core: Sequence[Tok], text: str, names: NameIndex) -> Side:
     class; a capitalised or numbered head makes an artifact named by the trailing run of
     name-like words, so "standard Stable Diffusion 3.5 Large" is "Stable Diffusion 3.5 Large".
     """
-    label = span_text(text, core)
-    if label in names:
-        return Side(label, False)
-    for k in range(1, len(core)):
-        tail = span_text(text, core[k:])
-        if tail in names:
-            return Side(tail, False)
+    if names.names:  # with no known names, no label or tail can be one
+        known = _known_tail(core, text, names)
+        if known is not None:
+            return Side(known, False)
     head = core[-1]
-    if head.is_plural_acronym or not (head.is_name_like or head.is_number):
-        return Side(label, True)
+    if not (head.is_name_like or head.is_number) or head.is_plural_acronym:
+        return Side(span_text(text, core), True)
     k = len(core)
     while k > 0 and (core[k - 1].is_name_like or core[k - 1].is_number):
         k -= 1
     run = core[k:]
     if not any(t.is_name_like for t in run):
-        return Side(label, True)
+        return Side(span_text(text, core), True)
     return Side(span_text(text, run), False)
+
+
+def _known_tail(core: Sequence[Tok], text: str, names: NameIndex) -> str | None:
+    """The longest trailing part of ``core`` (the whole of it first) that is a known name.
+
+    Its label is what :func:`span_text` gives that part. A flat core with no punctuation
+    that :func:`span_text` strips normalises to the plain slice, so each tail is compared
+    as ``_norm(slice)`` and only a hit builds its label (most cores name nothing known).
+    """
+    end = core[-1].end
+    if _flat(core) and _STRIPPED_PUNCT_RE.search(text, core[0].start, end) is None:
+        for k in range(len(core)):
+            if _norm(text[core[k].start : end]) in names.names:
+                return span_text(text, core[k:])
+        return None
+    for k in range(len(core)):
+        tail = span_text(text, core[k:])
+        if tail in names:
+            return tail
+    return None
 
 
 def _paren_examples(ctx: PhraseContext, i: int, end: int) -> tuple[Side, ...]:
@@ -288,7 +350,7 @@ def _starts_item(ctx: PhraseContext, k: int) -> bool:
         return False
     if low.endswith("ly") and not tok.is_name_like:
         return False
-    return lookup_cue((low,), Frame.THAN) is None
+    return low not in THAN_WORDS
 
 
 def _continuation(ctx: PhraseContext, j: int, name_like: bool, in_list: bool) -> int | None:

@@ -13,7 +13,6 @@ few tags the rules need.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
@@ -33,12 +32,20 @@ _PREFIX_RE: Final = re.compile(r"^\s*(?:unique|vs\.?\s+alternatives|vs\.?\s+othe
 _TRAILER_RE: Final = re.compile(r"(?:\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…))+\s*$")
 _TOKEN_RE: Final = re.compile(
     r"""
-      (?P<poss>['’]s\b)
-    | (?P<word>[\w~$#@](?:[\w~$%+#@&→/\-]|\.(?=\w)|['’](?!s\b)(?=\w))*)
+      (?P<word>[\w~$#@][\w~$%+#@&→/\-]*(?:(?:\.(?=\w)|['’](?!s\b)(?=\w))[\w~$%+#@&→/\-]*)*)
+    | (?P<poss>['’]s\b)
     | (?P<punct>[^\w\s])
     """,
     re.X,
 )
+"""A word (inner dots and apostrophes only before a letter), a possessive, or one mark.
+
+The word's inner loop is unrolled (runs of plain word characters, then one dot or
+apostrophe at a time) so the regex engine eats whole runs instead of trying three
+alternatives per character; a word never starts with an apostrophe, so trying it first
+matches exactly what the possessive-first order did."""
+_TRAILER_CHARS: Final = frozenset("[].…")
+"""Every character a shortening marker can hold, besides whitespace."""
 _NUMBER_RE: Final = re.compile(r"^[~$#]?\d[\d.,\-–x%+]*(?:[kKmMbB]|x|MB|GB|B|K|M)?$")
 
 SUBORDINATORS: Final = frozenset(
@@ -73,40 +80,87 @@ VERBS: Final = frozenset(
 """Finite verbs common in these statements: after a name they end the noun phrase."""
 
 
-@dataclass(frozen=True)
+_PLURAL_ACRONYM_RE: Final = re.compile(r"[A-Z][A-Za-z0-9\-→]*[A-Z]s")
+
+
 class Tok:
-    """One token: its text and its ``[start, end)`` offsets in the statement."""
+    """One token: its text and its ``[start, end)`` offsets in the statement.
+
+    The grammar asks every token for its lowercase form and word class many times per
+    statement, so those are computed once, when the token is made, and stored as plain
+    attributes (``__slots__``, no property calls in the hot loops). Treat a token as
+    immutable: nothing in the grammar assigns to one after :func:`tokenize` builds it.
+    """
+
+    __slots__ = ("depth", "end", "is_name_like", "is_number", "is_word", "low", "start", "text")
 
     text: str
     start: int
     end: int
-    depth: int = 0
+    depth: int
     """How many parentheses enclose it (an unclosed one runs to the end)."""
+    low: str
+    is_word: bool
+    is_number: bool
+    is_name_like: bool
+    """Capitalised, or carrying a digit or an inner capital: "GPT-4o", "iOS", "SDXL"."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    def __init__(self, text: str, start: int, end: int, depth: int = 0) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.depth = depth
+        classes = _WORD_CLASSES.get(text) or _word_class(text)
+        self.low, self.is_word, self.is_number, self.is_name_like = classes
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalnum() or self.text[:1] in "~$#@_"
+    def __repr__(self) -> str:
+        return f"Tok({self.text!r}, {self.start}, {self.end}, {self.depth})"
 
-    @property
-    def is_number(self) -> bool:
-        return bool(_NUMBER_RE.match(self.text))
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tok):
+            return NotImplemented
+        return (self.text, self.start, self.end, self.depth) == (
+            other.text,
+            other.start,
+            other.end,
+            other.depth,
+        )
 
-    @property
-    def is_name_like(self) -> bool:
-        """Capitalised, or carrying a digit or an inner capital: "GPT-4o", "iOS", "SDXL"."""
-        t = self.text
-        if not self.is_word or self.is_number:
-            return False
-        return t[0].isupper() or any(c.isdigit() for c in t) or any(c.isupper() for c in t[1:])
+    def __hash__(self) -> int:
+        return hash((self.text, self.start, self.end, self.depth))
 
     @property
     def is_plural_acronym(self) -> bool:
         """ "APIs", "LLMs", "GANs": a generic plural even though it is capitalised."""
-        return bool(re.fullmatch(r"[A-Z][A-Za-z0-9\-→]*[A-Z]s", self.text))
+        return _PLURAL_ACRONYM_RE.fullmatch(self.text) is not None
+
+
+_WORD_CLASSES: dict[str, tuple[str, bool, bool, bool]] = {}
+"""Cache of :func:`_word_class` by token text (a plain dict: cheaper to probe than
+``functools.lru_cache`` on this path, where it runs once per token)."""
+_WORD_CLASSES_MAX: Final = 1 << 16
+
+
+def _word_class(text: str) -> tuple[str, bool, bool, bool]:
+    """``(low, is_word, is_number, is_name_like)`` of a token text, computed and cached.
+
+    Cached by text: the same few thousand words recur on every page of a bulk load, and
+    these checks (a regex, three character scans) are most of what building a token costs.
+    The cache is dropped whole when full, which keeps it bounded on any input.
+    """
+    head = text[:1]
+    is_word = head.isalnum() or head in "~$#@_"
+    is_number = _NUMBER_RE.match(text) is not None
+    is_name_like = (
+        is_word
+        and not is_number
+        and (head.isupper() or any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:]))
+    )
+    classes = (text.lower(), is_word, is_number, is_name_like)
+    if len(_WORD_CLASSES) >= _WORD_CLASSES_MAX:
+        _WORD_CLASSES.clear()
+    _WORD_CLASSES[text] = classes
+    return classes
 
 
 def body_bounds(text: str) -> tuple[int, int]:
@@ -120,12 +174,25 @@ def body_bounds(text: str) -> tuple[int, int]:
     if prefix:
         start = prefix.end()
     end = len(text)
-    trailer = _TRAILER_RE.search(text, start)
+    trailer = _TRAILER_RE.search(text, _trailer_search_start(text, start))
     if trailer:
         end = trailer.start()
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, max(start, end)
+
+
+def _trailer_search_start(text: str, start: int) -> int:
+    """Where a shortening marker can begin at the earliest: after the last other character.
+
+    A marker match runs to the end of the text and holds only whitespace and "[].…", so no
+    match starts before the trailing run of those; searching from there finds the same
+    leftmost match without the regex trying (and failing) at every earlier position.
+    """
+    k = len(text)
+    while k > start and (text[k - 1] in _TRAILER_CHARS or text[k - 1].isspace()):
+        k -= 1
+    return k
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Final
 
 from matchgraph.loaders.models import Polarity
 
 __all__ = [
     "COST_NOUNS",
+    "CUE_TRIE",
+    "OPEN_DEGREES",
+    "THAN_WORDS",
+    "CueNode",
     "Frame",
     "RELATIONS",
     "RelationSpec",
@@ -206,14 +211,21 @@ _ADJECTIVE_SUFFIXES: Final = (
 )
 
 
+_CUE_LENGTHS: Final = tuple(sorted({len(words) for _, words in _CUES}, reverse=True))
+
+
 def cue_lengths() -> tuple[int, ...]:
     """Cue lengths in tokens, longest first, so the grammar tries longest matches first."""
-    return tuple(sorted({len(words) for _, words in _CUES}, reverse=True))
+    return _CUE_LENGTHS
 
 
 def lookup_cue(words: tuple[str, ...], frame: Frame) -> RelationSpec | None:
     """The relation whose cue in ``frame`` is exactly ``words`` (lowercase tokens)."""
     return _CUES.get((frame, words))
+
+
+OPEN_DEGREES: Final = ("more", "less")
+"""Degree words that open a comparative outside the table (see :func:`open_comparative`)."""
 
 
 def relation_ids() -> frozenset[str]:
@@ -269,8 +281,12 @@ class Sense:
     magnitude: int = 0
 
 
+@lru_cache(maxsize=4096)
 def open_comparative(degree: str, word: str) -> Sense:
     """Sense of ``more|less <word>`` when the table has no row for it.
+
+    Cached: it is pure, its result is immutable, and the grammar asks it again for every
+    "more"/"less" it meets while looking for cues.
 
     "more <adjective>" is ``more_<adjective>_than``, favouring the claimant unless the
     adjective is in the negative or neutral list; "less <adjective>" is the reverse. A
@@ -291,3 +307,41 @@ def open_comparative(degree: str, word: str) -> Sense:
         polarity = flip(polarity)
     slug = adjective.replace("-", "_").replace("'", "")
     return Sense(f"{degree}_{slug}_than", polarity)
+
+
+class CueNode:
+    """One node of the cue trie: the cues whose words end here, and the words that go on.
+
+    The grammar tries a cue at almost every token and almost no token starts one, so it
+    first looks the token's word up in :data:`CUE_TRIE` and gives up on a miss; on a hit it
+    walks on word by word instead of slicing and hashing a window for every cue length.
+    """
+
+    __slots__ = ("next", "senses")
+
+    def __init__(self) -> None:
+        self.senses: tuple[tuple[Frame, Sense], ...] = ()
+        """(frame, sense) of each cue that is exactly the words on the path to here."""
+        self.next: dict[str, CueNode] = {}
+
+
+def _cue_trie() -> dict[str, CueNode]:
+    """The cue table as a trie keyed by lowercase words (built once, at import)."""
+    roots: dict[str, CueNode] = {}
+    for (frame, words), spec in _CUES.items():
+        node = roots.setdefault(words[0], CueNode())
+        for word in words[1:]:
+            node = node.next.setdefault(word, CueNode())
+        node.senses += ((frame, Sense(spec.id, spec.polarity, spec.magnitude)),)
+    for degree in OPEN_DEGREES:  # "more <adjective>" can start a cue outside the table
+        roots.setdefault(degree, CueNode())
+    return roots
+
+
+CUE_TRIE: Final = _cue_trie()
+"""First word of every cue (and each open degree word) to its :class:`CueNode`."""
+
+THAN_WORDS: Final = frozenset(
+    words[0] for frame, words in _CUES if frame is Frame.THAN and len(words) == 1
+)
+"""One-word comparatives ("faster", "more"): ``lookup_cue((w,), Frame.THAN)`` as a set."""

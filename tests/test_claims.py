@@ -213,6 +213,51 @@ def test_plural_acronym_is_a_class_and_leading_modifiers_are_dropped() -> None:
     assert claims[0].others == (OtherSide(label="hosted LLMs", is_class=True), OtherSide(label="Llama 2 70B"))
 
 
+_Exact = tuple[str, str, list[tuple[str, bool]], str | None, int, int]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        pytest.param(
+            "vs alternatives: Trades recall for precision more conservatively than BM25 (e.g., "
+            "Elasticsearch), but slower than cached embeddings […]",
+            (),
+            [("more_conservative_than", "neutral", [("BM25", False)], "Trades recall for precision", 17, 96),
+             ("slower_than", "against", [("cached embeddings", True)], None, 102, 131)],
+            id="open-comparative-prefix-and-trailer",
+        ),
+        pytest.param(
+            "Cuts cold-start latency compared to hosted Whisper v3 APIs; unlike the original "
+            "whisper.cpp's CLI, supports streaming",
+            ("Whisper v3", "whisper.cpp"),
+            [("reduces", "for", [("hosted Whisper v3 APIs", True)], "cold-start latency", 0, 58),
+             ("unlike", "for", [("whisper.cpp", False)], "CLI", 60, 97)],
+            id="anchor-and-possessive",
+        ),
+        pytest.param(
+            "Simpler than self-hosted text-generation-webui or LM  Studio for local chat",
+            ("Text Generation WebUI",),
+            [("simpler_than", "for", [("text-generation-webui", False), ("LM Studio", False)],
+              "local chat", 0, 75)],
+            id="known-name-tail",
+        ),
+        pytest.param(
+            "Safer and more auditable than running shell scripts",
+            (),
+            [("safer_than", "for", [("running shell scripts", True)], None, 0, 51),
+             ("more_auditable_than", "for", [("running shell scripts", True)], None, 0, 51)],
+            id="coordinated",
+        ),
+    ],
+)
+def test_exact_outputs_stay_fixed(text: str, names: tuple[str, ...], expected: list[_Exact]) -> None:
+    """Full outputs (aspect and offsets too), pinned when the extractor was optimised for speed."""
+    got = [(c.relation, c.polarity.value, [(o.label, o.is_class) for o in c.others], c.aspect,
+            c.start, c.end) for c in extract_claims(text, VS, names)]
+    assert got == expected
+
+
 def test_kind_must_be_a_claim_kind() -> None:
     with pytest.raises(TypeError):
         extract_claims("Faster than X", "vs_alternatives")  # type: ignore[arg-type]
