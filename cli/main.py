@@ -10,6 +10,7 @@ from matchgraph import __version__
 from matchgraph.cli.app import AppContext, MatchgraphGroup
 from matchgraph.cli.cmd_graph import alternatives, claims, concepts, merge, resolution, separate
 from matchgraph.cli.cmd_load import load, remove
+from matchgraph.cli.cmd_match import pair, similar_command
 from matchgraph.cli.cmd_read import documents, export, show, sparql, stats
 
 __all__ = ["cli", "main"]
@@ -48,6 +49,7 @@ def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: st
 for command in (
     load, remove, stats, show, sparql, export, documents,
     claims, alternatives, concepts, resolution, merge, separate,
+    similar_command, pair,
 ):
     cli.add_command(command)
 

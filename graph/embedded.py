@@ -96,8 +96,9 @@ class OxigraphStore:
         fresh = [k for k in pending if not self._has_graph(k)]
         if fresh:
             quads = [
-                Quad(t.subject, t.predicate, t.object, NamedNode(document_iri(k)))
+                Quad(t.subject, t.predicate, t.object, graph)
                 for k in fresh
+                for graph in (NamedNode(document_iri(k)),)
                 for t in pending[k][1]
             ]
             self._write(lambda: self._store.extend(quads))

@@ -1,0 +1,117 @@
+"""Match commands: ``similar NAME --top K`` and ``pair A B`` (the score's waterfall).
+
+The match index and its all-pairs lists are cached beside the store, keyed by the
+snapshot's version, so a second query reads them instead of recomputing (the first query
+after a load builds them). Rendering only: scores and explanations come from
+:mod:`matchgraph.queries.pair_score` and :mod:`matchgraph.queries.similar`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from matchgraph.cli.app import AppContext, console, emit_json, pass_app
+from matchgraph.queries.match_cache import MatchBundle, load_or_build
+from matchgraph.queries.pair_score import PairScore, pair_score_rows
+from matchgraph.queries.similar import resolve_artifact, similar
+
+__all__ = ["default_cache_dir", "pair", "similar_command"]
+
+
+def default_cache_dir(app: AppContext) -> Path:
+    """``<store>.match-cache`` beside an explicit store, else the user cache directory."""
+    if app.store_path is not None:
+        return app.store_path.with_name(app.store_path.name + ".match-cache")
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("matchgraph")) / "match"
+
+
+def _bundle(app: AppContext, cache_dir: Path | None, no_cache: bool) -> MatchBundle:
+    snapshot = app.store().snapshot()
+    return load_or_build(snapshot, None if no_cache else cache_dir or default_cache_dir(app))
+
+
+def _as_json(score: PairScore) -> dict[str, object]:
+    return dataclasses.asdict(score)
+
+
+def _waterfall(score: PairScore) -> Table:
+    table = Table(title=f"{score.a} vs {score.b}: {score.score:.3f} ({score.substitutability})")
+    table.add_column("term")
+    for col in ("weight", "value", "contribution"):
+        table.add_column(col, justify="right")
+    table.add_column("why", overflow="fold")
+    for t in score.terms:
+        table.add_row(t.name, f"{t.weight:.2f}", f"{t.value:.3f}", f"{t.contribution:.4f}",
+                      t.sentence)
+    table.add_row("total", "", "", f"{score.score:.4f}", score.reason, style="bold")
+    return table
+
+
+_CACHE = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                      envvar="MATCHGRAPH_MATCH_CACHE",
+                      help="Match index cache (default: beside the store).")
+_NO_CACHE = click.option("--no-cache", is_flag=True, help="Build the index in memory only.")
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+@click.command("similar")
+@click.argument("name")
+@click.option("--top", "k", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many neighbours to list.")
+@click.option("--explain", is_flag=True, help="Show each neighbour's score waterfall.")
+@_CACHE
+@_NO_CACHE
+@_JSON
+@pass_app
+def similar_command(app: AppContext, name: str, k: int, explain: bool,
+                    cache_dir: Path | None, no_cache: bool, as_json: bool) -> None:
+    """The artifacts nearest to NAME by pair score, with the substitutability verdict."""
+    bundle = _bundle(app, cache_dir, no_cache)
+    found = similar(bundle.index, name, k, neighbours=bundle.neighbours,
+                    hierarchy=bundle.hierarchy)
+    if as_json:
+        emit_json([_as_json(s) for s in found])
+        return
+    names = dict(zip(bundle.index.slugs, bundle.index.names, strict=True))
+    source = names[bundle.index.slugs[resolve_artifact(bundle.index, name)]]
+    table = Table(title=f"nearest to {source}")
+    for col in ("#", "artifact", "score", "verdict", "strongest terms"):
+        table.add_column(col, justify="right" if col in ("#", "score") else "left")
+    for rank, s in enumerate(found, 1):
+        top = sorted(s.terms, key=lambda t: -t.contribution)[:3]
+        terms = ", ".join(f"{t.name} {t.contribution:.3f}" for t in top if t.contribution > 0)
+        table.add_row(str(rank), f"{names[s.b]} ({s.b})", f"{s.score:.3f}",
+                      s.substitutability.replace("_", " "), terms or "—")
+    console.print(table)
+    if explain:
+        for s in found:
+            console.print(_waterfall(s))
+
+
+@click.command("pair")
+@click.argument("first")
+@click.argument("second")
+@_CACHE
+@_NO_CACHE
+@_JSON
+@pass_app
+def pair(app: AppContext, first: str, second: str, cache_dir: Path | None, no_cache: bool,
+         as_json: bool) -> None:
+    """Score FIRST against SECOND and show every term with its evidence."""
+    index = _bundle(app, cache_dir, no_cache).index
+    score = pair_score_rows(index, resolve_artifact(index, first),
+                            resolve_artifact(index, second))
+    if as_json:
+        emit_json(_as_json(score))
+        return
+    console.print(_waterfall(score))
+    for t in score.terms:
+        for e in t.evidence:
+            detail = f" ({e.detail})" if e.detail else ""
+            console.print(f"  {t.name}: {e.kind} {e.label}{detail}", highlight=False)

@@ -1,0 +1,225 @@
+"""The capability concept scheme as arrays: ids, ancestor closure, facets, rarity.
+
+The pair score needs three facts about concepts that a list of SKOS records does not give
+cheaply: every ancestor of a concept (for hierarchy proximity and the "shares a specific
+task" test), whether it is a *facet* (how something runs: deployment, quantization,
+licensing) rather than a *task* (what it does: OCR, text-to-image), and how rare it is.
+
+>>> from matchgraph.queries.snapshot import ConceptRecord, GraphSnapshot
+>>> g = build_concept_graph(GraphSnapshot(concepts=(
+...     ConceptRecord("x:img", "image"), ConceptRecord("x:t2i", "text to image",
+...     broader=("x:img",)))), facets=())
+>>> [g.iris[c] for c in g.ancestors_of(g.id_of["x:t2i"])]
+['x:img', 'x:t2i']
+>>> g.domain.tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from matchgraph.queries.snapshot import GraphSnapshot
+
+if TYPE_CHECKING:
+    from matchgraph.queries.match_index import ConceptWeights
+
+__all__ = [
+    "FACET_PATTERN",
+    "ConceptGraph",
+    "build_concept_graph",
+    "default_facets",
+]
+
+FACET_PATTERN = re.compile(
+    r"\b(deploy\w*|self[ -]?host\w*|hosting|serving|quanti[sz]\w*|inference optimi[sz]\w*"
+    r"|acceleration|efficien\w*|latency|throughput|batch\w*|licens\w*|open[ -]weights?"
+    r"|open[ -]source|pricing|hardware|infrastructure|onnx|compression|memory footprint)\b"
+)
+"""Labels of generic *how* concepts that say little about what an artifact is for."""
+
+
+@dataclass(frozen=True, eq=False)
+class ConceptGraph:
+    """Concepts by id with their closure, facet and domain flags and rarity weights.
+
+    ``ancestors`` is a binary C x C CSR whose row c lists c and every broader concept,
+    transitively. A *domain* is a top concept that has narrower concepts ("image"): it
+    groups tasks but is too broad to make two artifacts alternatives.
+    """
+
+    iris: tuple[str, ...]
+    labels: tuple[str, ...]
+    ancestors: sp.csr_matrix
+    facet: NDArray[np.bool_]
+    domain: NDArray[np.bool_]
+    weight: NDArray[np.float64]
+    ic: NDArray[np.float64]
+
+    @property
+    def size(self) -> int:
+        return len(self.iris)
+
+    @cached_property
+    def id_of(self) -> dict[str, int]:
+        return {iri: i for i, iri in enumerate(self.iris)}
+
+    def ancestors_of(self, concept: int) -> NDArray[np.int32]:
+        """The concept and all its broader concepts, ascending ids."""
+        a = self.ancestors
+        return a.indices[a.indptr[concept]: a.indptr[concept + 1]]
+
+    @cached_property
+    def ancestor_sets(self) -> tuple[frozenset[int], ...]:
+        """Ancestor ids per concept as sets, for the per-pair hierarchy terms."""
+        a = self.ancestors
+        ind = a.indices.tolist()
+        ptr = a.indptr.tolist()
+        return tuple(frozenset(ind[ptr[c]: ptr[c + 1]]) for c in range(self.size))
+
+    @cached_property
+    def specific_ancestor_sets(self) -> tuple[frozenset[int], ...]:
+        """Ancestor ids per concept without domains: the ones that make concepts near."""
+        return tuple(frozenset(z for z in anc if not self.domain[z])
+                     for anc in self.ancestor_sets)
+
+    @cached_property
+    def depth(self) -> NDArray[np.int64]:
+        """Number of ancestors of each concept, itself included (1 for a top concept)."""
+        return np.diff(self.ancestors.indptr).astype(np.int64)
+
+    def with_weights(
+        self,
+        *,
+        weight: NDArray[np.float64],
+        ic: NDArray[np.float64],
+        fixed: ConceptWeights | None = None,
+    ) -> ConceptGraph:
+        """A copy with rarity weights, those named in ``fixed`` taking precedence."""
+        weight = np.array(weight, dtype=np.float64)
+        ic = np.array(ic, dtype=np.float64)
+        if fixed is not None:
+            _override(weight, fixed.weight, self.iris)
+            _override(ic, fixed.ic, self.iris)
+        return replace(self, weight=weight, ic=ic)
+
+
+def _override(values: NDArray[np.float64], by_iri: Mapping[str, float],
+              iris: tuple[str, ...]) -> None:
+    for i, iri in enumerate(iris):
+        if iri in by_iri:
+            values[i] = float(by_iri[iri])
+
+
+def _tail(iri: str) -> str:
+    """A readable label from an IRI or ``capability://`` path when none is declared."""
+    tail = re.split(r"[/#]", iri.rstrip("/"))[-1]
+    return re.sub(r"[._-]+", " ", tail).strip() or iri
+
+
+def default_facets(snapshot: GraphSnapshot) -> frozenset[str]:
+    """Concept IRIs whose label (or IRI tail) reads as a deployment/efficiency facet.
+
+    >>> from matchgraph.queries.snapshot import ConceptRecord
+    >>> sorted(default_facets(GraphSnapshot(concepts=(ConceptRecord("x:q",
+    ...     "Int8 quantization"), ConceptRecord("x:ocr", "Document OCR")))))
+    ['x:q']
+    """
+    out = set()
+    for c in snapshot.concepts:
+        text = f"{c.label} {' '.join(c.alt_labels)} {_tail(c.iri)}".lower()
+        if FACET_PATTERN.search(text):
+            out.add(c.iri)
+    return frozenset(out)
+
+
+def _collect_concepts(snapshot: GraphSnapshot) -> tuple[list[str], list[str],
+                                                        list[tuple[str, ...]]]:
+    """Declared concepts first, then IRIs only referenced (by capabilities or broader)."""
+    iris: list[str] = []
+    labels: list[str] = []
+    broader: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+
+    def add(iri: str, label: str, parents: tuple[str, ...]) -> None:
+        seen.add(iri)
+        iris.append(iri)
+        labels.append(label)
+        broader.append(parents)
+
+    for c in snapshot.concepts:
+        if c.iri not in seen:
+            add(c.iri, c.label, c.broader)
+    for c in snapshot.concepts:
+        for parent in c.broader:
+            if parent not in seen:
+                add(parent, _tail(parent), ())
+    for cap in snapshot.capabilities:
+        for iri in cap.concepts:
+            if iri not in seen:
+                add(iri, _tail(iri), ())
+    return iris, labels, broader
+
+
+def _closure(parents: list[list[int]]) -> list[list[int]]:
+    """Each concept's ancestors including itself; cycles in ``broader`` are tolerated."""
+    memo: dict[int, frozenset[int]] = {}
+    for start in range(len(parents)):
+        if start in memo:
+            continue
+        stack = [(start, iter(parents[start]))]
+        on_path = {start}
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                on_path.discard(node)
+                acc = {node}
+                for p in parents[node]:
+                    acc |= memo.get(p, frozenset((p,)))
+                memo[node] = frozenset(acc)
+            elif nxt not in memo and nxt not in on_path:
+                on_path.add(nxt)
+                stack.append((nxt, iter(parents[nxt])))
+    return [sorted(memo[c]) for c in range(len(parents))]
+
+
+def build_concept_graph(
+    snapshot: GraphSnapshot, *, facets: Collection[str] | None = None
+) -> ConceptGraph:
+    """Concept ids, ancestor closure, facet and domain flags (weights left at zero).
+
+    ``facets`` are facet IRIs (``None``: :func:`default_facets`); a concept is a facet
+    when it or any ancestor is one.
+    """
+    iris, labels, broader = _collect_concepts(snapshot)
+    id_of = {iri: i for i, iri in enumerate(iris)}
+    parents = [[id_of[p] for p in ps if p != iri] for iri, ps in zip(iris, broader,
+                                                                       strict=True)]
+    closure = _closure(parents)
+    size = len(iris)
+    rows = np.repeat(np.arange(size), [len(a) for a in closure])
+    cols = np.fromiter((a for anc in closure for a in anc), dtype=np.int64,
+                       count=len(rows))
+    ancestors = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
+    ancestors.sort_indices()
+    ancestors.indices = ancestors.indices.astype(np.int32)
+    facet_iris = default_facets(snapshot) if facets is None else frozenset(facets)
+    seed = np.array([iri in facet_iris for iri in iris], dtype=bool)
+    facet = np.array([bool(seed[anc].any()) for anc in closure], dtype=bool)
+    has_child = np.zeros(size, dtype=bool)
+    for ps in parents:
+        has_child[ps] = True
+    domain = has_child & np.array([not ps for ps in parents], dtype=bool)
+    zeros = np.zeros(size, dtype=np.float64)
+    return ConceptGraph(tuple(iris), tuple(labels), ancestors, facet, domain, zeros,
+                        zeros.copy())

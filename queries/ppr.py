@@ -1,0 +1,179 @@
+"""Personalised PageRank on a prebuilt transition matrix: power iteration and local push.
+
+Why not networkx: the transition matrix is built once per index; ``networkx.pagerank``
+rebuilds its matrix from Python dicts on every call. Two solvers share that matrix:
+
+* :func:`personalized_pagerank`, power iteration with scipy.sparse: converged to a
+  tolerance over the whole graph, the reference;
+* :func:`personalized_pagerank_push`, the local push of Andersen, Chung and Lang
+  (compiled with numba): it only touches the neighbourhood the walk actually reaches,
+  so its cost does not grow with the graph. Every node's error is at most
+  ``eps * degree``. The pair score uses it, as ``similar`` runs one walk per candidate.
+
+>>> import scipy.sparse as sp
+>>> path = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
+>>> pi = personalized_pagerank(Transition.from_adjacency(path), 0, alpha=0.5)
+>>> round(float(pi.sum()), 12), bool(pi[0] > pi[1] > pi[2])
+(1.0, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from matchgraph.queries.jit import njit
+from numpy.typing import NDArray
+
+from matchgraph.errors import QueryError
+
+__all__ = ["Transition", "personalized_pagerank", "personalized_pagerank_push"]
+
+
+@dataclass(frozen=True, eq=False)
+class Transition:
+    """Transpose of the row-normalised transition matrix, plus the dangling nodes.
+
+    ``step @ x`` moves probability mass one step along edges; mass on a dangling node
+    (no edges) goes back to the walk's seed.
+    """
+
+    step: sp.csr_matrix
+    dangling: NDArray[np.bool_]
+    forward: sp.csr_matrix
+    """The row-normalised transition matrix itself (rows are sources), for the push."""
+    degree: NDArray[np.float64]
+    """Weighted degree of each node."""
+
+    @classmethod
+    def from_adjacency(cls, adjacency: sp.spmatrix) -> Transition:
+        """From a (weighted) adjacency matrix; rows are sources.
+
+        Raises:
+            QueryError: the matrix is not square or has negative weights.
+        """
+        a = sp.csr_matrix(adjacency, dtype=np.float64)
+        if a.shape[0] != a.shape[1]:
+            raise QueryError(f"adjacency must be square, got {a.shape}")
+        if a.nnz and a.data.min() < 0:
+            raise QueryError("adjacency weights must be >= 0")
+        out = np.asarray(a.sum(axis=1)).ravel()
+        inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+        forward = sp.csr_matrix(sp.diags(inv) @ a)
+        forward.sort_indices()
+        step = sp.csr_matrix(forward.T)
+        return cls(step=step, dangling=out <= 0, forward=forward, degree=out)
+
+    @property
+    def size(self) -> int:
+        return int(self.step.shape[0])
+
+
+def personalized_pagerank(
+    transition: Transition,
+    seed: int,
+    *,
+    alpha: float = 0.15,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+) -> NDArray[np.float64]:
+    """Stationary distribution of a walk that restarts at ``seed`` with prob. ``alpha``.
+
+    Iterates ``x <- alpha * e_seed + (1 - alpha) * (P^T x + dangling mass * e_seed)``
+    until the L1 change is below ``tol`` or ``max_iter`` steps; the result sums to 1.
+
+    Raises:
+        QueryError: ``seed`` is not a node or ``alpha`` is outside (0, 1).
+    """
+    n = transition.size
+    if not 0 <= seed < n:
+        raise QueryError(f"seed {seed} is not a node of a {n}-node graph")
+    if not 0 < alpha < 1:
+        raise QueryError(f"alpha must be in (0, 1), got {alpha}")
+    step = transition.step
+    dangling = np.flatnonzero(transition.dangling)
+    x = np.zeros(n)
+    x[seed] = 1.0
+    for _ in range(max_iter):
+        nxt = step @ x
+        nxt *= 1.0 - alpha
+        nxt[seed] += alpha + (1.0 - alpha) * float(x[dangling].sum())
+        delta = float(np.abs(nxt - x).sum())
+        x = nxt
+        if delta < tol:
+            break
+    return x
+
+
+@njit(cache=True)
+def _push(indptr: NDArray[np.int32], indices: NDArray[np.int32], prob: NDArray[np.float64],
+          degree: NDArray[np.float64], seed: int, alpha: float, eps: float
+          ) -> NDArray[np.float64]:
+    n = len(indptr) - 1
+    p = np.zeros(n)
+    r = np.zeros(n)
+    queued = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int64)
+    head = 0
+    size = 1
+    queue[0] = seed
+    queued[seed] = True
+    r[seed] = 1.0
+    while size > 0:
+        u = queue[head]
+        head = (head + 1) % n
+        size -= 1
+        queued[u] = False
+        ru = r[u]
+        if ru < eps * max(degree[u], 1.0):
+            continue
+        p[u] += alpha * ru
+        r[u] = 0.0
+        spread = (1.0 - alpha) * ru
+        lo = indptr[u]
+        hi = indptr[u + 1]
+        if lo == hi:
+            r[seed] += spread
+            if not queued[seed] and r[seed] >= eps:
+                queue[(head + size) % n] = seed
+                size += 1
+                queued[seed] = True
+            continue
+        for q in range(lo, hi):
+            v = indices[q]
+            r[v] += spread * prob[q]
+            if not queued[v] and r[v] >= eps * max(degree[v], 1.0):
+                queue[(head + size) % n] = v
+                size += 1
+                queued[v] = True
+    return p
+
+
+def personalized_pagerank_push(
+    transition: Transition,
+    seed: int,
+    *,
+    alpha: float = 0.15,
+    eps: float = 1e-6,
+) -> NDArray[np.float64]:
+    """Approximate personalised PageRank from ``seed`` by local push.
+
+    Pushes residual mass until every node's residual is below ``eps`` times its degree
+    (at least 1); the result underestimates the true vector by at most that residual
+    per node. A seed without edges keeps all its mass, as in power iteration.
+
+    Raises:
+        QueryError: ``seed`` is not a node, ``alpha`` outside (0, 1) or ``eps`` <= 0.
+    """
+    n = transition.size
+    if not 0 <= seed < n:
+        raise QueryError(f"seed {seed} is not a node of a {n}-node graph")
+    if not 0 < alpha < 1 or eps <= 0:
+        raise QueryError(f"need 0 < alpha < 1 and eps > 0, got {alpha}, {eps}")
+    if transition.dangling[seed]:
+        out = np.zeros(n)
+        out[seed] = 1.0
+        return out
+    f = transition.forward
+    return _push(f.indptr, f.indices, f.data, transition.degree, seed, alpha, eps)

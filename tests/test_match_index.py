@@ -1,0 +1,145 @@
+"""Match index: build errors, facets, the cache round trip, PageRank, and doc examples."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from match_graphs import seed_snapshot
+
+from matchgraph.errors import ConfigError, QueryError
+from matchgraph.queries.match_cache import cache_key, entry_path, load_or_build
+from matchgraph.queries.match_config import MatchParams
+from matchgraph.queries.match_index import build_match_index
+from matchgraph.queries.pair_score import pair_score
+from matchgraph.queries.ppr import (
+    Transition,
+    personalized_pagerank,
+    personalized_pagerank_push,
+)
+from matchgraph.queries.snapshot import CapabilityRecord, ClaimRecord
+
+MODULES = ["jit", "match_config", "concept_graph", "match_index", "all_pairs", "all_pairs_kernel",
+           "ppr", "pair_terms", "pair_score", "substitutability", "similar", "match_cache"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doc_examples_run(name):
+    module = importlib.import_module(f"matchgraph.queries.{name}")
+    assert module.__all__
+    failed, _ = doctest.testmod(module)
+    assert failed == 0
+
+
+@pytest.mark.parametrize("broken", [
+    lambda s: replace(s, capabilities=s.capabilities + (
+        CapabilityRecord("urn:x", "ghost", "", concepts=("x",)),)),
+    lambda s: replace(s, claims=(ClaimRecord("urn:c", "ghost", "vs", "for"),)),
+    lambda s: replace(s, compared=(("glm-ocr", "ghost"),)),
+    lambda s: replace(s, artifacts=s.artifacts + s.artifacts[:1]),
+])
+def test_inconsistent_snapshots_are_query_errors(broken):
+    with pytest.raises(QueryError):
+        build_match_index(broken(seed_snapshot()))
+
+
+def test_default_facets_and_domains():
+    index = build_match_index(seed_snapshot())
+    c = index.concepts
+    facets = {c.labels[i] for i in np.flatnonzero(c.facet)}
+    assert {"Self-hosted deployment", "Int8 quantization", "Batch inference",
+            "Open-weights licensing", "Deployment and infrastructure"} == facets
+    assert {c.labels[i] for i in np.flatnonzero(c.domain)} == {
+        "Image", "Audio", "Deployment and infrastructure"}
+    none = build_match_index(seed_snapshot(), facets=())
+    assert not none.concepts.facet.any()
+
+
+def test_cache_round_trip(tmp_path):
+    snap = seed_snapshot()
+    built = load_or_build(snap, tmp_path)
+    entry = entry_path(tmp_path, snap.version, MatchParams(), None)
+    assert (entry / "arrays.npz").exists() and (entry / "meta.json").exists()
+    loaded = load_or_build(snap, tmp_path)
+    assert loaded.index is not built.index
+    for name in ("neighbours", "hierarchy"):
+        a, b = getattr(built, name), getattr(loaded, name)
+        assert np.array_equal(a.indices, b.indices) and np.array_equal(a.scores, b.scores)
+    for x in built.index.slugs:
+        for y in built.index.slugs:
+            assert pair_score(built.index, x, y) == pair_score(loaded.index, x, y)
+
+
+def test_cache_key_follows_version_params_and_facets():
+    p = MatchParams()
+    keys = {cache_key("v1", p, None), cache_key("v2", p, None),
+            cache_key("v1", MatchParams(facet_weight=0.5), None), cache_key("v1", p, ())}
+    assert len(keys) == 4
+
+
+def test_old_cache_entries_are_pruned(tmp_path):
+    for v in range(6):
+        load_or_build(replace(seed_snapshot(), version=f"v{v}"), tmp_path)
+    kept = {p.name for p in tmp_path.iterdir()}
+    assert len(kept) == 4
+    assert entry_path(tmp_path, "v5", MatchParams(), None).name in kept
+
+
+def test_unversioned_snapshots_are_not_cached(tmp_path):
+    load_or_build(replace(seed_snapshot(), version=""), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_corrupt_cache_is_a_config_error(tmp_path):
+    snap = seed_snapshot()
+    load_or_build(snap, tmp_path)
+    entry = entry_path(tmp_path, snap.version, MatchParams(), None)
+    (entry / "arrays.npz").write_bytes(b"not a zip")
+    with pytest.raises(ConfigError):
+        load_or_build(snap, tmp_path)
+
+
+def _random_graph(n: int, seed: int) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    a = sp.random(n, n, density=0.05, random_state=rng, format="csr")
+    a = a + a.T
+    a.setdiag(0)
+    a.eliminate_zeros()
+    return sp.csr_matrix(a)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_push_pagerank_is_within_its_error_bound(seed):
+    t = Transition.from_adjacency(_random_graph(200, seed))
+    for s in (0, 17, 199):
+        exact = personalized_pagerank(t, s, tol=1e-14, max_iter=2000)
+        assert exact.sum() == pytest.approx(1.0)
+        approx = personalized_pagerank_push(t, s, eps=1e-7)
+        err = exact - approx
+        assert (err >= -1e-12).all()
+        assert (err <= 1e-7 * np.maximum(t.degree, 1.0) * 200).all()
+
+
+def test_pagerank_from_an_isolated_node_stays_home():
+    t = Transition.from_adjacency(sp.csr_matrix((3, 3)))
+    for solve in (personalized_pagerank, personalized_pagerank_push):
+        assert solve(t, 1).tolist() == [0.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize("bad", [lambda t: personalized_pagerank(t, 5),
+                                 lambda t: personalized_pagerank(t, 0, alpha=0.0),
+                                 lambda t: personalized_pagerank_push(t, 0, eps=0.0)])
+def test_pagerank_rejects_bad_arguments(bad):
+    with pytest.raises(QueryError):
+        bad(Transition.from_adjacency(_random_graph(4, 0)))
+
+
+def test_transition_rejects_bad_matrices():
+    with pytest.raises(QueryError):
+        Transition.from_adjacency(sp.csr_matrix((2, 3)))
+    with pytest.raises(QueryError):
+        Transition.from_adjacency(sp.csr_matrix(np.array([[0.0, -1.0], [1.0, 0.0]])))
