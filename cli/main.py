@@ -8,6 +8,7 @@ import click
 
 from matchgraph import __version__
 from matchgraph.cli.app import AppContext, MatchgraphGroup
+from matchgraph.cli.cmd_compare import compare
 from matchgraph.cli.cmd_graph import alternatives, claims, concepts, merge, resolution, separate
 from matchgraph.cli.cmd_load import load, remove
 from matchgraph.cli.cmd_match import pair, similar_command
@@ -49,7 +50,7 @@ def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: st
 for command in (
     load, remove, stats, show, sparql, export, documents,
     claims, alternatives, concepts, resolution, merge, separate,
-    similar_command, pair,
+    similar_command, pair, compare,
 ):
     cli.add_command(command)
 

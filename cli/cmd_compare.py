@@ -1,0 +1,86 @@
+"""``matchgraph compare A B [--for NEED]``: a verdict written from the graph."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+from rich.panel import Panel
+from rich.table import Table
+
+from matchgraph.cli.app import AppContext, console, emit_json, pass_app
+from matchgraph.cli.cmd_match import _bundle, _waterfall
+from matchgraph.queries.artifact_view import resolve_artifact
+from matchgraph.queries.verdict import Verdict, compare as compare_pair
+
+__all__ = ["compare"]
+
+
+def verdict_json(v: Verdict) -> dict[str, object]:
+    return {
+        "a": v.a,
+        "b": v.b,
+        "names": list(v.names),
+        "score": v.pair.score,
+        "explanation": [dataclasses.asdict(t) for t in v.pair.terms],
+        "substitutability": v.pair.substitutability,
+        "substitutability_reason": v.pair.reason,
+        "winner_by_rank": v.winner_by_rank,
+        "leads": v.leads,
+        "signals": [dataclasses.asdict(s) for s in v.signals],
+        "shared_concepts": list(v.shared_concepts),
+        "distinct_concepts": {v.a: list(v.only_a), v.b: list(v.only_b)},
+        "claims": [dataclasses.asdict(c) for c in v.claims_between],
+        "shared_third_parties": {k: [dataclasses.asdict(c) for c in cs] for k, cs in v.shared_third_parties.items()},
+        "inconsistencies": [dataclasses.asdict(i) for i in (*v.inconsistencies, *v.disagreements)],
+        "for_need": v.need,
+        "text": v.text,
+    }
+
+
+@click.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--for", "need", help="A need in plain words: which of the two fits it, and why.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def compare(app: AppContext, first: str, second: str, need: str | None, as_json: bool) -> None:
+    """Compare two artifacts from the graph: ranks and signals with sources, who leads where,
+    shared and distinct capabilities, claims, whether they are alternatives at all, and
+    where a page contradicts itself."""
+    store = app.store()
+    a, b = resolve_artifact(store, first), resolve_artifact(store, second)
+    bundle = _bundle(app, None, False)
+    snapshot = store.snapshot()
+    verdict = compare_pair(snapshot, bundle.index, a, b)
+    if need:
+        from matchgraph.queries.need_fit import need_fit
+
+        verdict = dataclasses.replace(verdict, need=need_fit(snapshot, need, a, b))
+    if as_json:
+        emit_json(verdict_json(verdict))
+        return
+    _render(verdict)
+
+
+def _render(v: Verdict) -> None:
+    console.print(Panel(v.text, title=f"{v.names[0]} vs {v.names[1]}"))
+    table = Table(title="signals (every source)")
+    for col in ("signal", v.names[0], v.names[1], "leader", "basis"):
+        table.add_column(col, overflow="fold")
+    for s in v.signals:
+        fmt = lambda vals: "; ".join(f"{x:g} ({src.rsplit('/', 1)[-1]})" for src, x in vals) or "—"  # noqa: E731
+        table.add_row(s.signal, fmt(s.a_values), fmt(s.b_values), s.leader or "—", s.basis)
+    console.print(table)
+    console.print(_waterfall(v.pair))
+    if v.only_a or v.only_b:
+        console.print(f"[bold]only {v.names[0]}:[/] {', '.join(v.only_a) or '—'}")
+        console.print(f"[bold]only {v.names[1]}:[/] {', '.join(v.only_b) or '—'}")
+    for c in v.claims_between:
+        console.print(f"[magenta]claim[/] {c.subject} {c.relation} [{c.polarity}] {', '.join(c.others)}: {c.text}", highlight=False)
+    for other, claims in v.shared_third_parties.items():
+        console.print(f"[magenta]both compare themselves with {other}[/]: " + "; ".join(f"{c.subject} {c.relation}" for c in claims), highlight=False)
+    for item in (*v.inconsistencies, *v.disagreements):
+        console.print(f"[yellow]inconsistency[/] ({item.signal}): {item.text}", highlight=False)
+    if v.need:
+        console.print(Panel(str(v.need.get("text", "")), title=f"for: {v.need.get('need')}"))
