@@ -1,0 +1,444 @@
+"""Need matching: acceptance needs on a hand-written snapshot, and properties."""
+
+from __future__ import annotations
+
+import doctest
+import math
+from datetime import datetime, timezone
+
+import bm25s
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from matchgraph.errors import ConfigError, QueryError
+from matchgraph.queries import need_constraints, need_match, need_text
+from matchgraph.queries.feedback import FeedbackEvent
+from matchgraph.queries.need_index import SparseBM25, encode_corpus
+from matchgraph.queries.need_match import NeedConstraints, NeedIndex, parse_constraints
+from matchgraph.queries.need_scoring import direction_factor
+from matchgraph.queries.need_text import Direction, infer_direction, stem, terms
+from matchgraph.queries.snapshot import (
+    ArtifactRecord,
+    CapabilityRecord,
+    ClaimRecord,
+    ConceptRecord,
+    GraphSnapshot,
+)
+
+OCR, T2I, IMG, ASR, TXT, CODE = (f"urn:c:{x}" for x in ("ocr", "t2i", "img", "asr", "txt", "code"))
+OCR_MODELS = {"glyphscan-ocr", "lineread-mobile"}
+IMAGE_GENERATORS = {"canvas-diffusion", "pixelforge"}
+
+
+def cap(slug: str, k: int, desc: str, **kw: object) -> CapabilityRecord:
+    return CapabilityRecord(iri=f"urn:cap:{slug}:{k}", artifact=slug, description=desc,
+                            source=f"doc:{slug}", **kw)  # type: ignore[arg-type]
+
+
+def make_snapshot() -> GraphSnapshot:
+    """Eight artifacts written for this test, shaped like the comparison pages."""
+    arts = (
+        ArtifactRecord("glyphscan-ocr", "GlyphScan OCR", "model", True, True, True),
+        ArtifactRecord("lineread-mobile", "LineRead Mobile", "model", True, True, None),
+        ArtifactRecord("canvas-diffusion", "Canvas Diffusion XL", "model", True, True, True),
+        ArtifactRecord("pixelforge", "PixelForge", "product", False, False, False),
+        ArtifactRecord("voxscribe", "VoxScribe", "model", True, True, True),
+        ArtifactRecord("omni-chat", "OmniChat", "model", False, False, False),
+        ArtifactRecord("docs-mcp", "Docs MCP", "mcp_server", True, None, True),
+        ArtifactRecord("codepilot", "CodePilot", "extension", None, None, None),
+    )
+    caps = (
+        cap("glyphscan-ocr", 0, "Reads printed and handwritten characters from photographed or "
+            "scanned pages and returns them as plain text, covering Chinese, English, Japanese, "
+            "Korean, French and German.", concepts=(OCR,),
+            unique="One shared vocabulary serves all eight languages."),
+        cap("glyphscan-ocr", 1, "Produces text token by token while attending to regions of the "
+            "page image, so every output word is grounded in the page."),
+        cap("glyphscan-ocr", 2, "Handles batches of page images on a GPU with int8 weights."),
+        cap("glyphscan-ocr", 3, "Recognizes characters in eight languages through one shared "
+            "vocabulary, with no language detection step.", concepts=(OCR,)),
+        cap("lineread-mobile", 0, "Recognizes text inside cropped line images with a compact "
+            "convolutional recurrent network.", concepts=(OCR,)),
+        cap("lineread-mobile", 1, "Decodes character sequences from line feature maps."),
+        cap("canvas-diffusion", 0, "Generates images from natural language text prompts with a "
+            "diffusion transformer at up to one megapixel.", concepts=(T2I,)),
+        cap("canvas-diffusion", 1, "Renders legible, correctly spelled text inside generated "
+            "images such as posters, labels and signs.", concepts=(T2I,)),
+        cap("canvas-diffusion", 2, "Follows long, detailed prompts that describe several objects."),
+        cap("canvas-diffusion", 3, "Supports LoRA fine-tuning so teams can teach it custom styles."),
+        cap("pixelforge", 0, "Creates marketing pictures from short text descriptions through a "
+            "hosted API.", name="text-to-image generation via API",
+            intents=("I need to generate images from text descriptions for my app",),
+            input_types=("text",), output_types=("image",), concepts=(T2I,)),
+        cap("pixelforge", 1, "Upscales and retouches existing photos.",
+            input_types=("image",), output_types=("image",)),
+        cap("voxscribe", 0, "Transcribes speech in about one hundred languages to text, "
+            "including Japanese and Korean.", concepts=(ASR,)),
+        cap("voxscribe", 1, "Translates spoken audio directly into English text."),
+        cap("omni-chat", 0, "Processes text, images and audio in one model and answers "
+            "questions about them."),
+        cap("omni-chat", 1, "Generates text replies and streams them token by token.",
+            concepts=(TXT,)),
+        cap("omni-chat", 2, "Extracts structured data from screenshots and PDF documents.",
+            intents=("I want to pull fields out of scanned invoices",)),
+        cap("docs-mcp", 0, "Searches and retrieves documentation pages for coding assistants."),
+        cap("codepilot", 0, "Completes code in the editor from natural language comments.",
+            concepts=(CODE,)),
+    )
+    concepts = (
+        ConceptRecord(OCR, "optical character recognition", ("text extraction", "OCR")),
+        ConceptRecord(IMG, "image generation"),
+        ConceptRecord(T2I, "text-to-image generation", broader=(IMG,)),
+        ConceptRecord(ASR, "speech recognition", ("speech to text",)),
+        ConceptRecord(TXT, "text generation"),
+        ConceptRecord(CODE, "code completion"),
+    )
+    claims = (
+        ClaimRecord("urn:claim:1", "glyphscan-ocr", "outperforms", "for",
+                    capability="urn:cap:glyphscan-ocr:0", source="doc:glyphscan-ocr",
+                    text="Reads complex multilingual layouts more accurately than older engines."),
+    )
+    return GraphSnapshot(arts, caps, concepts, claims)
+
+
+@pytest.fixture(scope="module")
+def index() -> NeedIndex:
+    return NeedIndex.build(make_snapshot())
+
+
+def slugs(results: list) -> list[str]:
+    return [r.slug for r in results]
+
+
+# --- acceptance ---------------------------------------------------------------------------
+
+def test_ocr_need_ranks_an_ocr_model_first_and_no_generator_in_top_three(index: NeedIndex) -> None:
+    got = slugs(index.query("extract text from scanned documents in Japanese and Korean"))
+    assert got[0] in OCR_MODELS
+    assert not IMAGE_GENERATORS & set(got[:3])
+
+
+def test_image_need_ranks_text_to_image_in_top_three_and_no_ocr_in_top_five(index: NeedIndex) -> None:
+    got = slugs(index.query("generate images from text prompts with readable text in them"))
+    assert "canvas-diffusion" in got[:3]
+    assert not OCR_MODELS & set(got[:5])
+
+
+def test_result_explains_path_claims_and_terms(index: NeedIndex) -> None:
+    top = index.query("extract text from scanned documents in Japanese and Korean", top=3)[0]
+    kinds = [s.kind for s in top.path]
+    assert kinds[0] == "need" and kinds[-2:] == ["capability", "artifact"]
+    assert kinds[1] in {"intent", "concept"}
+    assert top.path[-1].ref == top.slug
+    assert top.path[-2].ref == "urn:cap:glyphscan-ocr:0"
+    assert "Reads complex multilingual layouts more accurately than older engines." in top.claims
+    assert any(c.startswith("Unique: ") for c in top.claims)
+    assert "source: doc:glyphscan-ocr" in top.evidence
+    assert math.isclose(sum(t.value for t in top.terms), top.score, rel_tol=1e-9)
+    names = {c.name: c for c in top.constraints}
+    assert names["language japanese, korean"].effect == "passed"
+
+
+def test_concept_label_reaches_narrower_concepts(index: NeedIndex) -> None:
+    answer = index.search("image generation", top=5)
+    assert {"canvas-diffusion", "pixelforge"} <= set(slugs(list(answer.results))[:2])
+    assert any(s.kind == "concept" for s in answer.results[0].path)
+
+
+# --- constraints ---------------------------------------------------------------------------
+
+def test_free_option_filters_known_paid_artifacts(index: NeedIndex) -> None:
+    answer = index.search("text-to-image generation", constraints=NeedConstraints(free=True))
+    assert "pixelforge" not in slugs(list(answer.results))
+    assert answer.filtered >= 1
+
+
+def test_unknown_flag_is_downweighted_not_removed(index: NeedIndex) -> None:
+    plain = index.query("complete code in my editor")
+    free = index.query("complete code in my editor", constraints=NeedConstraints(free=True))
+    assert slugs(free)[0] == slugs(plain)[0] == "codepilot"
+    assert free[0].score < plain[0].score
+    assert free[0].constraints[0].effect == "downweighted"
+
+
+def test_type_in_text_filters(index: NeedIndex) -> None:
+    got = index.query("an MCP server to search documentation pages")
+    assert slugs(got) == ["docs-mcp"]
+
+
+def test_local_constraint(index: NeedIndex) -> None:
+    got = index.query("generate images from text offline")
+    assert "pixelforge" not in slugs(got) and "canvas-diffusion" in slugs(got)
+
+
+def test_parse_constraints_reads_languages_types_and_direction() -> None:
+    c = parse_constraints("a free open-source model to extract text from scans in Japanese and Korean, runs locally")
+    assert (c.free, c.open_weights, c.local) == (True, True, True)
+    assert c.types == ("model",) and c.languages == ("japanese", "korean")
+    assert c.input_types == ("image",) and c.output_types == ("text",)
+    assert parse_constraints("hands-free dictation").free is False
+    assert parse_constraints("download the model weights").types == ()
+    assert parse_constraints("convert speech to text").input_types == ("audio",)
+
+
+def test_bad_constraint_values_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="unknown artifact type"):
+        NeedConstraints(types=("spaceship",))
+    with pytest.raises(ConfigError, match="unknown input type"):
+        NeedConstraints(input_types=("smell",))
+    assert NeedConstraints(types=("MCP Server", "cli-tool")).types == ("mcp_server", "cli_tool")
+
+
+def test_bad_queries_raise(index: NeedIndex) -> None:
+    with pytest.raises(QueryError):
+        index.query("the of and", top=3)
+    with pytest.raises(QueryError):
+        index.query("ocr", top=0)
+
+
+def test_empty_snapshot_gives_no_results() -> None:
+    assert NeedIndex.build(GraphSnapshot()).query("extract text") == []
+
+
+# --- feedback and embeddings ----------------------------------------------------------------
+
+def test_feedback_events_raise_a_capability(index: NeedIndex) -> None:
+    t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    events = [FeedbackEvent(f"m{i}", "success", t, "test", ("urn:cap:lineread-mobile:0",))
+              for i in range(20)]
+    boosted = NeedIndex.build(make_snapshot(), events=events)
+    need = "recognize text in cropped line images"
+    before = {r.slug: r.score for r in index.query(need)}
+    after = {r.slug: r.score for r in boosted.query(need)}
+    assert after["lineread-mobile"] > before["lineread-mobile"]
+    assert after["lineread-mobile"] < before["lineread-mobile"] * 1.2 + 1e-9
+
+
+class HashEmbedder:
+    """A deterministic bag-of-stems embedder standing in for the embeddings extra."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in terms(t):
+                out[i, sum(map(ord, w)) % 64] += 1.0
+        return out
+
+
+def test_hybrid_scoring_with_an_embedder() -> None:
+    idx = NeedIndex.build(make_snapshot(), embedder=HashEmbedder())
+    got = idx.query("extract text from scanned documents in Japanese and Korean")
+    assert got[0].slug in OCR_MODELS
+    assert any(t.name == "semantic" for t in got[0].terms)
+    assert math.isclose(sum(t.value for t in got[0].terms), got[0].score, rel_tol=1e-9)
+
+
+# --- text analysis ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("family", [
+    "extract extracts extracting extraction extracted",
+    "generate generates generating generation generated",
+    "recognize recognizes recognition recognized",
+    "transcribe transcribes transcription transcripts",
+    "image images imaging", "caption captions captioning", "scan scanned scanning",
+])
+def test_stem_merges_word_families(family: str) -> None:
+    assert len({stem(w) for w in family.split()}) == 1
+
+
+@pytest.mark.parametrize(("text", "ins", "outs"), [
+    ("extract text from scanned documents", {"image", "document"}, {"text"}),
+    ("generate images from text prompts", {"text"}, {"image"}),
+    ("Generates text by encoding image regions", {"image"}, {"text"}),
+    ("can render readable text within images", set(), {"image"}),
+    ("speech-to-text transcription", {"audio"}, {"text"}),
+    ("converts text prompts into images", {"text"}, {"image"}),
+    ("image captioning", {"image"}, {"text"}),
+    ("so the model can ground generated text in image regions", set(), set()),
+    ("a fast vector database", set(), set()),
+])
+def test_infer_direction(text: str, ins: set[str], outs: set[str]) -> None:
+    assert infer_direction(text) == Direction(frozenset(ins), frozenset(outs))
+
+
+def test_direction_factor_penalises_the_reverse_direction() -> None:
+    ocr = Direction(frozenset({"image"}), frozenset({"text"}))
+    t2i = Direction(frozenset({"text"}), frozenset({"image"}))
+    assert direction_factor(ocr, t2i) < 0.2 < 1.0 < direction_factor(ocr, ocr)
+    assert direction_factor(Direction(), t2i) == 1.0
+
+
+def test_doctests() -> None:
+    for module in (need_text, need_constraints, need_match):
+        assert doctest.testmod(module).failed == 0
+
+
+# --- index properties -----------------------------------------------------------------------
+
+WORDS = ["extract", "text", "images", "generate", "the", "of", "Japanese", "scanned", "prompt",
+         "naïve—fast", "café", "a\u00a0b", "x_y", "don't", "3.5", "speech-to-text"]
+texts = st.lists(st.lists(st.sampled_from(WORDS + ["\x1f", ",", "."]), max_size=12).map(" ".join),
+                 min_size=1, max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts)
+def test_bulk_tokens_equal_terms(docs: list[str]) -> None:
+    vocab: dict[str, int] = {}
+    chunks = list(encode_corpus(docs, vocab, chunk=7))
+    flat = np.concatenate([c[0] for c in chunks])
+    lens = np.concatenate([c[1] for c in chunks])
+    inverse = {v: k for k, v in vocab.items()}
+    pos = 0
+    for doc, n in zip(docs, lens):
+        assert [inverse[int(t)] for t in flat[pos:pos + n]] == terms(doc)
+        pos += n
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts, st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))
+def test_sparse_bm25_equals_bm25s(docs: list[str], query: list[str]) -> None:
+    assume(any(terms(d) for d in docs))  # bm25s cannot index a corpus without any term
+    idx = SparseBM25.build(docs, len(docs))
+    ids = [[idx.vocab[t] for t in terms(d)] for d in docs]
+    ref = bm25s.BM25()
+    ref.index((ids, dict(idx.vocab)), show_progress=False)
+    tids = idx.term_ids(terms(" ".join(query)))
+    want = ref.get_scores([int(t) for t in tids]) if len(tids) else np.zeros(len(docs))
+    np.testing.assert_allclose(idx.scores(tids), want, rtol=2e-3, atol=1e-5)  # float16 weights
+
+
+def test_postings_are_sorted_by_document() -> None:
+    docs = [f"text {'images ' * (i % 3)}generate {i}" for i in range(50_000)]
+    idx = SparseBM25.build(docs, len(docs))
+    for term in ("text", stem("images"), stem("generate")):
+        p = idx.postings(term)
+        assert len(p) and np.all(np.diff(p) > 0)
+
+
+def test_selective_constraint_masks_every_capability() -> None:
+    arts = tuple(ArtifactRecord(f"a{i}", f"A{i}", "model" if i else "dataset") for i in range(300))
+    caps = tuple(CapabilityRecord(f"urn:c:{i}", f"a{i % 300}", "extract text from images")
+                 for i in range(3000))
+    idx = NeedIndex.build(GraphSnapshot(arts, caps))
+    got = idx.search("extract text from images", top=3, constraints=NeedConstraints(types=("dataset",)))
+    assert [r.slug for r in got.results] == ["a0"] and got.filtered > 0
+
+
+# --- query properties -----------------------------------------------------------------------
+
+VOCAB = ["extract", "text", "images", "generate", "audio", "transcribe", "code", "search",
+         "documents", "japanese", "prompts", "render", "from", "to"]
+TYPES = ["model", "product", "mcp_server", None]
+
+
+@st.composite
+def snapshots(draw: st.DrawFn) -> GraphSnapshot:
+    n = draw(st.integers(1, 8))
+    arts = tuple(ArtifactRecord(f"a{i}", f"A{i}", draw(st.sampled_from(TYPES)),
+                                draw(st.sampled_from([True, False, None])),
+                                draw(st.sampled_from([True, False, None])),
+                                draw(st.sampled_from([True, False, None]))) for i in range(n))
+    caps = tuple(
+        CapabilityRecord(f"urn:c:{k}", f"a{draw(st.integers(0, n - 1))}",
+                         " ".join(draw(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=8))),
+                         confidence=draw(st.none() | st.floats(0.01, 0.99)),
+                         matches=draw(st.none() | st.integers(0, 9)),
+                         success_rate=draw(st.none() | st.floats(0, 1)))
+        for k in range(draw(st.integers(0, 12)))
+    )
+    return GraphSnapshot(arts, caps)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(snapshots(), st.lists(st.sampled_from(VOCAB), min_size=1, max_size=5),
+       st.integers(1, 6), st.booleans(), st.sampled_from([(), ("model",), ("product", "mcp_server")]))
+def test_query_properties(snap: GraphSnapshot, words: list[str], top: int, free: bool,
+                          types: tuple[str, ...]) -> None:
+    assume(terms(" ".join(words)))
+    idx = NeedIndex.build(snap)
+    cons = NeedConstraints(free=free, types=types)
+    results = idx.query(" ".join(words), top=top, constraints=cons)
+    assert len(results) <= top
+    scores = [r.score for r in results]
+    assert scores == sorted(scores, reverse=True)
+    arts = {a.slug: a for a in snap.artifacts}
+    for r in results:
+        assert r.score > 0
+        assert math.isclose(sum(t.value for t in r.terms), r.score, rel_tol=1e-9, abs_tol=1e-12)
+        if free:
+            assert arts[r.slug].free is not False
+        if types:
+            assert arts[r.slug].type is None or arts[r.slug].type in types
+
+
+# --- the real corpus (skips without ../shared) ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus_need_index() -> NeedIndex:
+    from conftest import SEED, UNFRAGILE, need_corpus
+
+    from matchgraph.errors import LoadError
+    from matchgraph.graph.embedded import OxigraphStore
+    from matchgraph.loaders.dispatch import iter_document_paths, read_document
+    from matchgraph.loaders.pipeline import prepare
+
+    need_corpus()
+    store = OxigraphStore(None)
+    facts = []
+    for path in iter_document_paths([SEED, UNFRAGILE]):
+        try:
+            facts.append(prepare(read_document(path)))
+        except LoadError:
+            continue  # cut-off passports: the loader's business, tested there
+    store.load(facts)
+    try:
+        return NeedIndex.build(store.snapshot())
+    finally:
+        store.close()
+
+
+def _kind(idx: NeedIndex, slug: str) -> str:
+    name = f"{slug} {next(a.name for a in idx.artifacts if a.slug == slug)}".lower()
+    if "ocr" in name:
+        return "ocr"
+    if any(w in name for w in ("diffusion", "flux", "midjourney", "dall")):
+        return "image generator"
+    return "other"
+
+
+@pytest.mark.corpus
+def test_corpus_ocr_need(corpus_need_index: NeedIndex) -> None:
+    got = slugs(corpus_need_index.query("extract text from scanned documents in Japanese and Korean"))
+    kinds = [_kind(corpus_need_index, s) for s in got]
+    assert kinds and kinds[0] == "ocr"
+    assert "image generator" not in kinds[:3]
+
+
+@pytest.mark.corpus
+def test_corpus_image_need(corpus_need_index: NeedIndex) -> None:
+    got = slugs(corpus_need_index.query("generate images from text prompts with readable text in them"))
+    kinds = [_kind(corpus_need_index, s) for s in got]
+    assert "image generator" in kinds[:3]
+    if "stable-diffusion-3-5-large" in {a.slug for a in corpus_need_index.artifacts}:
+        assert "stable-diffusion-3-5-large" in got[:3]
+    assert "ocr" not in kinds[:5]
+
+
+@pytest.mark.corpus
+@pytest.mark.embeddings
+def test_corpus_needs_with_embeddings(corpus_need_index: NeedIndex) -> None:
+    pytest.importorskip("onnxruntime")
+    from matchgraph.loaders.embeddings import default_encoder
+
+    try:
+        encoder = default_encoder()
+    except ConfigError as e:
+        pytest.skip(f"embeddings extra unusable here: {e}")
+    idx = NeedIndex.build(corpus_need_index.snapshot, embedder=encoder)
+    ocr = [_kind(idx, s) for s in slugs(idx.query("extract text from scanned documents in Japanese and Korean"))]
+    assert ocr[0] == "ocr" and "image generator" not in ocr[:3]
+    gen = [_kind(idx, s) for s in slugs(idx.query("generate images from text prompts with readable text in them"))]
+    assert "image generator" in gen[:3] and "ocr" not in gen[:5]
