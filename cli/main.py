@@ -12,6 +12,7 @@ from matchgraph.cli.cmd_compare import compare
 from matchgraph.cli.cmd_graph import alternatives, claims, concepts, merge, resolution, separate
 from matchgraph.cli.cmd_load import load, remove
 from matchgraph.cli.cmd_match import pair, similar_command
+from matchgraph.cli.cmd_need import feedback, match, rank
 from matchgraph.cli.cmd_read import documents, export, show, sparql, stats
 
 __all__ = ["cli", "main"]
@@ -50,7 +51,7 @@ def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: st
 for command in (
     load, remove, stats, show, sparql, export, documents,
     claims, alternatives, concepts, resolution, merge, separate,
-    similar_command, pair, compare,
+    similar_command, pair, compare, match, feedback, rank,
 ):
     cli.add_command(command)
 

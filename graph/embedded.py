@@ -148,6 +148,11 @@ class OxigraphStore:
         self.replace_graph(CURATION_GRAPH, curation_triples(decisions))
         return refresh_resolution(self)
 
+    def add_facts(self, graph: str, triples: list) -> None:
+        """Append facts to a matchgraph-owned graph (feedback events) in one transaction."""
+        node = NamedNode(graph)
+        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, node) for t in triples]))
+
     def canonical_map(self) -> dict[str, str]:
         return canonical_map(self)
 

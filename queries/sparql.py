@@ -19,6 +19,8 @@ __all__ = [
     "ARTIFACTS_BY_NAME",
     "ARTIFACT_NODES",
     "CURATED",
+    "FEEDBACK_EVENTS",
+    "MATCH_RESULTS",
     "MERGES",
     "ARTIFACT_CLAIMS",
     "ARTIFACT_CONCEPTS",
@@ -372,5 +374,31 @@ SELECT ?key ?text ?winner ?signal ?leader WHERE {
   OPTIONAL { ?l mg:slug ?leader }
 }
 ORDER BY ?key
+""",
+)
+
+MATCH_RESULTS = SparqlQuery(
+    "match_results",
+    """
+SELECT ?match ?position ?slug ?capability ?intent WHERE {
+  ?m a mg:MatchRecord ; mg:matchId ?match ; mg:result ?r .
+  ?r mg:position ?position ; mg:slug ?slug .
+  OPTIONAL { ?r mg:viaCapability ?capability }
+  OPTIONAL { ?r mg:viaIntent ?intent }
+}
+ORDER BY ?position
+""",
+    ("match",),
+)
+
+FEEDBACK_EVENTS = SparqlQuery(
+    "feedback_events",
+    """
+SELECT ?event ?matchId ?outcome ?time ?source ?capability ?intent WHERE {
+  ?event a mg:FeedbackEvent ; mg:matchId ?matchId ; mg:outcome ?outcome ;
+         prov:generatedAtTime ?time ; mg:source ?source .
+  OPTIONAL { ?event mg:viaCapability ?capability }
+  OPTIONAL { ?event mg:viaIntent ?intent }
+}
 """,
 )
