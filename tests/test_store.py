@@ -113,3 +113,39 @@ def test_remove_drops_exactly_one_document(tmp_path: Path, seed_path: Path, memo
     assert memory_store.remove("other.txt")
     assert [d.key for d in memory_store.documents()] == [str(seed_path)]
     assert not memory_store.remove("other.txt")
+
+
+def test_bulk_path_gives_the_same_graph_as_the_transactional_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import matchgraph.graph.embedded as embedded
+
+    docs = [parse_document(_doc(f"Model {i}"), document=f"d{i}.txt") for i in range(5)]
+    small = OxigraphStore(tmp_path / "small")
+    small.load(docs)
+    monkeypatch.setattr(embedded, "BULK_THRESHOLD", 1)
+    bulk = OxigraphStore(tmp_path / "bulk")
+    bulk.load(docs)
+    strip = lambda store: {(q.subject, q.predicate, q.object, q.graph_name) for q in store._store if "loadedAt" not in q.predicate.value and "resolution" not in str(q.graph_name)}  # noqa: E731
+    assert strip(small) == strip(bulk)
+    assert [d.key for d in bulk.documents()] == [f"d{i}.txt" for i in range(5)]
+
+
+def test_a_load_interrupted_before_its_commit_marker_leaves_no_trace(tmp_path: Path) -> None:
+    from pyoxigraph import RdfFormat, serialize
+
+    from matchgraph.graph.rdf_mapping import document_triples
+    from matchgraph.ontology.vocab import document_iri
+
+    store = OxigraphStore(tmp_path / "s")
+    store.load([parse_document(_doc("Kept"), document="kept.txt")])
+    before = store.stats()
+    facts = parse_document(_doc("Lost"), document="lost.txt")
+    graph = document_iri("lost.txt")
+    partial = [t for t in document_triples(facts) if "contentHash" not in t.predicate.value]
+    text = serialize(partial, format=RdfFormat.N_TRIPLES).replace(b" .\n", f" <{graph}> .\n".encode())
+    store._store.bulk_load(text, format=RdfFormat.N_QUADS)  # as if the process died here
+    store.close()
+    reopened = OxigraphStore(tmp_path / "s")
+    assert reopened.stats() == before
+    assert [d.key for d in reopened.documents()] == ["kept.txt"]
