@@ -22,16 +22,25 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _short(source: str) -> str:
+    """The last path segment of a document key (file name or page slug)."""
+    return source.rstrip("/").rsplit("/", 1)[-1]
+
+
 def render_artifact(view: ArtifactView) -> None:
     console.print(Panel(Text(f"{view.name}  ({view.slug})  type: {view.type or 'unknown'}", style="bold")))
     if view.observations:
-        table = Table(title="observations (one row per source)")
-        table.add_column("source", overflow="fold")
-        for name in _SIGNALS:
-            table.add_column(name.replace("_", " "))
+        table = Table(title="observations (one column per source)")
+        table.add_column("signal")
         for obs in view.observations:
-            table.add_row(obs.source, *(_fmt(getattr(obs, n)) for n in _SIGNALS))
+            table.add_column(_short(obs.source), overflow="fold")
+        for name in _SIGNALS:
+            values = [getattr(obs, name) for obs in view.observations]
+            if any(v is not None for v in values):
+                table.add_row(name.replace("_", " "), *(_fmt(v) for v in values))
         console.print(table)
+    if view.same_as:
+        console.print(f"also known as: {', '.join(view.same_as)}", highlight=False)
     for cap in view.capabilities:
         body = Text()
         body.append(cap.description + "\n")
@@ -48,4 +57,4 @@ def render_artifact(view: ArtifactView) -> None:
             aspect = f" on {claim.aspect}" if claim.aspect else ""
             body.append(f"  claim: {claim.relation} [{claim.polarity}] {others}{aspect}\n", style="magenta")
         title = f"#{cap.ordinal} {cap.name or ''}".strip()
-        console.print(Panel(body, title=title, subtitle=cap.source, subtitle_align="right"))
+        console.print(Panel(body, title=title, subtitle=_short(cap.source), subtitle_align="right"))
