@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
-from matchgraph.graph.rdf_mapping import document_triples
+from matchgraph.graph.prepared import PreparedDocument, prepare_facts
 from matchgraph.graph.resolution_graph import (
     CURATION_GRAPH,
     canonical_map,
@@ -83,72 +83,74 @@ class OxigraphStore:
 
     def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
         """Validate then store; see the module docstring for the transaction semantics."""
-        result = LoadResult()
         now = datetime.now(UTC)
-        pending: dict[str, tuple[DocumentFacts, list]] = {}
-        for facts in documents:
-            key = facts.source.key
-            if self._stored_hash(key) == facts.source.content_hash:
-                result.unchanged.append(key)
-                continue
-            pending[key] = (facts, document_triples(facts, loaded_at=now))
-        violations = self.validator().validate({k: t for k, (_, t) in pending.items()}) if pending else {}
-        for key, found in violations.items():
-            result.failed[key] = ValidationError(key, found)
+        return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
+
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+        """:meth:`load` for documents already serialised (by the parallel pipeline)."""
+        result = LoadResult()
+        pending: dict[str, PreparedDocument] = {}
+        for doc in documents:
+            if self._stored_hash(doc.key) == doc.content_hash:
+                result.unchanged.append(doc.key)
+            else:
+                pending[doc.key] = doc
+        found = self.validator().validate_serialized({k: d.ntriples for k, d in pending.items()}) if pending else {}
+        for key, violations in found.items():
+            result.failed[key] = ValidationError(key, violations)
             del pending[key]
-        fresh = [k for k in pending if not self._has_graph(k)]
+        fresh = {k: d for k, d in pending.items() if not self._has_graph(k)}
         if fresh:
-            result.quads_added += self._insert_fresh({k: pending[k][1] for k in fresh})
+            result.quads_added += self._insert_fresh(fresh)
             result.loaded.extend(fresh)
-        for key in (k for k in pending if k not in set(fresh)):
-            self.replace_graph(document_iri(key), pending[key][1])
-            result.replaced.append(key)
-            result.quads_added += len(pending[key][1])
+        for key, doc in pending.items():
+            if key not in fresh:
+                self._swap(document_iri(key), doc.ntriples)
+                result.replaced.append(key)
+                result.quads_added += doc.ntriples.count(b"\n")
         if result.loaded or result.replaced:
             refresh_resolution(self)
         if progress is not None:
             progress(len(documents))
         return result
 
-    def _insert_fresh(self, documents: dict[str, list]) -> int:
+    def _insert_fresh(self, documents: dict[str, PreparedDocument]) -> int:
         """Write documents whose graphs do not exist yet; all-or-nothing per document.
 
-        Small batches go in one ``extend`` transaction. Large batches are bulk-loaded (about
+        Small batches go in one transactional ``load``. Large batches are bulk-loaded (about
         twice as fast, but not transactional) without each document's commit marker (its
         ``mg:contentHash`` triple), then every marker is added in one transaction. A graph
         without its marker is a load that did not finish: it is invisible to
         :meth:`documents` and dropped the next time the store opens.
         """
-        count = sum(len(t) for t in documents.values())
+        count = sum(d.ntriples.count(b"\n") for d in documents.values())
         if count < BULK_THRESHOLD:
-            quads = [
-                Quad(t.subject, t.predicate, t.object, graph)
-                for key, triples in documents.items()
-                for graph in (NamedNode(document_iri(key)),)
-                for t in triples
-            ]
-            self._write(lambda: self._store.extend(quads))
+            body = b"".join(_named(d.ntriples, document_iri(k)) for k, d in documents.items())
+            self._write(lambda: self._store.load(body, format=RdfFormat.N_QUADS))
             return count
-        markers, body = [], []
-        for key, triples in documents.items():
+        markers, parts = [], []
+        for key, doc in documents.items():
             graph = NamedNode(document_iri(key))
-            content = [t for t in triples if not (t.subject == graph and t.predicate == _CONTENT_HASH)]
-            markers += [Quad(t.subject, t.predicate, t.object, graph) for t in triples if t not in content]
-            text = serialize(content, format=RdfFormat.N_TRIPLES)
-            # N-Triples escapes line breaks inside literals, so " .\n" only ends statements.
-            body.append(text.replace(b" .\n", b" <" + graph.value.encode() + b"> .\n"))
-        self._write(lambda: self._store.bulk_load(b"".join(body), format=RdfFormat.N_QUADS))
+            marker = Triple(graph, _CONTENT_HASH, Literal(doc.content_hash))
+            line = serialize([marker], format=RdfFormat.N_TRIPLES)
+            parts.append(_named(doc.ntriples.replace(line, b"", 1), graph.value))
+            markers.append(Quad(marker.subject, marker.predicate, marker.object, graph))
+        self._write(lambda: self._store.bulk_load(b"".join(parts), format=RdfFormat.N_QUADS))
         self._write(lambda: self._store.extend(markers))
         return count
 
     def replace_graph(self, graph: str, triples: list) -> None:
-        """Swap a named graph's content atomically: stage it, then one SPARQL ``MOVE``."""
+        """Swap a named graph's content atomically (see :meth:`_swap`)."""
+        self._swap(graph, serialize(triples, format=RdfFormat.N_TRIPLES) if triples else b"")
+
+    def _swap(self, graph: str, ntriples: bytes) -> None:
+        """Replace a named graph's content atomically: stage it, then one SPARQL ``MOVE``."""
         staging = NamedNode(_STAGING + hashlib.sha256(graph.encode()).hexdigest()[:20])
         self._write(lambda: self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None)
-        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, staging) for t in triples]))
-        if not triples:
+        if not ntriples:
             self._write(lambda: self._store.update(f"DROP SILENT GRAPH <{graph}>"))
             return
+        self._write(lambda: self._store.load(_named(ntriples, staging.value), format=RdfFormat.N_QUADS))
         # Both IRIs are generated by matchgraph (hashes and constants), never user text.
         self._write(lambda: self._store.update(f"MOVE SILENT <{staging.value}> TO <{graph}>"))
 
@@ -302,6 +304,12 @@ class OxigraphStore:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
+
+
+def _named(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples -> N-Quads in ``graph``. N-Triples escapes line breaks inside literals, so
+    every ``" .\\n"`` ends a statement."""
+    return ntriples.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
 
 
 def rows(solutions: QuerySolutions) -> list[dict[str, object]]:

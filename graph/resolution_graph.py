@@ -63,6 +63,8 @@ def resolution_triples(resolution: Resolution, when: datetime) -> list[Triple]:
             Triple(node, _A, NamedNode(MG + "Merge")),
             Triple(node, NamedNode(MG + "mergedArtifact"), NamedNode(artifact_iri(merge.source))),
             Triple(node, NamedNode(MG + "canonicalArtifact"), NamedNode(artifact_iri(merge.target))),
+            Triple(node, NamedNode(MG + "mergedSlug"), Literal(merge.source)),
+            Triple(node, NamedNode(MG + "canonicalSlug"), Literal(merge.target)),
             Triple(node, NamedNode(MG + "rule"), Literal(merge.rule)),
             Triple(node, NamedNode(MG + "reason"), Literal(merge.reason)),
             Triple(node, NamedNode(PROV + "generatedAtTime"), stamp),

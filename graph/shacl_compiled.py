@@ -821,19 +821,16 @@ def _default_shapes() -> CompiledShapes:
 # ---------------------------------------------------------------- running
 
 
-def _nquads(batch: Sequence[Sequence[Triple]]) -> bytes:
-    """The batch as N-Quads, document ``i`` in graph ``urn:g:i``.
+def _nquads(batch: Sequence[bytes]) -> bytes:
+    """The batch as N-Quads, document ``i`` (N-Triples bytes) in graph ``urn:g:i``.
 
     Serialising each document in Rust and appending the graph name to every line is several
     times faster than building a pyoxigraph ``Quad`` per triple in Python. N-Triples escapes
     line breaks inside literals, so every ``" .\\n"`` is a statement end.
     """
-    parts = []
-    for i, triples in enumerate(batch):
-        if triples:
-            text = serialize(triples, format=RdfFormat.N_TRIPLES)
-            parts.append(text.replace(b" .\n", b" <%s%d> .\n" % (_GRAPH_PREFIX.encode(), i)))
-    return b"".join(parts)
+    return b"".join(
+        text.replace(b" .\n", b" <%s%d> .\n" % (_GRAPH_PREFIX.encode(), i)) for i, text in enumerate(batch) if text
+    )
 
 
 _HAS_SUBCLASS = f"ASK {{ GRAPH ?g {{ ?a <{RDFS.subClassOf}> ?b }} }}"
@@ -859,15 +856,22 @@ class CompiledValidator:
 
     def validate(self, graphs: Mapping[str, Sequence[Triple]]) -> dict[str, list[Violation]]:
         """Violations per document key; documents that conform are absent from the result."""
-        keys = list(graphs)
+        return self.validate_serialized(
+            {k: serialize(list(t), format=RdfFormat.N_TRIPLES) if t else b"" for k, t in graphs.items()}
+        )
+
+    def validate_serialized(self, documents: Mapping[str, bytes]) -> dict[str, list[Violation]]:
+        """:meth:`validate` for documents already serialised as N-Triples (what the parallel
+        load pipeline hands over, so nothing is serialised twice)."""
+        keys = list(documents)
         out: dict[str, list[Violation]] = {}
         for start in range(0, len(keys), self._chunk_size):
             chunk = keys[start : start + self._chunk_size]
-            for index, found in self._run([graphs[k] for k in chunk]).items():
+            for index, found in self._run([documents[k] for k in chunk]).items():
                 out[chunk[index]] = sorted(found.values(), key=lambda v: (v.focus, v.path or "", v.message))
         return out
 
-    def _run(self, batch: Sequence[Sequence[Triple]]) -> _Found:
+    def _run(self, batch: Sequence[bytes]) -> _Found:
         store = Store()
         store.load(_nquads(batch), format=RdfFormat.N_QUADS, lenient=True)
         queries = self._shapes.subclass if store.query(_HAS_SUBCLASS) else self._shapes.plain

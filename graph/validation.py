@@ -33,6 +33,10 @@ class Validator(Protocol):
         """Violations per document key; documents that conform are absent from the result."""
         ...
 
+    def validate_serialized(self, documents: Mapping[str, bytes]) -> dict[str, list[Violation]]:
+        """The same, for documents already serialised as N-Triples."""
+        ...
+
 
 @lru_cache(maxsize=1)
 def _shapes_graph():  # type: ignore[no-untyped-def]
@@ -47,20 +51,19 @@ class PyShaclValidator:
     name = "pyshacl"
 
     def validate(self, graphs: Mapping[str, Sequence[Triple]]) -> dict[str, list[Violation]]:
-        return {
-            key: found
-            for key, triples in graphs.items()
-            if (found := self._one(triples))
-        }
+        return self.validate_serialized(
+            {k: serialize(list(t), format=RdfFormat.N_TRIPLES) if t else b"" for k, t in graphs.items()}
+        )
 
-    def _one(self, triples: Sequence[Triple]) -> list[Violation]:
+    def validate_serialized(self, documents: Mapping[str, bytes]) -> dict[str, list[Violation]]:
+        return {key: found for key, text in documents.items() if (found := self._one(text))}
+
+    def _one(self, text: bytes) -> list[Violation]:
         import pyshacl
         import rdflib
         from rdflib.namespace import SH
 
-        data = rdflib.Graph().parse(
-            data=serialize(list(triples), format=RdfFormat.N_TRIPLES), format="nt"
-        )
+        data = rdflib.Graph().parse(data=text, format="nt")
         conforms, report, _ = pyshacl.validate(data, shacl_graph=_shapes_graph())
         if conforms:
             return []

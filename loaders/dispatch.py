@@ -20,7 +20,7 @@ from matchgraph.loaders.comparison import parse_comparison
 from matchgraph.loaders.models import DocumentFacts, DocumentFormat
 from matchgraph.loaders.source import read_body, source_info
 
-__all__ = ["SUFFIXES", "detect_format", "iter_document_paths", "parse_document", "read_document"]
+__all__ = ["SUFFIXES", "detect_format", "iter_document_paths", "parse_document", "read_document", "read_text"]
 
 SUFFIXES = (".txt", ".md", ".markdown", ".json", ".yml", ".yaml")
 
@@ -83,19 +83,27 @@ def parse_document(text: str, *, document: str, path: str | None = None) -> Docu
     return parse_comparison(body.body, document=document, source=source, body_offset=body.header_lines)
 
 
+def read_text(path: Path) -> str:
+    """A document's text.
+
+    Raises:
+        LoadError: unreadable or not UTF-8; names the file.
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise LoadError(f"not UTF-8 text ({e.reason})", document=str(path), position=e.start) from e
+    except OSError as e:
+        raise LoadError(f"cannot read: {e.strerror}", document=str(path)) from e
+
+
 def read_document(path: Path) -> DocumentFacts:
     """Read and parse a file.
 
     Raises:
         LoadError: unreadable, not UTF-8, or not parseable; names the file.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise LoadError(f"not UTF-8 text ({e.reason})", document=str(path), position=e.start) from e
-    except OSError as e:
-        raise LoadError(f"cannot read: {e.strerror}", document=str(path)) from e
-    return parse_document(text, document=str(path), path=str(path))
+    return parse_document(read_text(path), document=str(path), path=str(path))
 
 
 def iter_document_paths(paths: Iterable[Path]) -> Iterator[Path]:

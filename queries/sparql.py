@@ -1,5 +1,9 @@
 """The SPARQL query library: named builders returning query text plus bindings.
 
+Joins on an artifact stay inside one document's graph (``GRAPH ?g { ... }``): an artifact
+named by n documents has its slug and name in each of their graphs, so joining its
+triples over the union of graphs would multiply rows by n per pattern.
+
 Values only ever travel as bindings (pyoxigraph substitutions, SPARQL SEP-0007), never
 pasted into query text; a bound variable must appear in the projection. Queries run with the union of all graphs as their default graph, and use
 ``GRAPH ?doc`` where they need to say which document a fact came from.
@@ -103,7 +107,7 @@ ARTIFACTS_BY_NAME = SparqlQuery(
     "artifacts_by_name",
     """
 SELECT DISTINCT ?needle ?artifact ?slug ?name WHERE {
-  ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?name .
+  GRAPH ?g { ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?name }
   FILTER (?slug = ?needle || LCASE(STR(?name)) = LCASE(?needle)
           || CONTAINS(LCASE(STR(?name)), LCASE(?needle)) || CONTAINS(?slug, LCASE(?needle)))
 }
@@ -117,8 +121,10 @@ ARTIFACT_HEAD = SparqlQuery(
     """
 SELECT ?artifact ?slug (SAMPLE(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?class); SEPARATOR=" ") AS ?classes)
 WHERE {
-  ?artifact mg:slug ?slug ; schema:name ?n .
-  OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+  GRAPH ?g {
+    ?artifact mg:slug ?slug ; schema:name ?n .
+    OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+  }
 }
 GROUP BY ?artifact ?slug
 """,
@@ -190,12 +196,14 @@ ARTIFACT_CLAIMS = SparqlQuery(
     "artifact_claims",
     """
 SELECT ?artifact ?cap ?claim ?relation ?polarity ?aspect ?text ?kind ?otherSlug ?otherClass WHERE {
-  ?claim a mg:ComparativeClaim ; mg:claimant ?artifact ; mg:aboutCapability ?cap ;
-         mg:relation ?relation ; mg:polarity ?polarity ; schema:text ?text .
-  OPTIONAL { ?claim mg:fromStatement/mg:statementKind ?kind }
-  OPTIONAL { ?claim mg:aspect ?aspect }
-  OPTIONAL { ?claim mg:otherArtifact/mg:slug ?otherSlug }
-  OPTIONAL { ?claim mg:otherClass ?otherClass }
+  GRAPH ?g {
+    ?claim a mg:ComparativeClaim ; mg:claimant ?artifact ; mg:aboutCapability ?cap ;
+           mg:relation ?relation ; mg:polarity ?polarity ; schema:text ?text .
+    OPTIONAL { ?claim mg:fromStatement/mg:statementKind ?kind }
+    OPTIONAL { ?claim mg:aspect ?aspect }
+    OPTIONAL { ?claim mg:otherArtifact/mg:slug ?otherSlug }
+    OPTIONAL { ?claim mg:otherClass ?otherClass }
+  }
 }
 """,
     ("artifact",),
@@ -206,9 +214,11 @@ ARTIFACT_NODES = SparqlQuery(
     """
 SELECT ?slug (GROUP_CONCAT(DISTINCT ?name; SEPARATOR="\\u001f") AS ?names) (MAX(?isAddressed) AS ?addressed)
 WHERE {
-  ?artifact a mg:Artifact ; mg:slug ?slug .
-  OPTIONAL { ?artifact schema:name ?name }
-  OPTIONAL { ?artifact mg:addressed ?a }
+  GRAPH ?g {
+    ?artifact a mg:Artifact ; mg:slug ?slug .
+    OPTIONAL { ?artifact schema:name ?name }
+    OPTIONAL { ?artifact mg:addressed ?a }
+  }
   BIND (IF(BOUND(?a) && ?a, 1, 0) AS ?isAddressed)
 }
 GROUP BY ?slug
@@ -219,9 +229,7 @@ MERGES = SparqlQuery(
     "merges",
     """
 SELECT DISTINCT ?source ?target ?rule ?reason WHERE {
-  ?m a mg:Merge ; mg:mergedArtifact ?s ; mg:canonicalArtifact ?t ; mg:rule ?rule ; mg:reason ?reason .
-  ?s mg:slug ?source .
-  ?t mg:slug ?target .
+  ?m a mg:Merge ; mg:mergedSlug ?source ; mg:canonicalSlug ?target ; mg:rule ?rule ; mg:reason ?reason .
 }
 ORDER BY ?source
 """,
@@ -251,8 +259,10 @@ SNAPSHOT_ARTIFACTS = SparqlQuery(
     "snapshot_artifacts",
     """
 SELECT ?slug (SAMPLE(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?class); SEPARATOR=" ") AS ?classes) WHERE {
-  ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?n .
-  OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+  GRAPH ?g {
+    ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?n .
+    OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+  }
 }
 GROUP BY ?slug
 """,
@@ -272,8 +282,8 @@ SELECT ?cap ?slug ?key ?description ?name ?unique ?vs ?confidence ?matches ?succ
     OPTIONAL { ?cap mg:successRate ?success }
     OPTIONAL { ?u mg:aboutCapability ?cap ; mg:statementKind "unique" ; schema:text ?unique }
     OPTIONAL { ?v mg:aboutCapability ?cap ; mg:statementKind "vs_alternatives" ; schema:text ?vs }
+    ?artifact mg:slug ?slug .
   }
-  ?artifact mg:slug ?slug .
 }
 """,
 )
@@ -317,8 +327,8 @@ SELECT ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
     OPTIONAL { ?claim mg:aspect ?aspect }
     OPTIONAL { ?claim mg:otherArtifact ?o . ?o mg:slug ?otherSlug }
     OPTIONAL { ?claim mg:otherClass ?otherClass }
+    ?c mg:slug ?subject .
   }
-  ?c mg:slug ?subject .
 }
 GROUP BY ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
 """,
@@ -333,8 +343,8 @@ SELECT ?slug ?key ?obs ?pricing ?metric ?value WHERE {
     ?doc mg:documentKey ?key .
     OPTIONAL { ?obs mg:pricing ?pricing }
     OPTIONAL { ?obs dqv:hasQualityMeasurement ?m . ?m dqv:isMeasurementOf ?metric ; dqv:value ?value }
+    ?a mg:slug ?slug .
   }
-  ?a mg:slug ?slug .
 }
 """,
 )
@@ -343,8 +353,7 @@ SNAPSHOT_COMPARED = SparqlQuery(
     "snapshot_compared",
     """
 SELECT ?key ?slug WHERE {
-  GRAPH ?doc { ?doc mg:comparedArtifact ?a ; mg:documentKey ?key }
-  ?a mg:slug ?slug .
+  GRAPH ?doc { ?doc mg:comparedArtifact ?a ; mg:documentKey ?key . ?a mg:slug ?slug }
 }
 ORDER BY ?key ?slug
 """,
@@ -353,10 +362,14 @@ ORDER BY ?key ?slug
 ARTIFACT_SLUGS = SparqlQuery(
     "artifact_slugs",
     """
-SELECT DISTINCT ?slug ?documented WHERE {
-  ?artifact a mg:Artifact ; mg:slug ?slug .
-  BIND (EXISTS { ?doc mg:comparedArtifact ?artifact } AS ?documented)
+SELECT ?slug (MAX(?isDocumented) AS ?documented) WHERE {
+  GRAPH ?g {
+    ?artifact a mg:Artifact ; mg:slug ?slug .
+    OPTIONAL { ?g mg:comparedArtifact ?artifact . BIND (1 AS ?compared) }
+  }
+  BIND (IF(BOUND(?compared), 1, 0) AS ?isDocumented)
 }
+GROUP BY ?slug
 """,
 )
 
@@ -367,11 +380,9 @@ SELECT ?key ?text ?winner ?signal ?leader WHERE {
   GRAPH ?doc {
     ?doc mg:documentKey ?key ; mg:verdict ?v .
     ?v schema:text ?text .
-    OPTIONAL { ?v mg:winner ?w }
-    OPTIONAL { ?v mg:lead ?lead . ?lead mg:signal ?signal ; mg:leader ?l }
+    OPTIONAL { ?v mg:winner/mg:slug ?winner }
+    OPTIONAL { ?v mg:lead ?lead . ?lead mg:signal ?signal ; mg:leader/mg:slug ?leader }
   }
-  OPTIONAL { ?w mg:slug ?winner }
-  OPTIONAL { ?l mg:slug ?leader }
 }
 ORDER BY ?key
 """,

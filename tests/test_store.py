@@ -75,7 +75,7 @@ def test_store_persists_on_disk(tmp_path: Path, seed_path: Path) -> None:
 def test_malformed_fact_is_rejected_and_leaves_no_trace(
     validator: str, seed_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import matchgraph.graph.embedded as embedded
+    import matchgraph.graph.prepared as prepared
     from matchgraph.graph.rdf_mapping import document_triples
 
     store = OxigraphStore(None, validator=validator)
@@ -90,7 +90,7 @@ def test_malformed_fact_is_rejected_and_leaves_no_trace(
         negative = Literal("-3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
         return triples + [Triple(cap, NamedNode(MG + "ordinal"), negative)]
 
-    monkeypatch.setattr(embedded, "document_triples", corrupt)
+    monkeypatch.setattr(prepared, "document_triples", corrupt)
     result = store.load([good, bad])
     assert result.loaded == ["good.txt"]
     assert isinstance(result.failed[bad.source.key], ValidationError)
