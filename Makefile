@@ -42,6 +42,8 @@ test: install
 
 bench: install
 	$(PY) bench/load.py --documents 10000
+	$(PY) bench/match.py --artifacts 100000
+	$(PY) bench/neo4j_push.py --nodes 100000
 
 neo4j-install neo4j-start neo4j-stop neo4j-status: install
 	bash graph/server/neo4j.sh $(subst neo4j-,,$@)

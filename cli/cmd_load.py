@@ -22,8 +22,9 @@ BATCH = 500
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome per file as JSON.")
+@click.option("--neo4j", "to_neo4j", is_flag=True, help="Then write the store into Neo4j too (as `neo4j push`).")
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
+def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool) -> None:
     """Load comparison pages, passports and manifests (files or folders).
 
     Each file is all-or-nothing: a file that fails leaves no trace, the good files of the
@@ -54,6 +55,12 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
                 failures[by_key[key]] = error
             bar.advance(task, len(chunk))
     _report(parsed, status, failures, as_json)
+    if to_neo4j:
+        from matchgraph.cli.cmd_neo4j import push_to_neo4j
+
+        pushed = push_to_neo4j(app)
+        err_console.print(f"neo4j: {len(pushed.written)} graphs written, {len(pushed.removed)} removed, "
+                          f"{pushed.counts.changes} changes", highlight=False)
     if failures:
         raise SystemExit(1)
 

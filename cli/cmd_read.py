@@ -110,16 +110,17 @@ def sparql(app: AppContext, query_or_file: str, as_json: bool) -> None:
     console.print(f"{len(rows)} row(s)")
 
 
-_FORMATS = ("turtle", "nquads", "trig", "ntriples", "jsonld")
+_FORMATS = ("turtle", "nquads", "trig", "ntriples", "jsonld", "neo4j-csv")
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="nquads", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout); a folder for neo4j-csv.")
 @pass_app
 def export(app: AppContext, fmt: str, output: Path | None) -> None:
     """Export the graph. Quad formats keep each fact's document graph; triple formats
-    (turtle, ntriples, jsonld) write the union of all graphs."""
+    (turtle, ntriples, jsonld) write the union of all graphs; neo4j-csv writes node and
+    relationship files for `neo4j-admin database import` into the folder -o names."""
     from pyoxigraph import RdfFormat
 
     formats = {
@@ -131,6 +132,14 @@ def export(app: AppContext, fmt: str, output: Path | None) -> None:
     }
     if app.backend != "oxigraph":
         raise QueryError("export reads the embedded store")
+    if fmt == "neo4j-csv":
+        from matchgraph.graph.neo4j_csv import IMPORT_COMMAND, export_store
+
+        if output is None:
+            raise ConfigError("neo4j-csv writes several files: give a folder with -o")
+        files = export_store(app.store(), output)
+        console.print(f"wrote {len(files)} files to {output}; import with:\n  {IMPORT_COMMAND.replace('<dir>', str(output))}", highlight=False)
+        return
     data = app.store().export(output, formats[fmt])
     if output is None and data is not None:
         click.echo(data.decode("utf-8"), nl=False)

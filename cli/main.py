@@ -13,6 +13,7 @@ from matchgraph.cli.cmd_graph import alternatives, claims, concepts, merge, reso
 from matchgraph.cli.cmd_load import load, remove
 from matchgraph.cli.cmd_match import pair, similar_command
 from matchgraph.cli.cmd_need import feedback, match, rank
+from matchgraph.cli.cmd_neo4j import neo4j
 from matchgraph.cli.cmd_read import documents, export, show, sparql, stats
 
 __all__ = ["cli", "main"]
@@ -51,7 +52,7 @@ def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: st
 for command in (
     load, remove, stats, show, sparql, export, documents,
     claims, alternatives, concepts, resolution, merge, separate,
-    similar_command, pair, compare, match, feedback, rank,
+    similar_command, pair, compare, match, feedback, rank, neo4j,
 ):
     cli.add_command(command)
 

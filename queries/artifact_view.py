@@ -197,6 +197,7 @@ def _capability_details(store: Selecting, node: NamedNode) -> dict[str, dict]:
                 entry["other"].append(str(value))
     for claim_iri in sorted(claims):
         entry = claims[claim_iri]
+        entry["other"].sort()  # a set in RDF: sorted so every store shows the same list
         cap = entry.pop("cap")
         details[cap]["claims"].append(ClaimView(**entry))
     return details

@@ -2,6 +2,11 @@
 
 Slugs are mapped to their canonical artifact (entity resolution), so the match engine sees
 one node per real artifact.
+
+Every record is deterministic whichever store answers: values RDF holds as sets (concepts,
+intents, labels, classes) come sorted, and each capability appears once even when a store
+answers a union-graph query with one row per graph that holds a fact (pyoxigraph's union
+default graph does), so the Neo4j and embedded stores give equal snapshots.
 """
 
 from __future__ import annotations
@@ -71,8 +76,8 @@ def _concepts(store: SnapshotSource) -> tuple[ConceptRecord, ...]:
         ConceptRecord(
             iri=str(r["concept"]),
             label=str(r["label"]),
-            alt_labels=tuple(a for a in str(r.get("alts") or "").split("\x1f") if a),
-            broader=tuple(str(r.get("broaders") or "").split()),
+            alt_labels=tuple(sorted({a for a in str(r.get("alts") or "").split("\x1f") if a})),
+            broader=tuple(sorted(set(str(r.get("broaders") or "").split()))),
         )
         for r in sorted(store.select(q.SNAPSHOT_CONCEPTS), key=lambda r: str(r["concept"]))
     )
@@ -85,9 +90,13 @@ def _capabilities(store: SnapshotSource, c) -> tuple[CapabilityRecord, ...]:  # 
         if str(r["value"]) not in bucket:
             bucket.append(str(r["value"]))
     out = []
+    seen: set[str] = set()
     for r in sorted(store.select(q.SNAPSHOT_CAPABILITIES), key=lambda r: str(r["cap"])):
         iri = str(r["cap"])
-        link = links.get(iri, {})
+        if iri in seen:
+            continue
+        seen.add(iri)
+        link = {kind: sorted(values) for kind, values in links.get(iri, {}).items()}
         out.append(
             CapabilityRecord(
                 iri=iri,
@@ -159,7 +168,7 @@ def _claims(store: SnapshotSource, c) -> tuple[ClaimRecord, ...]:  # type: ignor
             relation=str(r["relation"]),
             polarity=str(r["polarity"]),
             others=tuple(sorted({c(s) for s in str(r.get("others") or "").split()})),
-            classes=tuple(x for x in str(r.get("classes") or "").split("\x1f") if x),
+            classes=tuple(sorted({x for x in str(r.get("classes") or "").split("\x1f") if x})),
             capability=str(r["cap"]),
             aspect=_opt(r.get("aspect")),
             text=str(r["text"]),
@@ -185,7 +194,8 @@ def _compared(store: SnapshotSource, c) -> tuple[tuple[str, str], ...]:  # type:
 def _verdicts(store: SnapshotSource, c) -> tuple[VerdictRecord, ...]:  # type: ignore[no-untyped-def]
     compared: dict[str, list[str]] = defaultdict(list)
     for r in store.select(q.SNAPSHOT_COMPARED):
-        compared[str(r["key"])].append(c(r["slug"]))
+        if c(r["slug"]) not in compared[str(r["key"])]:
+            compared[str(r["key"])].append(c(r["slug"]))
     found: dict[str, dict] = {}
     for r in store.select(q.SNAPSHOT_VERDICTS):
         entry = found.setdefault(str(r["key"]), {"text": str(r["text"]), "winner": None, "leads": set()})

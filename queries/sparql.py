@@ -119,7 +119,7 @@ ORDER BY ?slug
 ARTIFACT_HEAD = SparqlQuery(
     "artifact_head",
     """
-SELECT ?artifact ?slug (SAMPLE(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?class); SEPARATOR=" ") AS ?classes)
+SELECT ?artifact ?slug (MIN(?n) AS ?name) (GROUP_CONCAT(DISTINCT IF(BOUND(?class), STR(?class), ""); SEPARATOR=" ") AS ?classes)
 WHERE {
   GRAPH ?g {
     ?artifact mg:slug ?slug ; schema:name ?n .
@@ -258,7 +258,7 @@ ORDER BY ?slug
 SNAPSHOT_ARTIFACTS = SparqlQuery(
     "snapshot_artifacts",
     """
-SELECT ?slug (SAMPLE(?n) AS ?name) (GROUP_CONCAT(DISTINCT STR(?class); SEPARATOR=" ") AS ?classes) WHERE {
+SELECT ?slug (MIN(?n) AS ?name) (GROUP_CONCAT(DISTINCT IF(BOUND(?class), STR(?class), ""); SEPARATOR=" ") AS ?classes) WHERE {
   GRAPH ?g {
     ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?n .
     OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
@@ -303,7 +303,7 @@ SELECT ?cap ?kind ?value WHERE {
 SNAPSHOT_CONCEPTS = SparqlQuery(
     "snapshot_concepts",
     """
-SELECT ?concept (SAMPLE(?l) AS ?label)
+SELECT ?concept (MIN(?l) AS ?label)
        (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="\\u001f") AS ?alts)
        (GROUP_CONCAT(DISTINCT STR(?broader); SEPARATOR=" ") AS ?broaders) WHERE {
   ?concept a skos:Concept ; skos:prefLabel ?l .

@@ -1,0 +1,112 @@
+"""Neo4j Browser really shows the graph: headless Chromium logs in, applies matchgraph's
+style from ``matchgraph neo4j browser``'s file server, runs a guide query and saves a
+screenshot under the test's output folder.
+
+Uses Debian's chromium and chromedriver through Selenium (no browser download). Skips when
+either, Selenium or the server is missing on a developer's machine; fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEED
+from matchgraph.graph.embedded import OxigraphStore
+from matchgraph.graph.neo4j_browser import EXAMPLE_SLUG, serve
+from matchgraph.graph.neo4j_push import push
+from matchgraph.graph.neo4j_store import Neo4jStore
+from matchgraph.loaders.dispatch import read_document
+from matchgraph.loaders.pipeline import prepare
+from matchgraph.queries.cypher import GUIDE
+from neo4j_fixtures import neo4j_settings  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.neo4j]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1600,1000")
+ARTIFACT_COLOUR = "#F79767"  # node.Artifact in graph/browser/style.grass
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"the Browser test is required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def driver() -> Any:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("selenium is not installed (pip install selenium)")
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        _missing("chromium/chromedriver missing (apt-get install chromium chromium-driver)")
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield browser
+    browser.quit()
+
+
+def _run(driver: Any, command: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    editor = driver.find_element(By.CSS_SELECTOR, "[data-testid='activeEditor'] textarea")
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys(command)
+    driver.find_element(By.CSS_SELECTOR, "[data-testid='editor-Run']").click()
+
+
+def test_browser_logs_in_styles_and_draws_the_graph(driver: Any, neo4j_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    if not SEED.exists():
+        pytest.skip("../shared/corpus is absent")
+    source = OxigraphStore(tmp_path / "store")
+    assert source.load([prepare(read_document(SEED))]).ok
+    target = Neo4jStore(neo4j_settings)
+    target.wipe()
+    push(source, target)
+    target.close()
+    servers = serve(0, background=True)
+    port = servers[0].server_address[1]
+    try:
+        wait = WebDriverWait(driver, 60)
+        driver.get(f"{neo4j_settings.browser_url}?dbms=bolt://{neo4j_settings.user}@127.0.0.1:{neo4j_settings.bolt_port}")
+        password = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='password']")))
+        password.send_keys(neo4j_settings.password)
+        driver.find_element(By.CSS_SELECTOR, "[data-testid='connect']").click()
+        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='disconnectedBanner']"))
+        _run(driver, f":style http://localhost:{port}/style.grass")
+        wait.until(lambda d: "node.Artifact" in (d.execute_script("return localStorage.getItem('neo4j.grass')") or "")
+                   or "Artifact" in (d.execute_script("return localStorage.getItem('neo4j.grass')") or ""))
+        query = GUIDE["artifact_capabilities"].text.replace("$slug", f"'{EXAMPLE_SLUG}'")
+        _run(driver, query.strip().replace("\n", " "))
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg g.node")) >= 3)
+        time.sleep(2)  # let the force layout settle before the picture
+        shot = tmp_path / "neo4j-browser.png"
+        assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
+        print(f"screenshot: {shot}")
+        fills = {(e.get_attribute("fill") or "").upper() for e in driver.find_elements(By.CSS_SELECTOR, "svg g.node circle")}
+        assert ARTIFACT_COLOUR in fills, fills
+        captions = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "svg g.node text"))
+        assert "GLM" in captions, captions
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
