@@ -9,10 +9,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
-from matchgraph.errors import LoadError, MatchgraphError
-from matchgraph.loaders.dispatch import iter_document_paths, read_document
-from matchgraph.loaders.models import DocumentFacts
-from matchgraph.loaders.pipeline import prepare
+from matchgraph.errors import MatchgraphError
+from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
+from matchgraph.loaders.dispatch import iter_document_paths
 
 __all__ = ["load", "remove"]
 
@@ -23,38 +22,39 @@ BATCH = 500
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome per file as JSON.")
 @click.option("--neo4j", "to_neo4j", is_flag=True, help="Then write the store into Neo4j too (as `neo4j push`).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for parsing and enrichment (default: one per core).")
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool) -> None:
-    """Load comparison pages, passports and manifests (files or folders).
+def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool, jobs: int | None) -> None:
+    """Load comparison pages, passports, manifests and artifact pages (files or folders).
 
     Each file is all-or-nothing: a file that fails leaves no trace, the good files of the
     same run are stored, and the command exits 1 naming every failed file.
     """
     files = list(iter_document_paths(paths))
     store = app.store()
-    parsed: list[tuple[Path, DocumentFacts]] = []
+    prepared: list[PreparedDocument] = []
     failures: dict[str, MatchgraphError] = {}
     status: dict[str, str] = {}
     with _progress(as_json) as bar:
-        task = bar.add_task("parsing", total=len(files))
-        for path in files:
-            try:
-                parsed.append((path, prepare(read_document(path))))
-            except LoadError as e:
-                failures[str(path)] = e
-            bar.advance(task)
-        task = bar.add_task("storing", total=len(parsed))
-        for start in range(0, len(parsed), BATCH):
-            chunk = parsed[start : start + BATCH]
-            result = store.load([facts for _, facts in chunk])
-            by_key = {facts.source.key: str(path) for path, facts in chunk}
-            for kind in ("loaded", "replaced", "unchanged"):
-                for key in getattr(result, kind):
-                    status[by_key[key]] = kind
-            for key, error in result.failed.items():
-                failures[by_key[key]] = error
-            bar.advance(task, len(chunk))
-    _report(parsed, status, failures, as_json)
+        parsing = bar.add_task("parsing and enriching", total=len(files))
+        storing = bar.add_task("validating and storing", total=len(files))
+        batch: list[PreparedDocument] = []
+        for item in prepare_paths(files, jobs=jobs):
+            bar.advance(parsing)
+            if isinstance(item, Failure):
+                failures[item.document] = item.error()
+                bar.advance(storing)
+                continue
+            prepared.append(item)
+            batch.append(item)
+            if len(batch) == BATCH:
+                _store(store, batch, status, failures)
+                bar.advance(storing, len(batch))
+                batch = []
+        if batch:
+            _store(store, batch, status, failures)
+            bar.advance(storing, len(batch))
+    _report(prepared, status, failures, as_json)
     if to_neo4j:
         from matchgraph.cli.cmd_neo4j import push_to_neo4j
 
@@ -63,6 +63,16 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
                           f"{pushed.counts.changes} changes", highlight=False)
     if failures:
         raise SystemExit(1)
+
+
+def _store(store, batch: list[PreparedDocument], status: dict[str, str], failures: dict[str, MatchgraphError]) -> None:  # type: ignore[no-untyped-def]
+    result = store.load_prepared(batch)
+    by_key = {doc.key: doc.path or doc.key for doc in batch}
+    for kind in ("loaded", "replaced", "unchanged"):
+        for key in getattr(result, kind):
+            status[by_key[key]] = kind
+    for key, error in result.failed.items():
+        failures[by_key[key]] = error
 
 
 def _progress(quiet: bool) -> Progress:
@@ -78,24 +88,25 @@ def _progress(quiet: bool) -> Progress:
 
 
 def _report(
-    parsed: list[tuple[Path, DocumentFacts]],
+    prepared: list[PreparedDocument],
     status: dict[str, str],
     failures: dict[str, MatchgraphError],
     as_json: bool,
 ) -> None:
     rows = []
-    for path, facts in parsed:
-        if str(path) in failures:
+    for doc in prepared:
+        name = doc.path or doc.key
+        if name in failures:
             continue
         rows.append(
             {
-                "file": str(path),
-                "status": status.get(str(path), "?"),
-                "artifacts": [a.slug for a in facts.artifacts],
-                "capabilities": len(facts.capabilities),
-                "complete": facts.complete,
-                "missing": list(facts.missing),
-                "notes": list(facts.notes),
+                "file": name,
+                "status": status.get(name, "?"),
+                "artifacts": list(doc.artifacts),
+                "capabilities": doc.capabilities,
+                "complete": doc.complete,
+                "missing": list(doc.missing),
+                "notes": list(doc.notes),
             }
         )
     errors = [{"file": f, "error": str(e)} for f, e in sorted(failures.items())]

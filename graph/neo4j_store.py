@@ -33,7 +33,7 @@ from matchgraph.graph.lpg_mapping import GraphPart, graph_part, part_triples, sp
 from matchgraph.graph.lpg_schema import ARTIFACT_ROLES, LABEL_CLASS, RESOURCE
 from matchgraph.graph.neo4j_server import Neo4jSettings
 from matchgraph.graph.neo4j_sync import SyncCounts, write_graphs
-from matchgraph.graph.rdf_mapping import document_triples
+from matchgraph.graph.prepared import PreparedDocument, prepare_facts
 from matchgraph.graph.resolution_graph import CURATION_GRAPH, canonical_map, curation_triples, refresh_resolution
 from matchgraph.graph.validation import Validator, get_validator
 from matchgraph.loaders.models import DocumentFacts
@@ -42,7 +42,7 @@ from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries import cypher as c
 from matchgraph.queries import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
 __all__ = ["Neo4jStore", "canonical", "graph_hash", "vocabulary_graphs"]
 
@@ -210,19 +210,22 @@ class Neo4jStore:
 
     def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
         """Validate, then write the valid documents in one transaction; unchanged ones are skipped."""
-        result = LoadResult()
         now = datetime.now(UTC)
+        return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
+
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+        """:meth:`load` for documents already serialised (by the parallel pipeline)."""
+        result = LoadResult()
         pending: dict[str, list[Triple]] = {}
         fresh: set[str] = set()
-        for facts in documents:
-            key = facts.source.key
-            stored = self._stored_hash(key)
-            if stored == facts.source.content_hash:
-                result.unchanged.append(key)
+        for doc in documents:
+            stored = self._stored_hash(doc.key)
+            if stored == doc.content_hash:
+                result.unchanged.append(doc.key)
                 continue
-            pending[key] = canonical(document_triples(facts, loaded_at=now))
+            pending[doc.key] = canonical(list(parse(doc.ntriples, format=RdfFormat.N_TRIPLES)))
             if stored is None:
-                fresh.add(key)
+                fresh.add(doc.key)
         found = self.validator().validate(pending) if pending else {}
         for key, violations in found.items():
             result.failed[key] = ValidationError(key, violations)

@@ -9,6 +9,7 @@ constructors.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -106,7 +107,8 @@ def _run(function, items: list, jobs: int | None) -> Iterator:  # type: ignore[n
         yield from map(function, items)
         return
     chunk = max(1, min(64, len(items) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forkserver: never fork a process that may hold a store's native threads and locks.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         yield from pool.map(function, items, chunksize=chunk)
 
 
