@@ -23,14 +23,9 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, R
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.prepared import PreparedDocument, prepare_facts
-from matchgraph.graph.resolution_graph import (
-    CURATION_GRAPH,
-    canonical_map,
-    curation_triples,
-    refresh_resolution,
-)
-from matchgraph.loaders.resolution import Resolution
+from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
 from matchgraph.graph.validation import Validator, get_validator
+from matchgraph.loaders.resolution import Resolution
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries import sparql as q
@@ -168,14 +163,7 @@ class OxigraphStore:
 
         A decision replaces any earlier one about the same pair.
         """
-        decisions = [
-            (str(r["kind"]), str(r["a"]), str(r["b"]))
-            for r in self.select(q.CURATED)
-            if {str(r["a"]), str(r["b"])} != {first, second}
-        ]
-        decisions.append((kind, first, second))
-        self.replace_graph(CURATION_GRAPH, curation_triples(decisions))
-        return refresh_resolution(self)
+        return curate(self, kind, first, second)
 
     def add_facts(self, graph: str, triples: list) -> None:
         """Append facts to a matchgraph-owned graph (feedback events) in one transaction."""

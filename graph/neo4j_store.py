@@ -34,7 +34,7 @@ from matchgraph.graph.lpg_schema import ARTIFACT_ROLES, LABEL_CLASS, RESOURCE
 from matchgraph.graph.neo4j_server import Neo4jSettings
 from matchgraph.graph.neo4j_sync import SyncCounts, write_graphs
 from matchgraph.graph.prepared import PreparedDocument, prepare_facts
-from matchgraph.graph.resolution_graph import CURATION_GRAPH, canonical_map, curation_triples, refresh_resolution
+from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
 from matchgraph.graph.validation import Validator, get_validator
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.loaders.resolution import Resolution
@@ -267,14 +267,7 @@ class Neo4jStore:
 
     def curate(self, kind: str, first: str, second: str) -> Resolution:
         """Record a merge or separation decision and re-resolve (as the embedded store does)."""
-        decisions = [
-            (str(r["kind"]), str(r["a"]), str(r["b"]))
-            for r in self.select(q.CURATED)
-            if {str(r["a"]), str(r["b"])} != {first, second}
-        ]
-        decisions.append((kind, first, second))
-        self.replace_graph(CURATION_GRAPH, curation_triples(decisions))
-        return refresh_resolution(self)
+        return curate(self, kind, first, second)
 
     def documents(self) -> list[DocumentInfo]:
         return [

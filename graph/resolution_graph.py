@@ -18,7 +18,7 @@ from matchgraph.loaders.resolution import AliasTable, ArtifactNode, Resolution, 
 from matchgraph.ontology.vocab import ID, MG, PROV, RDF, XSD, artifact_iri
 from matchgraph.queries import sparql as q
 
-__all__ = ["CURATION_GRAPH", "RESOLUTION_GRAPH", "canonical_map", "curation_triples", "refresh_resolution"]
+__all__ = ["CURATION_GRAPH", "RESOLUTION_GRAPH", "canonical_map", "curate", "curation_triples", "refresh_resolution"]
 
 RESOLUTION_GRAPH = ID + "graph/resolution"
 CURATION_GRAPH = ID + "graph/curation"
@@ -82,6 +82,21 @@ def refresh_resolution(store: ResolvableStore, aliases: AliasTable | None = None
     resolution = resolve(artifact_nodes(store), aliases or AliasTable.load(), merges=merges, separations=separations)
     store.replace_graph(RESOLUTION_GRAPH, resolution_triples(resolution, datetime.now(UTC)))
     return resolution
+
+
+def curate(store: ResolvableStore, kind: str, first: str, second: str) -> Resolution:
+    """Record a person's decision (``merge`` or ``separate`` two slugs) and re-resolve.
+
+    A decision replaces any earlier one about the same pair.
+    """
+    decisions = [
+        (str(r["kind"]), str(r["a"]), str(r["b"]))
+        for r in store.select(q.CURATED)
+        if {str(r["a"]), str(r["b"])} != {first, second}
+    ]
+    decisions.append((kind, first, second))
+    store.replace_graph(CURATION_GRAPH, curation_triples(decisions))
+    return refresh_resolution(store)
 
 
 def canonical_map(store: ResolvableStore) -> dict[str, str]:
