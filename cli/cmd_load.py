@@ -39,7 +39,8 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         batch: list[PreparedDocument] = []
-        for item in prepare_paths(files, jobs=jobs):
+        validator = app.validator if app.backend == "oxigraph" else None
+        for item in prepare_paths(files, jobs=jobs, validator=validator):
             bar.advance(parsing)
             if isinstance(item, Failure):
                 failures[item.document] = item.error()

@@ -90,8 +90,7 @@ class OxigraphStore:
                 result.unchanged.append(doc.key)
             else:
                 pending[doc.key] = doc
-        found = self.validator().validate_serialized({k: d.ntriples for k, d in pending.items()}) if pending else {}
-        for key, violations in found.items():
+        for key, violations in self._violations(pending).items():
             result.failed[key] = ValidationError(key, violations)
             del pending[key]
         fresh = {k: d for k, d in pending.items() if not self._has_graph(k)}
@@ -108,6 +107,16 @@ class OxigraphStore:
         if progress is not None:
             progress(len(documents))
         return result
+
+    def _violations(self, pending: dict[str, PreparedDocument]) -> dict[str, list]:
+        """SHACL violations per document: those a pipeline worker already found with this
+        store's validator, and this store's validator for the rest."""
+        validator = self.validator()
+        found = {k: list(d.violations) for k, d in pending.items() if d.validator == validator.name and d.violations}
+        unchecked = {k: d.ntriples for k, d in pending.items() if d.validator != validator.name}
+        if unchecked:
+            found.update(validator.validate_serialized(unchecked))
+        return found
 
     def _insert_fresh(self, documents: dict[str, PreparedDocument]) -> int:
         """Write documents whose graphs do not exist yet; all-or-nothing per document.

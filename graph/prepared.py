@@ -13,13 +13,14 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
 
-from matchgraph.errors import LoadError
+from matchgraph.errors import LoadError, Violation
 from matchgraph.graph.rdf_mapping import document_triples
 from matchgraph.loaders.models import DocumentFacts
 
@@ -39,6 +40,10 @@ class PreparedDocument:
     complete: bool = True
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    violations: tuple[Violation, ...] | None = None
+    """SHACL violations found by the worker that prepared it (None: not validated yet)."""
+    validator: str | None = None
+    """Name of the validator that produced ``violations``."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class Failure:
 @dataclass(frozen=True)
 class _Job:
     enrich: bool
+    validator: str | None = None
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -101,28 +107,54 @@ def _prepare_path(job: _Job, path: str) -> PreparedDocument | Failure:
     return _prepare_text(job, (text, path, path))
 
 
-def _run(function, items: list, jobs: int | None) -> Iterator:  # type: ignore[no-untyped-def]
+def _validated(job: _Job, results: list[PreparedDocument | Failure]) -> list[PreparedDocument | Failure]:
+    """Validate a chunk's documents in the worker, so the store process only writes."""
+    if job.validator is None:
+        return results
+    from matchgraph.graph.validation import get_validator
+
+    docs = [r for r in results if isinstance(r, PreparedDocument)]
+    found = get_validator(job.validator).validate_serialized({d.key: d.ntriples for d in docs})
+    return [
+        replace(r, violations=tuple(found.get(r.key, ())), validator=job.validator) if isinstance(r, PreparedDocument) else r
+        for r in results
+    ]
+
+
+def _chunk_of_texts(job: _Job, items: list[tuple[str, str, str | None]]) -> list[PreparedDocument | Failure]:
+    return _validated(job, [_prepare_text(job, item) for item in items])
+
+
+def _chunk_of_paths(job: _Job, paths: list[str]) -> list[PreparedDocument | Failure]:
+    return _validated(job, [_prepare_path(job, path) for path in paths])
+
+
+def _run(function, job: _Job, items: list, jobs: int | None) -> Iterator:  # type: ignore[no-untyped-def]
+    """Apply ``function(job, chunk)`` to chunks of ``items`` in worker processes, in order."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    size = max(1, min(100, len(items) // (workers * 4) or 1))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     if workers <= 1 or len(items) < 8:
-        yield from map(function, items)
+        for chunk in chunks:
+            yield from function(job, chunk)
         return
-    chunk = max(1, min(64, len(items) // (workers * 4)))
     # forkserver: never fork a process that may hold a store's native threads and locks.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        yield from pool.map(function, items, chunksize=chunk)
+        for results in pool.map(partial(function, job), chunks):
+            yield from results
 
 
-def prepare_paths(paths: Iterable[Path], *, enrich: bool = True, jobs: int | None = None) -> Iterator[PreparedDocument | Failure]:
-    """Read, parse, enrich and serialise files in worker processes, in order."""
-    from functools import partial
-
-    yield from _run(partial(_prepare_path, _Job(enrich)), [str(p) for p in paths], jobs)
+def prepare_paths(
+    paths: Iterable[Path], *, enrich: bool = True, jobs: int | None = None, validator: str | None = None
+) -> Iterator[PreparedDocument | Failure]:
+    """Read, parse, enrich, serialise (and, given a validator name, validate) files in
+    worker processes, in order."""
+    yield from _run(_chunk_of_paths, _Job(enrich, validator), [str(p) for p in paths], jobs)
 
 
 def prepare_texts(
-    items: Iterable[tuple[str, str, str | None]], *, enrich: bool = True, jobs: int | None = None
+    items: Iterable[tuple[str, str, str | None]], *, enrich: bool = True, jobs: int | None = None,
+    validator: str | None = None,
 ) -> Iterator[PreparedDocument | Failure]:
     """The same for texts: (text, document name, path or None) triples."""
-    from functools import partial
-
-    yield from _run(partial(_prepare_text, _Job(enrich)), list(items), jobs)
+    yield from _run(_chunk_of_texts, _Job(enrich, validator), list(items), jobs)

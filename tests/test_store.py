@@ -149,3 +149,19 @@ def test_a_load_interrupted_before_its_commit_marker_leaves_no_trace(tmp_path: P
     reopened = OxigraphStore(tmp_path / "s")
     assert reopened.stats() == before
     assert [d.key for d in reopened.documents()] == ["kept.txt"]
+
+
+def test_violations_found_by_a_pipeline_worker_reject_the_document(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from matchgraph.errors import Violation
+    from matchgraph.graph.prepared import prepare_texts
+
+    items = [(_doc(f"Model {i}"), f"w{i}.txt", None) for i in range(3)]
+    prepared = list(prepare_texts(items, enrich=False, jobs=1, validator="compiled"))
+    assert all(p.validator == "compiled" and p.violations == () for p in prepared)
+    flagged = replace(prepared[1], violations=(Violation("urn:x", None, "found by the worker"),))
+    store = OxigraphStore(tmp_path / "s", validator="compiled")
+    result = store.load_prepared([prepared[0], flagged, prepared[2]])
+    assert sorted(result.loaded) == ["w0.txt", "w2.txt"]
+    assert "found by the worker" in str(result.failed["w1.txt"])
