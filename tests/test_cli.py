@@ -51,7 +51,7 @@ def test_show_json_shape(run, seed_path: Path) -> None:
     view = _json(run("show", "GLM-OCR", "--json"))
     assert (view["slug"], view["name"], view["type"]) == ("glm-ocr", "GLM-OCR", "model")
     (obs,) = view["observations"]
-    assert obs["source"] == str(seed_path)
+    assert obs["source"] == str(seed_path.resolve())  # a document without an address is keyed by its resolved path
     assert {k: obs[k] for k in ("rank", "adoption", "quality", "ecosystem", "match_graph", "times_matched", "pricing", "capabilities_declared")} == {
         "rank": 53, "adoption": 1, "quality": 0, "ecosystem": 1, "match_graph": 0,
         "times_matched": 0, "pricing": "Free", "capabilities_declared": 6,
@@ -59,7 +59,7 @@ def test_show_json_shape(run, seed_path: Path) -> None:
     assert len(view["capabilities"]) == 6
     for cap in view["capabilities"]:
         assert cap["description"] and cap["unique"] and cap["vs_alternatives"]
-        assert cap["source"] == str(seed_path)
+        assert cap["source"] == str(seed_path.resolve())
 
 
 @pytest.mark.parametrize(
