@@ -40,6 +40,17 @@ def _as_json(score: PairScore) -> dict[str, object]:
     return dataclasses.asdict(score)
 
 
+def _neighbour_json(score: PairScore) -> dict[str, object]:
+    """One neighbour of ``similar``: its slug, the pair score, and the score's terms."""
+    return {
+        "slug": score.b,
+        "score": score.score,
+        "substitutability": score.substitutability,
+        "reason": score.reason,
+        "explanation": [dataclasses.asdict(t) for t in score.terms],
+    }
+
+
 def _waterfall(score: PairScore) -> Table:
     table = Table(title=f"{score.a} vs {score.b}: {score.score:.3f} ({score.substitutability})")
     table.add_column("term")
@@ -76,7 +87,7 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
     found = similar(bundle.index, name, k, neighbours=bundle.neighbours,
                     hierarchy=bundle.hierarchy)
     if as_json:
-        emit_json([_as_json(s) for s in found])
+        emit_json([_neighbour_json(s) for s in found])
         return
     names = dict(zip(bundle.index.slugs, bundle.index.names, strict=True))
     source = names[bundle.index.slugs[resolve_artifact(bundle.index, name)]]

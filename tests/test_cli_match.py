@@ -60,9 +60,8 @@ def test_commands(tmp_path, args, code, expect):
 def test_similar_json_and_cache(tmp_path):
     first = _run(["similar", "stable-diffusion-3-5-large", "--top", "3", "--json"], tmp_path)
     rows = json.loads(first.output)
-    assert [r["b"] for r in rows][:2] == ["stable-diffusion-xl", "flux"] or \
-        {r["b"] for r in rows[:2]} == {"stable-diffusion-xl", "flux"}
-    assert all(abs(r["score"] - sum(t["contribution"] for t in r["terms"])) == 0 for r in rows)
+    assert {r["slug"] for r in rows[:2]} == {"stable-diffusion-xl", "flux"}
+    assert all(abs(r["score"] - sum(t["contribution"] for t in r["explanation"])) == 0 for r in rows)
     assert any(p.name.startswith("match-") for p in tmp_path.iterdir())
     again = _run(["similar", "stable-diffusion-3-5-large", "--top", "3", "--json"], tmp_path)
     assert json.loads(again.output) == rows
