@@ -4,7 +4,7 @@ The page is about a kind of capability (its address names it, e.g.
 ``note-storage-and-persistence``) and opens with the artifact that provides it, its fields
 run together::
 
-    planning-with-filesWorkflow42/100 via “persistent-markdown-working-memory-system”
+    <artifact name><Type><NN>/100 via “<capability-name>”
     <the artifact's tagline>
     Unique: <what is unique about the artifact's capability>
     vs others: <how it compares>
