@@ -70,23 +70,56 @@ def _run(driver: Any, command: str) -> None:
     driver.find_element(By.CSS_SELECTOR, "[data-testid='editor-Run']").click()
 
 
-def _run_until_graph(driver: Any, query: str, out: Path, attempts: int = 3, seconds: float = 45) -> None:
-    """Run a query until the Browser draws its graph. A loaded 2-core machine sometimes drops
-    the first run (the editor is still busy), so a few tries are allowed; each failed try
-    leaves a screenshot beside the test's output for diagnosis."""
+def _run_until(driver: Any, command: str, done: Any, out: Path, name: str,
+               attempts: int = 3, seconds: float = 40) -> None:
+    """Run a Browser command until ``done(driver)`` holds. A loaded 2-core machine sometimes
+    drops a run (the editor is still busy with the frame before), so a few tries are
+    allowed; each failed try leaves a screenshot beside the test's output for diagnosis."""
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     for attempt in range(1, attempts + 1):
-        _run(driver, query)
+        _run(driver, command)
         try:
-            WebDriverWait(driver, seconds).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg g.node")) >= 3)
+            WebDriverWait(driver, seconds).until(done)
             return
         except TimeoutException:
-            driver.save_screenshot(str(out / f"no-graph-attempt-{attempt}.png"))
+            driver.save_screenshot(str(out / f"{name}-attempt-{attempt}.png"))
     body = driver.find_element(By.TAG_NAME, "body").text[:800]
-    pytest.fail(f"the Browser drew no graph after {attempts} runs; screenshots in {out}; page text: {body}")
+    pytest.fail(f"{name}: nothing after {attempts} runs; screenshots in {out}; page text: {body}")
+
+
+def _log_in(driver: Any, out: Path, attempts: int = 3) -> None:
+    """Press Connect until the disconnected banner goes. On a busy machine the first click
+    can land before the form is wired up and do nothing, so it is retried."""
+    from selenium.common.exceptions import TimeoutException, WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def connected(d: Any) -> bool:
+        return not d.find_elements(By.CSS_SELECTOR, "[data-testid='disconnectedBanner']")
+
+    for attempt in range(1, attempts + 1):
+        try:
+            buttons = driver.find_elements(By.CSS_SELECTOR, "[data-testid='connect']")
+            if buttons:
+                buttons[0].click()
+            WebDriverWait(driver, 30).until(connected)
+            return
+        except (TimeoutException, WebDriverException):
+            driver.save_screenshot(str(out / f"login-attempt-{attempt}.png"))
+    pytest.fail(f"could not log in to the Browser after {attempts} tries; screenshots in {out}")
+
+
+def _graph_drawn(d: Any) -> bool:
+    from selenium.webdriver.common.by import By
+
+    return len(d.find_elements(By.CSS_SELECTOR, "svg g.node")) >= 3
+
+
+def _style_applied(d: Any) -> bool:
+    return "Artifact" in (d.execute_script("return localStorage.getItem('neo4j.grass')") or "")
 
 
 def test_browser_logs_in_styles_and_draws_the_graph(driver: Any, neo4j_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -109,13 +142,10 @@ def test_browser_logs_in_styles_and_draws_the_graph(driver: Any, neo4j_settings,
         driver.get(f"{neo4j_settings.browser_url}?dbms=bolt://{neo4j_settings.user}@127.0.0.1:{neo4j_settings.bolt_port}")
         password = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='password']")))
         password.send_keys(neo4j_settings.password)
-        driver.find_element(By.CSS_SELECTOR, "[data-testid='connect']").click()
-        wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='disconnectedBanner']"))
-        _run(driver, f":style http://localhost:{port}/style.grass")
-        wait.until(lambda d: "node.Artifact" in (d.execute_script("return localStorage.getItem('neo4j.grass')") or "")
-                   or "Artifact" in (d.execute_script("return localStorage.getItem('neo4j.grass')") or ""))
+        _log_in(driver, tmp_path)
+        _run_until(driver, f":style http://localhost:{port}/style.grass", _style_applied, tmp_path, "style")
         query = GUIDE["artifact_capabilities"].text.replace("$slug", f"'{EXAMPLE_SLUG}'")
-        _run_until_graph(driver, query.strip().replace("\n", " "), tmp_path)
+        _run_until(driver, query.strip().replace("\n", " "), _graph_drawn, tmp_path, "graph")
         time.sleep(2)  # let the force layout settle before the picture
         shot = tmp_path / "neo4j-browser.png"
         assert driver.save_screenshot(str(shot)) and shot.stat().st_size > 20_000
