@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.cli.cmd_match import _bundle, _waterfall
+from matchgraph.cli.cmd_match import match_bundle, waterfall
 from matchgraph.queries.artifact_view import resolve_artifact
 from matchgraph.queries.verdict import Verdict, compare as compare_pair
 
@@ -50,8 +50,8 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
     where a page contradicts itself."""
     store = app.store()
     a, b = resolve_artifact(store, first), resolve_artifact(store, second)
-    bundle = _bundle(app, None, False)
     snapshot = store.snapshot()
+    bundle = match_bundle(app, None, False, snapshot)
     verdict = compare_pair(snapshot, bundle.index, a, b)
     if need:
         from matchgraph.queries.need_fit import need_fit
@@ -72,7 +72,7 @@ def _render(v: Verdict) -> None:
         fmt = lambda vals: "; ".join(f"{x:g} ({src.rsplit('/', 1)[-1]})" for src, x in vals) or "—"  # noqa: E731
         table.add_row(s.signal, fmt(s.a_values), fmt(s.b_values), s.leader or "—", s.basis)
     console.print(table)
-    console.print(_waterfall(v.pair))
+    console.print(waterfall(v.pair))
     if v.only_a or v.only_b:
         console.print(f"[bold]only {v.names[0]}:[/] {', '.join(v.only_a) or '—'}")
         console.print(f"[bold]only {v.names[1]}:[/] {', '.join(v.only_b) or '—'}")

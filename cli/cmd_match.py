@@ -18,8 +18,9 @@ from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.queries.match_cache import MatchBundle, load_or_build
 from matchgraph.queries.pair_score import PairScore, pair_score_rows
 from matchgraph.queries.similar import resolve_artifact, similar
+from matchgraph.queries.snapshot import GraphSnapshot
 
-__all__ = ["default_cache_dir", "pair", "similar_command"]
+__all__ = ["default_cache_dir", "match_bundle", "pair", "similar_command", "waterfall"]
 
 
 def default_cache_dir(app: AppContext) -> Path:
@@ -31,8 +32,11 @@ def default_cache_dir(app: AppContext) -> Path:
     return Path(platformdirs.user_cache_dir("matchgraph")) / "match"
 
 
-def _bundle(app: AppContext, cache_dir: Path | None, no_cache: bool) -> MatchBundle:
-    snapshot = app.store().snapshot()
+def match_bundle(
+    app: AppContext, cache_dir: Path | None, no_cache: bool, snapshot: GraphSnapshot | None = None
+) -> MatchBundle:
+    """The match index for the store's current snapshot, from the cache when it is fresh."""
+    snapshot = snapshot or app.store().snapshot()
     return load_or_build(snapshot, None if no_cache else cache_dir or default_cache_dir(app))
 
 
@@ -51,7 +55,7 @@ def _neighbour_json(score: PairScore) -> dict[str, object]:
     }
 
 
-def _waterfall(score: PairScore) -> Table:
+def waterfall(score: PairScore) -> Table:
     table = Table(title=f"{score.a} vs {score.b}: {score.score:.3f} ({score.substitutability})")
     table.add_column("term")
     for col in ("weight", "value", "contribution"):
@@ -83,7 +87,7 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def similar_command(app: AppContext, name: str, k: int, explain: bool,
                     cache_dir: Path | None, no_cache: bool, as_json: bool) -> None:
     """The artifacts nearest to NAME by pair score, with the substitutability verdict."""
-    bundle = _bundle(app, cache_dir, no_cache)
+    bundle = match_bundle(app, cache_dir, no_cache)
     found = similar(bundle.index, name, k, neighbours=bundle.neighbours,
                     hierarchy=bundle.hierarchy)
     if as_json:
@@ -102,7 +106,7 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
     console.print(table)
     if explain:
         for s in found:
-            console.print(_waterfall(s))
+            console.print(waterfall(s))
 
 
 @click.command("pair")
@@ -115,13 +119,13 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
 def pair(app: AppContext, first: str, second: str, cache_dir: Path | None, no_cache: bool,
          as_json: bool) -> None:
     """Score FIRST against SECOND and show every term with its evidence."""
-    index = _bundle(app, cache_dir, no_cache).index
+    index = match_bundle(app, cache_dir, no_cache).index
     score = pair_score_rows(index, resolve_artifact(index, first),
                             resolve_artifact(index, second))
     if as_json:
         emit_json(_as_json(score))
         return
-    console.print(_waterfall(score))
+    console.print(waterfall(score))
     for t in score.terms:
         for e in t.evidence:
             detail = f" ({e.detail})" if e.detail else ""

@@ -89,12 +89,19 @@ def sparql(app: AppContext, query_or_file: str, as_json: bool) -> None:
     if isinstance(result, QueryBoolean):
         result = bool(result)
     if isinstance(result, bool):
-        emit_json({"boolean": result}) if as_json else console.print(str(result).lower())
+        if as_json:
+            emit_json({"boolean": result})
+        else:
+            console.print(str(result).lower())
         return
     variables = getattr(result, "variables", None)
     if variables is None:
         triples = [[str(t.subject), str(t.predicate), str(t.object)] for t in result]
-        emit_json(triples) if as_json else [console.print(" ".join(t), highlight=False) for t in triples]
+        if as_json:
+            emit_json(triples)
+        else:
+            for t in triples:
+                console.print(" ".join(t), highlight=False)
         return
     names = [v.value for v in variables]
     rows = [{n: (None if s[n] is None else python_value(s[n])) for n in names} for s in result]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from matchgraph.errors import MatchgraphError
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.queries.snapshot import GraphSnapshot
+
+if TYPE_CHECKING:
+    from matchgraph.graph.prepared import PreparedDocument
 
 __all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats", "count_artifacts"]
 
@@ -75,6 +78,11 @@ class GraphStore(Protocol):
 
     def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
         """Validate and store documents; bad ones are reported in ``failed``, good ones kept."""
+        ...
+
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+        """:meth:`load` for documents the parallel pipeline already serialised (and maybe
+        validated); what ``matchgraph load`` calls."""
         ...
 
     def remove(self, key: str) -> bool:

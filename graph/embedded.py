@@ -265,7 +265,8 @@ class OxigraphStore:
             raise StoreError(f"export failed: {e}") from e
 
     def close(self) -> None:
-        self._store.flush() if self.path is not None else None
+        if self.path is not None:
+            self._store.flush()
         del self._store
 
     # -- housekeeping --------------------------------------------------------------

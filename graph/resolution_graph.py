@@ -14,7 +14,7 @@ from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from matchgraph.loaders.resolution import AliasTable, ArtifactNode, Resolution, resolve
+from matchgraph.loaders.resolution import AliasTable, ArtifactNode, Merge, Resolution, resolve
 from matchgraph.ontology.vocab import ID, MG, PROV, RDF, XSD, artifact_iri
 from matchgraph.queries import sparql as q
 
@@ -102,13 +102,7 @@ def curate(store: ResolvableStore, kind: str, first: str, second: str) -> Resolu
 def canonical_map(store: ResolvableStore) -> dict[str, str]:
     """slug -> canonical slug for every merged artifact (others map to themselves implicitly)."""
     merges = [(str(r["source"]), str(r["target"])) for r in store.select(q.MERGES)]
-    return Resolution(merges=tuple(_as_merge(a, b) for a, b in merges)).canonical()
-
-
-def _as_merge(source: str, target: str):  # type: ignore[no-untyped-def]
-    from matchgraph.loaders.resolution import Merge
-
-    return Merge(source, target, "", "")
+    return Resolution(merges=tuple(Merge(a, b, "", "") for a, b in merges)).canonical()
 
 
 def curation_triples(existing: list[tuple[str, str, str]]) -> list[Triple]:

@@ -26,7 +26,7 @@ from matchgraph.loaders.models import (
 from matchgraph.loaders.normalise import strip_shortening
 from matchgraph.loaders.slugs import pair_slugs_from_url, slugify
 
-__all__ = ["looks_like_comparison", "parse_comparison"]
+__all__ = ["parse_comparison"]
 
 _TITLE = re.compile(r"^(?P<a>.+?) vs (?P<b>.+)$")
 _MORE = re.compile(r"^\+(?P<n>\d+) more capabilit(?:y|ies)$", re.IGNORECASE)
@@ -79,16 +79,6 @@ def _statement_kind(text: str) -> tuple[ClaimKind, str] | None:
         if lowered.startswith(prefix):
             return kind, text[len(prefix) :].strip()
     return None
-
-
-def looks_like_comparison(text: str) -> bool:
-    """Cheap sniff used to route a file to this loader."""
-    head = text[:4000]
-    return (
-        "| Feature |" in head
-        or " vs " in head.split("\n", 3)[-1][:400]
-        or any(p in head.lower() for p in ("unique:", "vs alternatives:"))
-    )
 
 
 def parse_comparison(

@@ -32,10 +32,10 @@ def claims(
 ) -> list[ClaimRecord]:
     """Typed claims, optionally only those made by ``artifact`` (a canonical slug) or about
     ``other``, with a given relation or polarity."""
-    from matchgraph.queries.snapshot_sparql import _claims
+    from matchgraph.queries.snapshot_sparql import snapshot_claims
 
     canon = store.canonical_map()
-    rows = _claims(store, lambda s: canon.get(str(s), str(s)))
+    rows = snapshot_claims(store, lambda s: canon.get(str(s), str(s)))
     return [
         c
         for c in rows

@@ -27,7 +27,7 @@ from matchgraph.queries.snapshot import (
     VerdictRecord,
 )
 
-__all__ = ["build_snapshot"]
+__all__ = ["build_snapshot", "snapshot_claims"]
 
 _FIELD_BY_METRIC = {iri: name for name, iri in SIGNAL_METRICS.items()}
 _OPEN_WEIGHTS = ("open-weights", "open weights", "openweights")
@@ -51,7 +51,7 @@ def build_snapshot(store: SnapshotSource) -> GraphSnapshot:
     capabilities = _capabilities(store, c)
     observations = _observations(store, c)
     artifacts = _artifacts(store, c, capabilities, observations, labels)
-    claims = _claims(store, c)
+    claims = snapshot_claims(store, c)
     compared = _compared(store, c)
     verdicts = _verdicts(store, c)
     fingerprint = hashlib.sha256()
@@ -160,7 +160,8 @@ def _artifacts(store, c, capabilities, observations, labels) -> tuple[ArtifactRe
     return tuple(merged[s] for s in sorted(merged))
 
 
-def _claims(store: SnapshotSource, c) -> tuple[ClaimRecord, ...]:  # type: ignore[no-untyped-def]
+def snapshot_claims(store: SnapshotSource, c) -> tuple[ClaimRecord, ...]:  # type: ignore[no-untyped-def]
+    """Typed claims with every slug passed through ``c`` (the canonical map)."""
     return tuple(
         ClaimRecord(
             iri=str(r["claim"]),
