@@ -11,12 +11,15 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
 from matchgraph.errors import AmbiguousNameError, MatchgraphError
+
+if TYPE_CHECKING:
+    from matchgraph.engine import Engine
 
 __all__ = ["AppContext", "MatchgraphGroup", "console", "emit_json", "err_console", "pass_app"]
 
@@ -30,22 +33,37 @@ class AppContext:
     backend: str
     validator: str
     _store: Any = None
+    """A store opened by the caller (tests); otherwise one is opened from the options."""
+    _engine: Engine | None = None
 
-    def store(self) -> Any:
-        """Open the store on first use (commands like ``--help`` never touch it)."""
-        if self._store is None:
+    def engine(self, *, bundle_dir: Path | None = None, persist: bool = True) -> Engine:
+        """Open the store and its engine on first use (``--help`` never touches them).
+
+        ``bundle_dir`` overrides where the match index is cached; ``persist=False`` keeps
+        derived state in memory only.
+        """
+        if self._engine is None:
+            from matchgraph.engine import Engine, index_dir_for
             from matchgraph.graph.registry import open_store
 
-            options: dict[str, object] = {}
-            if self.backend == "oxigraph":
-                options["validator"] = self.validator
-            self._store = open_store(self.backend, path=self.store_path, **options)
-        return self._store
+            store = self._store
+            if store is None:
+                options: dict[str, object] = {}
+                if self.backend == "oxigraph":
+                    options["validator"] = self.validator
+                store = open_store(self.backend, path=self.store_path, **options)
+            path = getattr(store, "path", None) if persist else None
+            self._engine = Engine(store, index_dir=index_dir_for(path), bundle_dir=bundle_dir)
+        return self._engine
+
+    def store(self) -> Any:
+        """The engine's store, for commands that read or write facts directly."""
+        return self.engine().store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -9,9 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.cli.cmd_match import match_bundle, waterfall
-from matchgraph.queries.artifact_view import resolve_artifact
-from matchgraph.queries.verdict import Verdict, compare as compare_pair
+from matchgraph.cli.cmd_match import waterfall
+from matchgraph.queries.verdict import Verdict
 
 __all__ = ["compare"]
 
@@ -48,15 +47,7 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
     """Compare two artifacts from the graph: ranks and signals with sources, who leads where,
     shared and distinct capabilities, claims, whether they are alternatives at all, and
     where a page contradicts itself."""
-    store = app.store()
-    a, b = resolve_artifact(store, first), resolve_artifact(store, second)
-    snapshot = store.snapshot()
-    bundle = match_bundle(app, None, False, snapshot)
-    verdict = compare_pair(snapshot, bundle.index, a, b)
-    if need:
-        from matchgraph.queries.need_fit import need_fit
-
-        verdict = dataclasses.replace(verdict, need=need_fit(snapshot, need, a, b))
+    verdict = app.engine().compare(first, second, need=need)
     if as_json:
         emit_json(verdict_json(verdict))
         return

@@ -99,7 +99,7 @@ def alternatives(app: AppContext, name: str, as_json: bool) -> None:
 @pass_app
 def concepts(app: AppContext, show_all: bool, as_json: bool) -> None:
     """The capability taxonomy, with how many artifacts offer each concept."""
-    counts = [c for c in concept_counts(app.store().snapshot()) if show_all or c.total]
+    counts = [c for c in concept_counts(app.engine().snapshot()) if show_all or c.total]
     if as_json:
         emit_json([dataclasses.asdict(c) for c in counts])
         return

@@ -14,7 +14,6 @@ from rich.table import Table
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.render import render_artifact
 from matchgraph.errors import ConfigError, QueryError
-from matchgraph.queries.artifact_view import artifact_view, resolve_artifact
 
 __all__ = ["documents", "export", "show", "sparql", "stats"]
 
@@ -24,7 +23,7 @@ __all__ = ["documents", "export", "show", "sparql", "stats"]
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
     """Counts of documents, artifacts, capabilities, claims and quads."""
-    values = dataclasses.asdict(app.store().stats())
+    values = dataclasses.asdict(app.engine().stats())
     if as_json:
         emit_json(values)
         return
@@ -63,8 +62,7 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     An exact slug or display name wins; a name matching several artifacts lists the
     candidates and exits with status 2.
     """
-    store = app.store()
-    view = artifact_view(store, resolve_artifact(store, name))
+    view = app.engine().show(name)
     if as_json:
         emit_json(view.model_dump(mode="json"))
         return

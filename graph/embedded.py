@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,10 @@ from matchgraph.queries.snapshot import GraphSnapshot
 __all__ = ["OxigraphStore", "default_store_path"]
 
 _CONTENT_HASH = NamedNode(MG + "contentHash")
+_META_GRAPH = NamedNode(ID + "graph/meta")
+_STORE_NODE = NamedNode(ID + "store")
+_STORE_VERSION = NamedNode(MG + "storeVersion")
+_FEEDBACK_VERSION = NamedNode(MG + "feedbackVersion")
 _STAGING = ID + "staging/"
 _DOCS = ID + "doc/"
 BULK_THRESHOLD = 50_000
@@ -67,6 +72,8 @@ class OxigraphStore:
         self._validator = validator
         self._drop_stale_staging()
         self._ensure_vocabulary()
+        if not self.version():
+            self._bump_version()
 
     # -- writing -------------------------------------------------------------------
 
@@ -177,16 +184,46 @@ class OxigraphStore:
     def add_facts(self, graph: str, triples: list) -> None:
         """Append facts to a matchgraph-owned graph (feedback events) in one transaction."""
         node = NamedNode(graph)
-        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, node) for t in triples]))
+        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, node) for t in triples]),
+                    _FEEDBACK_VERSION)
 
     def canonical_map(self) -> dict[str, str]:
         return canonical_map(self)
 
-    def _write(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, action, token: NamedNode = _STORE_VERSION) -> None:  # type: ignore[no-untyped-def]
+        """Run one write, advancing the store version before and after it.
+
+        The version changes before the write so that a crash half-way can never leave
+        derived state keyed by the old version trusted; and after, so that anything
+        derived while the write was running is keyed by a version that is now stale.
+        """
         try:
+            self._bump_version(token)
             action()
+            self._bump_version(token)
         except OSError as e:
             raise StoreError(f"store write failed: {e}", retryable=True) from e
+
+    def _bump_version(self, token: NamedNode = _STORE_VERSION) -> None:
+        """Replace a version token with a fresh one (a few bytes)."""
+        for quad in list(self._store.quads_for_pattern(_STORE_NODE, token, None, _META_GRAPH)):
+            self._store.remove(quad)
+        self._store.add(Quad(_STORE_NODE, token, Literal(uuid.uuid4().hex), _META_GRAPH))
+
+    def version(self) -> str:
+        """A token that changes with every write to the documents, the resolution or the
+        curation; reading it is one lookup. Derived state (the engine's indexes) is keyed by it.
+        """
+        return self._token(_STORE_VERSION)
+
+    def feedback_version(self) -> str:
+        """A token that changes with every match record or feedback event."""
+        return self._token(_FEEDBACK_VERSION)
+
+    def _token(self, token: NamedNode) -> str:
+        for quad in self._store.quads_for_pattern(_STORE_NODE, token, None, _META_GRAPH):
+            return quad.object.value
+        return ""
 
     # -- reading -------------------------------------------------------------------
 
@@ -246,7 +283,9 @@ class OxigraphStore:
         slugs = [(str(r["slug"]), bool(r["documented"])) for r in self.select(q.ARTIFACT_SLUGS)]
         documented, mentioned = count_artifacts(slugs, self.canonical_map())
         counts = {k: int(v) for k, v in row.items()}  # type: ignore[call-overload]
-        return StoreStats(artifacts=documented, mentioned_artifacts=mentioned, quads=len(self._store), **counts)
+        bookkeeping = sum(1 for _ in self._store.quads_for_pattern(None, None, None, _META_GRAPH))
+        return StoreStats(artifacts=documented, mentioned_artifacts=mentioned,
+                          quads=len(self._store) - bookkeeping, **counts)
 
     def snapshot(self) -> GraphSnapshot:
         from matchgraph.queries.snapshot_sparql import build_snapshot
@@ -256,10 +295,11 @@ class OxigraphStore:
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:
         """Serialise the whole dataset (quads formats) or the union of graphs (triples)."""
         try:
+            facts = [q_ for q_ in self._store if q_.graph_name != _META_GRAPH]
             if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):
-                return self._store.dump(output, format=fmt) if output else self._store.dump(format=fmt)
+                return serialize(facts, output, format=fmt) if output else serialize(facts, format=fmt)
 
-            triples = {q_.triple for q_ in self._store}
+            triples = {q_.triple for q_ in facts}
             return serialize(sorted(triples, key=str), output, format=fmt) if output else serialize(sorted(triples, key=str), format=fmt)
         except OSError as e:
             raise StoreError(f"export failed: {e}") from e
@@ -283,6 +323,7 @@ class OxigraphStore:
             )
             if stale:
                 self._store.remove_graph(graph)
+                self._bump_version()
 
     def _ensure_vocabulary(self) -> None:
         """Keep the ontology and taxonomy in their own graphs, refreshed when they change."""
@@ -302,6 +343,7 @@ class OxigraphStore:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
+            self._bump_version()
 
 
 def _named(ntriples: bytes, graph: str) -> bytes:

@@ -38,6 +38,7 @@ __all__ = [
     "entry_path",
     "load_index",
     "load_or_build",
+    "load_stored",
     "save_index",
 ]
 
@@ -167,7 +168,7 @@ def load_index(entry: Path) -> tuple[MatchIndex, dict[str, Neighbours]]:
             raise ConfigError(f"{entry}: cache format {meta.get('format')} != {FORMAT}")
         with np.load(entry / "arrays.npz") as arrays:
             return _from_arrays(meta, arrays)
-    except (OSError, ValueError, KeyError) as e:
+    except (OSError, ValueError, KeyError, EOFError, TypeError) as e:
         raise ConfigError(f"{entry}: unreadable match index cache: {e}") from e
 
 
@@ -196,29 +197,44 @@ def _from_arrays(meta: dict[str, Any], arrays: Any
     return index, lists
 
 
+def load_stored(cache_dir: Path, version: str, *, facets: Collection[str] | None = None,
+                params: MatchParams | None = None) -> MatchBundle | None:
+    """The cached bundle of ``version``, or None when there is none or it cannot be read
+    (a corrupt entry is rebuilt by the caller, never an error)."""
+    entry = entry_path(cache_dir, version, params or MatchParams(), facets)
+    if not (entry / "meta.json").exists():
+        return None
+    try:
+        index, lists = load_index(entry)
+    except ConfigError:
+        return None
+    if set(lists) != set(_LISTS):
+        return None
+    return MatchBundle(index, lists["neighbours"], lists["hierarchy"])
+
+
 def load_or_build(
     snapshot: GraphSnapshot,
     cache_dir: Path | None,
     *,
     facets: Collection[str] | None = None,
     params: MatchParams | None = None,
+    version: str | None = None,
 ) -> MatchBundle:
     """The index and all-pairs candidate lists of ``snapshot``, from cache when present.
 
-    Builds and saves them on a miss. ``cache_dir=None`` or an empty snapshot version
+    Builds and saves them on a miss (an unreadable entry is rebuilt). ``version`` keys the
+    entry (default: the snapshot's fingerprint); ``cache_dir=None`` or an empty version
     means no caching.
-
-    Raises:
-        ConfigError: a cache entry exists but cannot be read.
     """
     params = params or MatchParams()
+    version = version or snapshot.version
     entry = None
-    if cache_dir is not None and snapshot.version:
-        entry = entry_path(cache_dir, snapshot.version, params, facets)
-        if (entry / "meta.json").exists():
-            index, lists = load_index(entry)
-            if set(lists) == set(_LISTS):
-                return MatchBundle(index, lists["neighbours"], lists["hierarchy"])
+    if cache_dir is not None and version:
+        entry = entry_path(cache_dir, version, params, facets)
+        found = load_stored(cache_dir, version, facets=facets, params=params)
+        if found is not None:
+            return found
     index = build_match_index(snapshot, facets=facets, params=params)
     bundle = MatchBundle(
         index,

@@ -1,0 +1,95 @@
+"""Files derived from one version of a store, kept beside it and read instead of rebuilt.
+
+A store's version token changes with every write (see
+:meth:`matchgraph.graph.embedded.OxigraphStore.version`), so derived state written under
+``<root>/<version>/`` is valid exactly as long as the store stays at that version: a reader
+that finds the directory of the current version trusts it, and one that does not builds it
+once and writes it for the next process. Files are written to a temporary name and renamed
+into place, so a crash never leaves a half-written file a later reader would trust; a file
+that cannot be read (corrupt, from another format) is rebuilt, never an error. When the
+directory cannot be written (a read-only store), derived state lives in memory only.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+__all__ = ["FORMAT", "DerivedFiles"]
+
+T = TypeVar("T")
+
+FORMAT = 3
+"""Bump when a derived structure changes shape: files of other formats are then ignored."""
+KEEP = 2
+"""Version directories kept; older ones (earlier store versions) are removed."""
+
+
+class DerivedFiles:
+    """The derived-state directory of one store version."""
+
+    def __init__(self, root: Path | None, version: str) -> None:
+        self.version = version
+        self.directory = None if root is None or not version else Path(root) / f"v{FORMAT}-{version}"
+
+    def path(self, name: str) -> Path | None:
+        """Where ``name`` lives for this version (None when nothing is persisted)."""
+        return None if self.directory is None else self.directory / name
+
+    def pickled(self, name: str, build: Callable[[], T]) -> T:
+        """The object stored as ``name``, or ``build()`` written there for the next reader."""
+        path = self.path(name + ".pkl")
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as handle:
+                    return pickle.load(handle)  # noqa: S301 - our own file beside our own store
+            except Exception:  # noqa: BLE001 - any unreadable file is rebuilt
+                pass
+        value = build()
+        if path is not None:
+            self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+    def directory_for(self, name: str) -> Path | None:
+        """A sub-directory for state with its own file layout (the match index)."""
+        path = self.path(name)
+        if path is not None and self._ensure():
+            return path
+        return None
+
+    def _ensure(self) -> bool:
+        assert self.directory is not None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        self._prune()
+        return True
+
+    def _write(self, path: Path, dump: Callable[[object], None]) -> None:
+        if not self._ensure():
+            return
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                dump(handle)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        """Drop the directories of older store versions, keeping the newest :data:`KEEP`."""
+        assert self.directory is not None
+        root = self.directory.parent
+        others = sorted((p for p in root.glob("v*-*") if p.is_dir() and p != self.directory),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
