@@ -84,6 +84,7 @@ class Engine:
         self._bundle_dir = bundle_dir
         self._memo: dict[tuple[str, str], Any] = {}
         self._lock = threading.RLock()
+        self._closed = False
 
     @classmethod
     def open(cls, path: Path | None, *, backend: str = "oxigraph", validator: str = "compiled",
@@ -98,7 +99,10 @@ class Engine:
         return cls(store, index_dir=index_dir)
 
     def close(self) -> None:
-        self.store.close()
+        """Close the store (once; later calls do nothing)."""
+        if not self._closed:
+            self._closed = True
+            self.store.close()
 
     # -- versions and derived state --------------------------------------------------
 
@@ -181,12 +185,13 @@ class Engine:
             NotFoundError: nothing matches.
             AmbiguousNameError: several artifacts match and none exactly.
         """
-        from matchgraph.queries.artifact_view import resolve_artifact
+        from matchgraph.queries.name_index import NameIndex
 
-        return resolve_artifact(self.store, name)
+        return self._derived("names", lambda: NameIndex.build(self.store)).resolve(name)
 
     def stats(self) -> StoreStats:
-        return self.store.stats()
+        """Counts of documents, artifacts, capabilities... (computed once per version)."""
+        return self._derived("stats", self.store.stats)
 
     def show(self, name: str) -> ArtifactView:
         """One artifact with its observations (by source), capabilities and claims."""

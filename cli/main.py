@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "match": ("cmd_need", "match", "Rank artifacts for a need written in plain words, with the path that led to each."),
     "feedback": ("cmd_need", "feedback", "Record whether a match worked; later matches use the Beta posterior of its capabilities."),
     "rank": ("cmd_need", "rank", "Recompute composite ranks from the signals, compare with the observed ranks, and..."),
-    "neo4j": ("cmd_neo4j", "neo4j", "The Neo4j side of matchgraph: install, start, stop, status, push, browser."),
+    "neo4j": ("cmd_neo4j", "neo4j", "The local Neo4j server and the property-graph copy of the store."),
 }
 """Every subcommand, imported only when it runs, so ``matchgraph --help`` and ``--version``
 never import the match engine, scipy or numba. A test holds the help texts to the commands'

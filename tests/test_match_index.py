@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from match_graphs import seed_snapshot
 
 from matchgraph.errors import ConfigError, QueryError
-from matchgraph.queries.match_cache import cache_key, entry_path, load_or_build
+from matchgraph.queries.match_cache import cache_key, entry_path, load_index, load_or_build
 from matchgraph.queries.match_config import MatchParams
 from matchgraph.queries.match_index import build_match_index
 from matchgraph.queries.pair_score import pair_score
@@ -94,13 +94,16 @@ def test_unversioned_snapshots_are_not_cached(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_corrupt_cache_is_a_config_error(tmp_path):
+def test_corrupt_cache_is_rebuilt_not_an_error(tmp_path):
     snap = seed_snapshot()
-    load_or_build(snap, tmp_path)
+    first = load_or_build(snap, tmp_path)
     entry = entry_path(tmp_path, snap.version, MatchParams(), None)
     (entry / "arrays.npz").write_bytes(b"not a zip")
     with pytest.raises(ConfigError):
-        load_or_build(snap, tmp_path)
+        load_index(entry)
+    again = load_or_build(snap, tmp_path)
+    assert again.index.slugs == first.index.slugs
+    assert load_index(entry)[0].slugs == first.index.slugs
 
 
 def _random_graph(n: int, seed: int) -> sp.csr_matrix:
