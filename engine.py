@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from matchgraph.queries.artifact_view import ArtifactView
     from matchgraph.queries.feedback import FeedbackEvent
     from matchgraph.queries.match_cache import MatchBundle
+    from matchgraph.queries.name_index import NameIndex
     from matchgraph.queries.need_constraints import NeedConstraints
     from matchgraph.queries.need_match import NeedAnswer, NeedIndex
     from matchgraph.queries.pair_score import PairScore
@@ -185,9 +186,13 @@ class Engine:
             NotFoundError: nothing matches.
             AmbiguousNameError: several artifacts match and none exactly.
         """
+        return self.resolve_table().resolve(name)
+
+    def resolve_table(self) -> NameIndex:
+        """Every artifact's slug and names, with the merges (built once per version)."""
         from matchgraph.queries.name_index import NameIndex
 
-        return self._derived("names", lambda: NameIndex.build(self.store)).resolve(name)
+        return self._derived("names", lambda: NameIndex.build(self.store))
 
     def stats(self) -> StoreStats:
         """Counts of documents, artifacts, capabilities... (computed once per version)."""
