@@ -13,7 +13,7 @@ from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.render import render_artifact
-from matchgraph.errors import ConfigError, QueryError
+from matchgraph.errors import ConfigError
 
 __all__ = ["documents", "export", "show", "sparql", "stats"]
 
@@ -136,7 +136,7 @@ def export(app: AppContext, fmt: str, output: Path | None) -> None:
         "jsonld": RdfFormat.JSON_LD,
     }
     if app.backend != "oxigraph":
-        raise QueryError("export reads the embedded store")
+        raise ConfigError("export reads the embedded store; use `matchgraph neo4j` tools for Neo4j")
     if fmt == "neo4j-csv":
         from matchgraph.graph.neo4j_csv import IMPORT_COMMAND, export_store
 
