@@ -20,6 +20,7 @@ state is built, answers come from the old one, never from a half-built index.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -245,10 +246,32 @@ class Engine:
         from matchgraph.queries.verdict import compare
 
         a, b = self.resolve(first), self.resolve(second)
-        verdict = compare(self.snapshot(), self.bundle().index, a, b)
+        verdict = compare(self._pair_snapshot(a, b), self.bundle().index, a, b)
         if need:
             verdict = dataclasses.replace(verdict, need=need_fit(self.need_index(), need, a, b))
         return verdict
+
+    def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
+        """The part of the snapshot a question about ``a`` and ``b`` reads, from the
+        per-artifact table (two lookups) rather than the whole snapshot."""
+        from matchgraph.graph.derived import DerivedFiles
+        from matchgraph.queries.slices import ArtifactSlice, artifact_slices, pair_snapshot
+        from matchgraph.queries.snapshot import ArtifactRecord
+
+        version = self.version()
+        key = (version, "slices")
+        with self._lock:
+            table = self._memo.get(key)
+            if table is None:
+                table = DerivedFiles(self.index_dir, version).table(
+                    "slices", lambda: artifact_slices(self.snapshot()))
+                concepts = self._derived("concepts", lambda: self.snapshot().concepts)
+                if version:
+                    self._memo[key] = table
+            else:
+                concepts = self._derived("concepts", lambda: self.snapshot().concepts)
+        parts = [table.get(s) or ArtifactSlice(ArtifactRecord(s, s)) for s in (a, b)]
+        return pair_snapshot(parts, concepts)
 
     def rank(self, weights: RankWeights | None = None, *, samples: int = 2000,
              concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:
@@ -257,11 +280,17 @@ class Engine:
         from matchgraph.queries.ranks import agreement, recompute, stability
 
         chosen = weights or DEFAULT_WEIGHTS
-        snapshot = self.snapshot()
-        rows = tuple(r for r in recompute(snapshot, chosen) if r.composite is not None)
-        report = stability(snapshot, chosen, samples=samples, concentration=concentration,
-                           seed=seed, limit=limit)
-        return RankAnswer(chosen, rows, agreement(rows), report)
+
+        def build() -> RankAnswer:
+            snapshot = self.snapshot()
+            rows = tuple(r for r in recompute(snapshot, chosen) if r.composite is not None)
+            report = stability(snapshot, chosen, samples=samples, concentration=concentration,
+                               seed=seed, limit=limit)
+            return RankAnswer(chosen, rows, agreement(rows), report)
+
+        # Ranks depend only on the store version and these parameters: kept like an index.
+        key = hashlib.sha256(repr((dataclasses.astuple(chosen), samples, concentration, limit, seed)).encode())
+        return self._derived(f"rank-{key.hexdigest()[:16]}", build)
 
 
 def _embedder() -> Any:

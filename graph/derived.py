@@ -15,12 +15,13 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-__all__ = ["FORMAT", "DerivedFiles"]
+__all__ = ["FORMAT", "DerivedFiles", "KeyedTable"]
 
 T = TypeVar("T")
 
@@ -54,6 +55,27 @@ class DerivedFiles:
         if path is not None:
             self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
         return value
+
+    def table(self, name: str, build: Callable[[], Mapping[str, T]]) -> KeyedTable[T]:
+        """A keyed table (one pickled value per key) in an SQLite file, so a reader loads
+        the few rows it asks for instead of the whole structure; built on a miss."""
+        path = self.path(name + ".sqlite")
+        if path is not None and path.exists():
+            try:
+                return KeyedTable.open(path)
+            except (sqlite3.Error, OSError):
+                pass
+        rows = build()
+        if path is not None and self._ensure():
+            tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+            try:
+                tmp.unlink(missing_ok=True)
+                KeyedTable.write(tmp, rows)
+                os.replace(tmp, path)
+                return KeyedTable.open(path)
+            except (sqlite3.Error, OSError):
+                tmp.unlink(missing_ok=True)
+        return KeyedTable(dict(rows))
 
     def directory_for(self, name: str) -> Path | None:
         """A sub-directory for state with its own file layout (the match index)."""
@@ -93,3 +115,32 @@ class DerivedFiles:
                         key=lambda p: p.stat().st_mtime, reverse=True)
         for old in others[KEEP - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+class KeyedTable(Generic[T]):
+    """Values by key, from an SQLite file (read-only) or from memory."""
+
+    def __init__(self, rows: dict[str, T] | None = None, connection: sqlite3.Connection | None = None) -> None:
+        self._rows = rows
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> KeyedTable[T]:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db.execute("SELECT count(*) FROM rows LIMIT 1").fetchone()
+        return cls(connection=db)
+
+    @staticmethod
+    def write(path: Path, rows: Mapping[str, object]) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.executemany("INSERT INTO rows VALUES (?, ?)",
+                           ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows.items()))
+        db.close()
+
+    def get(self, key: str) -> T | None:
+        if self._rows is not None:
+            return self._rows.get(key)
+        assert self._db is not None
+        found = self._db.execute("SELECT value FROM rows WHERE key = ?", (key,)).fetchone()
+        return None if found is None else pickle.loads(found[0])  # noqa: S301 - our own file

@@ -136,3 +136,14 @@ def test_lazy_command_table_matches_the_commands() -> None:
         assert command is not None and command.name == name
         first_line = " ".join((command.help or "").split())
         assert first_line.startswith(short.removesuffix("...").rstrip(",. ")), name
+
+
+def test_compare_from_slices_equals_compare_on_the_whole_snapshot(engine: Engine) -> None:
+    from matchgraph.queries.verdict import compare
+
+    snapshot, index = engine.snapshot(), engine.bundle().index
+    slugs = sorted(a.slug for a in snapshot.artifacts)
+    pairs = [(a, b) for a in slugs for b in slugs if a < b]
+    assert len(pairs) > 20
+    for a, b in pairs:
+        assert engine.compare(a, b) == compare(snapshot, index, a, b), (a, b)
