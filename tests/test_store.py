@@ -144,7 +144,8 @@ def test_a_load_interrupted_before_its_commit_marker_leaves_no_trace(tmp_path: P
     graph = document_iri("lost.txt")
     partial = [t for t in document_triples(facts) if "contentHash" not in t.predicate.value]
     text = serialize(partial, format=RdfFormat.N_TRIPLES).replace(b" .\n", f" <{graph}> .\n".encode())
-    store._store.bulk_load(text, format=RdfFormat.N_QUADS)  # as if the process died here
+    store._unfinished().__enter__()  # the store marks its bulk writes as unfinished...
+    store._store.bulk_load(text, format=RdfFormat.N_QUADS)  # ...and the process died here
     store.close()
     reopened = OxigraphStore(tmp_path / "s")
     assert reopened.stats() == before
