@@ -61,6 +61,8 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         if batch:
             _store(store, batch, status, failures)
             bar.advance(storing, len(batch))
+    if any(s in ("loaded", "replaced") for s in status.values()):
+        store.refresh_resolution()  # once for the whole run, not once per batch
     _report(prepared, status, failures, as_json, verbose)
     if not no_index and app.backend == "oxigraph" and any(s in ("loaded", "replaced") for s in status.values()):
         _build_indexes(app, quiet=as_json)
@@ -75,7 +77,7 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
 
 
 def _store(store, batch: list[PreparedDocument], status: dict[str, str], failures: dict[str, MatchgraphError]) -> None:  # type: ignore[no-untyped-def]
-    result = store.load_prepared(batch)
+    result = store.load_prepared(batch, resolve=False)
     by_key = {doc.key: doc.path or doc.key for doc in batch}
     for kind in ("loaded", "replaced", "unchanged"):
         for key in getattr(result, kind):

@@ -80,9 +80,15 @@ class GraphStore(Protocol):
         """Validate and store documents; bad ones are reported in ``failed``, good ones kept."""
         ...
 
-    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
+                      resolve: bool = True) -> LoadResult:
         """:meth:`load` for documents the parallel pipeline already serialised (and maybe
-        validated); what ``matchgraph load`` calls."""
+        validated); what ``matchgraph load`` calls. ``resolve=False`` defers entity
+        resolution to :meth:`refresh_resolution`."""
+        ...
+
+    def refresh_resolution(self) -> None:
+        """Recompute entity resolution over the whole store."""
         ...
 
     def remove(self, key: str) -> bool:

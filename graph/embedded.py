@@ -90,8 +90,13 @@ class OxigraphStore:
         now = datetime.now(UTC)
         return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
 
-    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
-        """:meth:`load` for documents already serialised (by the parallel pipeline)."""
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
+                      resolve: bool = True) -> LoadResult:
+        """:meth:`load` for documents already serialised (by the parallel pipeline).
+
+        ``resolve=False`` leaves entity resolution to one :meth:`refresh_resolution` call at
+        the end of a multi-batch load, instead of re-resolving the whole store per batch.
+        """
         result = LoadResult()
         pending: dict[str, PreparedDocument] = {}
         for doc in documents:
@@ -111,7 +116,7 @@ class OxigraphStore:
                 self._swap(document_iri(key), doc.ntriples)
                 result.replaced.append(key)
                 result.quads_added += doc.ntriples.count(b"\n")
-        if result.loaded or result.replaced:
+        if resolve and (result.loaded or result.replaced):
             refresh_resolution(self)
         if progress is not None:
             progress(len(documents))
@@ -152,6 +157,10 @@ class OxigraphStore:
             self._write(lambda: self._store.bulk_load(b"".join(parts), format=RdfFormat.N_QUADS))
             self._write(lambda: self._store.extend(markers))
         return count
+
+    def refresh_resolution(self) -> None:
+        """Recompute entity resolution over the whole store (after a deferred load)."""
+        refresh_resolution(self)
 
     def replace_graph(self, graph: str, triples: list) -> None:
         """Swap a named graph's content atomically (see :meth:`_swap`)."""

@@ -213,8 +213,13 @@ class Neo4jStore:
         now = datetime.now(UTC)
         return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
 
-    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
-        """:meth:`load` for documents already serialised (by the parallel pipeline)."""
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
+                      resolve: bool = True) -> LoadResult:
+        """:meth:`load` for documents already serialised (by the parallel pipeline).
+
+        ``resolve=False`` leaves entity resolution to one :meth:`refresh_resolution` call at
+        the end of a multi-batch load, instead of re-resolving the whole store per batch.
+        """
         result = LoadResult()
         pending: dict[str, list[Triple]] = {}
         fresh: set[str] = set()
@@ -242,10 +247,15 @@ class Neo4jStore:
             for key, triples in pending.items():
                 (result.loaded if key in fresh else result.replaced).append(key)
                 result.quads_added += len(triples)
-            refresh_resolution(self)
+            if resolve:
+                refresh_resolution(self)
         if progress is not None:
             progress(len(documents))
         return result
+
+    def refresh_resolution(self) -> None:
+        """Recompute entity resolution over the whole store (after a deferred load)."""
+        refresh_resolution(self)
 
     def replace_graph(self, graph: str, triples: list[Triple]) -> None:
         """Swap one named graph's content (resolution and curation use it); empty drops it."""
