@@ -16,6 +16,8 @@ __all__ = [
     "NotFoundError",
     "QueryError",
     "StoreError",
+    "UnknownSlugError",
+    "UsageError",
     "ValidationError",
     "Violation",
 ]
@@ -108,6 +110,25 @@ class ConfigError(MatchgraphError):
 
 class NotFoundError(MatchgraphError):
     """Nothing in the graph matches the name the user gave."""
+
+
+class UsageError(MatchgraphError):
+    """The user asked for something that cannot be meant (merge a slug with itself, an
+    option value the ontology does not know); exit status 2."""
+
+    exit_code = 2
+
+
+class UnknownSlugError(NotFoundError):
+    """A slug that no stored artifact has; lists the closest stored slugs. Bad usage."""
+
+    exit_code = 2
+
+    def __init__(self, slug: str, close: list[str]) -> None:
+        self.slug = slug
+        self.close = close
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no artifact has the slug {slug!r}{hint}")
 
 
 class AmbiguousNameError(MatchgraphError):

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
+from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
@@ -118,13 +119,13 @@ def _report(
     for col in ("file", "status", "artifacts", "caps", "complete"):
         table.add_column(col)
     for row in rows:
-        complete = "yes" if row["complete"] else f"[yellow]no[/]: {', '.join(row['missing'])}"
+        complete = "yes" if row["complete"] else f"no: {', '.join(row['missing'])}"
         table.add_row(
             row["file"], row["status"], ", ".join(row["artifacts"]), str(row["capabilities"]), complete
         )
     console.print(table)
-    for error in errors:
-        err_console.print(f"[bold red]error:[/] {error['error']}", highlight=False)
+    for error_item in errors:
+        error(error_item['error'])
     counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("loaded", "replaced", "unchanged")}
     console.print(
         f"{counts['loaded']} loaded, {counts['replaced']} replaced, "
@@ -146,5 +147,5 @@ def remove(app: AppContext, keys: tuple[str, ...]) -> None:
         else:
             console.print(f"removed {key}")
     if missing:
-        err_console.print(f"[bold red]error:[/] not stored: {', '.join(missing)}")
+        error(f"not stored: {', '.join(missing)}")
         raise SystemExit(1)

@@ -24,7 +24,7 @@ __all__ = ["cli", "main"]
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     envvar="MATCHGRAPH_STORE",
     help="Embedded store directory (default: $MATCHGRAPH_STORE or the user data directory).",
 )
@@ -44,9 +44,12 @@ __all__ = ["cli", "main"]
     help="SHACL engine for loads: shapes compiled to SPARQL (fast) or pyshacl (reference).",
 )
 @click.pass_context
-def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: str) -> None:
+def cli(ctx: click.Context, store_path: str | None, backend: str, validator: str) -> None:
     """Capability knowledge graph and match engine for AI models and tools."""
-    ctx.obj = AppContext(store_path=store_path, backend=backend, validator=validator)
+    if store_path is not None and not store_path.strip():
+        raise click.BadParameter("is empty; give a store directory", param_hint="--store")
+    path = None if store_path is None else Path(store_path)
+    ctx.obj = AppContext(store_path=path, backend=backend, validator=validator)
 
 
 for command in (

@@ -23,7 +23,8 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, R
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.prepared import PreparedDocument, prepare_facts
-from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
+from matchgraph.graph.resolution_graph import canonical_map, curate
+from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.validation import Validator, get_validator
 from matchgraph.loaders.resolution import Resolution
 from matchgraph.loaders.models import DocumentFacts
@@ -54,19 +55,32 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, path: Path | None = None, *, validator: Validator | str = "compiled") -> None:
+    def __init__(
+        self, path: Path | None = None, *, validator: Validator | str = "compiled", read_only: bool = False
+    ) -> None:
+        """Open the store at ``path`` (in memory when None).
+
+        ``read_only`` opens without creating, locking or changing anything, so any number of
+        readers work beside one writer and on a read-only copy; they see the store as it was
+        when they opened it. A writer takes the writer lock (:mod:`store_lock`) first.
+
+        Raises:
+            StoreError: no store at ``path`` (read-only), or another process writes it.
+        """
         self.path = path
-        try:
-            if path is None:
-                self._store = Store()
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = Store(str(path))
-        except OSError as e:
-            raise StoreError(f"cannot open store at {path}: {e}", retryable=True) from e
+        self.read_only = read_only and path is not None
+        self._lock: WriterLock | None = None
+        if path is None:
+            self._store = Store()
+        elif self.read_only:
+            self._store = open_read_only(path)
+        else:
+            self._store, self._lock = open_writer(path)
         self._validator = validator
-        self._drop_stale_staging()
-        self._ensure_vocabulary()
+        if not self.read_only:
+            self._drop_stale_staging()
+            self._ensure_vocabulary()
+            refresh_if_stale(self)
 
     # -- writing -------------------------------------------------------------------
 
@@ -102,8 +116,7 @@ class OxigraphStore:
                 self._swap(document_iri(key), doc.ntriples)
                 result.replaced.append(key)
                 result.quads_added += doc.ntriples.count(b"\n")
-        if result.loaded or result.replaced:
-            refresh_resolution(self)
+        refresh_if_stale(self, force=bool(result.loaded or result.replaced))
         if progress is not None:
             progress(len(documents))
         return result
@@ -164,7 +177,7 @@ class OxigraphStore:
         if not self._store.contains_named_graph(graph):
             return False
         self._write(lambda: self._store.remove_graph(graph))
-        refresh_resolution(self)
+        refresh_if_stale(self, force=True)
         return True
 
     def curate(self, kind: str, first: str, second: str) -> Resolution:
@@ -172,7 +185,9 @@ class OxigraphStore:
 
         A decision replaces any earlier one about the same pair.
         """
-        return curate(self, kind, first, second)
+        resolution = curate(self, kind, first, second)
+        mark_fresh(self)
+        return resolution
 
     def add_facts(self, graph: str, triples: list) -> None:
         """Append facts to a matchgraph-owned graph (feedback events) in one transaction."""
@@ -183,6 +198,8 @@ class OxigraphStore:
         return canonical_map(self)
 
     def _write(self, action) -> None:  # type: ignore[no-untyped-def]
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
         try:
             action()
         except OSError as e:
@@ -265,9 +282,12 @@ class OxigraphStore:
             raise StoreError(f"export failed: {e}") from e
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # -- housekeeping --------------------------------------------------------------
 
