@@ -33,7 +33,8 @@ class LoadError(MatchgraphError):
     """A document could not be read or parsed; names the document and where.
 
     ``line`` and ``column`` are 1-based; ``position`` is a 0-based character offset
-    (JSON parsers report it) when known.
+    (JSON parsers report it) when known; ``byte`` the 0-based byte offset of an encoding
+    error.
     """
 
     def __init__(
@@ -44,8 +45,10 @@ class LoadError(MatchgraphError):
         line: int | None = None,
         column: int | None = None,
         position: int | None = None,
+        byte: int | None = None,
     ) -> None:
         self.document = document
+        self.byte = byte
         self.line = line
         self.column = column
         self.position = position
@@ -58,7 +61,9 @@ class LoadError(MatchgraphError):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        if self.position is not None:
+        if self.byte is not None:
+            where += f" (byte {self.byte})"
+        elif self.position is not None:
             where += f" (character {self.position})"
         return f"{where}: {self.reason}"
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
 from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError
+from matchgraph.cli.run_keys import RunKeys
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
 
@@ -24,12 +25,14 @@ BATCH = 500
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome per file as JSON.")
 @click.option("--neo4j", "to_neo4j", is_flag=True, help="Then write the store into Neo4j too (as `neo4j push`).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for parsing and enrichment (default: one per core).")
+@click.option("--replace", "later_wins", is_flag=True, help="When two files of this run have the same key (address), store the later one instead of failing both.")
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool, jobs: int | None) -> None:
+def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool, jobs: int | None, later_wins: bool) -> None:
     """Load comparison pages, passports, manifests and artifact pages (files or folders).
 
     Each file is all-or-nothing: a file that fails leaves no trace, the good files of the
-    same run are stored, and the command exits 1 naming every failed file.
+    same run are stored, and the command exits 1 naming every failed file. Two files with
+    the same key and different content both fail (naming each other) unless --replace.
     """
     files = list(iter_document_paths(paths))
     store = app.store()
@@ -40,6 +43,7 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         batch: list[PreparedDocument] = []
+        keys = RunKeys(later_wins)
         validator = app.validator if app.backend == "oxigraph" else None
         for item in prepare_paths(files, jobs=jobs, validator=validator):
             bar.advance(parsing)
@@ -48,6 +52,9 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
                 bar.advance(storing)
                 continue
             prepared.append(item)
+            if not keys.admit(item, batch, failures):
+                bar.advance(storing)
+                continue
             batch.append(item)
             if len(batch) == BATCH:
                 _store(store, batch, status, failures)
@@ -103,7 +110,7 @@ def _report(
         rows.append(
             {
                 "file": name,
-                "status": status.get(name, "?"),
+                "status": status.get(name, "superseded"),
                 "artifacts": list(doc.artifacts),
                 "capabilities": doc.capabilities,
                 "complete": doc.complete,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
@@ -31,6 +31,7 @@ from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
+from matchgraph.queries.sparql_sandbox import DEFAULT_TIMEOUT, Solutions, check_read_only, run_bounded
 
 __all__ = ["OxigraphStore", "default_store_path"]
 
@@ -231,13 +232,32 @@ class OxigraphStore:
             raise QueryError(f"{query.name}: {e}") from e
         return rows(solutions)
 
-    def sparql(self, text: str) -> QuerySolutions | bool | Iterator:
-        """Run a user's read-only SPARQL query over the union of all graphs."""
+    def sparql(self, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Solutions | bool | list[Triple]:
+        """Run a user's read-only SPARQL query over the union of all graphs.
+
+        Refused before it runs if it could write or reach the network
+        (:mod:`~matchgraph.queries.sparql_sandbox`); evaluated and read in full within
+        ``timeout`` seconds (None: no limit), and Ctrl-C stops the wait at once.
+
+        Raises:
+            QueryError: syntax error, refused operation, failure; QueryTimeout past the limit.
+        """
+        check_read_only(text)
+
+        def evaluate() -> Solutions | bool | list[Triple]:
+            result = self._store.query(text, use_default_graph_as_union=True)
+            variables = getattr(result, "variables", None)
+            if variables is not None:
+                return Solutions(list(variables), list(result))
+            if isinstance(result, (bool, QueryBoolean)):
+                return bool(result)
+            return list(result)
+
         try:
-            return self._store.query(text, use_default_graph_as_union=True)
+            return run_bounded(evaluate, timeout, what="SPARQL query")
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
-        except OSError as e:
+        except (OSError, RuntimeError, ValueError) as e:
             raise QueryError(f"SPARQL query failed: {e}") from e
 
     def documents(self) -> list[DocumentInfo]:
