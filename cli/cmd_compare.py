@@ -10,6 +10,7 @@ from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.cmd_match import waterfall
+from matchgraph.cli.output import styled
 from matchgraph.queries.verdict import Verdict
 
 __all__ = ["compare"]
@@ -65,13 +66,13 @@ def _render(v: Verdict) -> None:
     console.print(table)
     console.print(waterfall(v.pair))
     if v.only_a or v.only_b:
-        console.print(f"[bold]only {v.names[0]}:[/] {', '.join(v.only_a) or '—'}")
-        console.print(f"[bold]only {v.names[1]}:[/] {', '.join(v.only_b) or '—'}")
+        console.print(styled((f"only {v.names[0]}:", "bold"), f" {', '.join(v.only_a) or '—'}"))
+        console.print(styled((f"only {v.names[1]}:", "bold"), f" {', '.join(v.only_b) or '—'}"))
     for c in v.claims_between:
-        console.print(f"[magenta]claim[/] {c.subject} {c.relation} [{c.polarity}] {', '.join(c.others)}: {c.text}", highlight=False)
+        console.print(styled(("claim", "magenta"), f" {c.subject} {c.relation} [{c.polarity}] {', '.join(c.others)}: {c.text}"))
     for other, claims in v.shared_third_parties.items():
-        console.print(f"[magenta]both compare themselves with {other}[/]: " + "; ".join(f"{c.subject} {c.relation}" for c in claims), highlight=False)
+        console.print(styled((f"both compare themselves with {other}", "magenta"), ": " + "; ".join(f"{c.subject} {c.relation}" for c in claims)))
     for item in (*v.inconsistencies, *v.disagreements):
-        console.print(f"[yellow]inconsistency[/] ({item.signal}): {item.text}", highlight=False)
+        console.print(styled(("inconsistency", "yellow"), f" ({item.signal}): {item.text}"))
     if v.need:
         console.print(Panel(str(v.need.get("text", "")), title=f"for: {v.need.get('need')}"))

@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
+from matchgraph.cli.output import styled
+from matchgraph.loaders.relations import RELATIONS
 from matchgraph.queries.artifact_view import resolve_artifact
 from matchgraph.queries.claims_view import alternatives as list_alternatives
 from matchgraph.queries.claims_view import claims as list_claims
@@ -35,7 +37,7 @@ def _claim_json(claim) -> dict:  # type: ignore[no-untyped-def]
 
 @click.command()
 @click.argument("artifact", required=False)
-@click.option("--relation", help="Only this relation (e.g. outperforms, faster_than).")
+@click.option("--relation", type=click.Choice(sorted(spec.id for spec in RELATIONS)), help="Only this relation.")
 @click.option("--polarity", type=click.Choice(["for", "against", "neutral"]))
 @click.option("--about", "other", help="Only claims whose other side is this artifact.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -107,7 +109,7 @@ def concepts(app: AppContext, show_all: bool, as_json: bool) -> None:
     branches = {}
     for c in counts:
         parent = branches.get(c.broader[0]) if c.broader and c.broader[0] in branches else tree
-        branches[c.iri] = parent.add(f"{c.label}  [cyan]{c.direct}[/] / [bold]{c.total}[/]")
+        branches[c.iri] = parent.add(styled(f"{c.label}  ", (str(c.direct), "cyan"), " / ", (str(c.total), "bold")))
     console.print(tree)
 
 
@@ -131,7 +133,7 @@ def resolution(app: AppContext, as_json: bool) -> None:
         table.add_row(str(m["source"]), str(m["target"]), str(m["rule"]), str(m["reason"]))
     console.print(table)
     for a in ambiguous:
-        console.print(f"[yellow]ambiguous[/] {a['slug']}: candidates {', '.join(a['candidates'])}")
+        console.print(styled(("ambiguous", "yellow"), f" {a['slug']}: candidates {', '.join(a['candidates'])}"))
 
 
 @click.command()

@@ -11,7 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
+from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError
+from matchgraph.cli.run_keys import RunKeys
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
 
@@ -27,14 +29,17 @@ BATCH = 500
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for parsing and enrichment (default: one per core).")
 @click.option("--verbose", "-v", is_flag=True, help="A table row for every document, not only the summary.")
 @click.option("--no-index", is_flag=True, help="Do not build the engine's indexes after loading (the first query then builds them).")
+@click.option("--replace", "later_wins", is_flag=True, help="When two files of this run have the same key (address), store the later one instead of failing both.")
 @pass_app
 def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool, jobs: int | None,
-         verbose: bool, no_index: bool) -> None:
+         verbose: bool, no_index: bool, later_wins: bool) -> None:
     """Load comparison pages, passports, manifests and artifact pages (files or folders).
 
     Each file is all-or-nothing: a file that fails leaves no trace, the good files of the
-    same run are stored, and the command exits 1 naming every failed file. Afterwards the
-    engine's indexes are built once, so the first question after a load is answered warm.
+    same run are stored, and the command exits 1 naming every failed file. Two files with
+    the same key and different content both fail (naming each other) unless --replace.
+    Afterwards the engine's indexes are built once, so the first question after a load is
+    answered warm.
     """
     files = list(iter_document_paths(paths))
     store = app.store()
@@ -45,6 +50,7 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         batch: list[PreparedDocument] = []
+        keys = RunKeys(later_wins)
         validator = app.validator if app.backend == "oxigraph" else None
         for item in prepare_paths(files, jobs=jobs, validator=validator):
             bar.advance(parsing)
@@ -53,6 +59,9 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
                 bar.advance(storing)
                 continue
             prepared.append(Summary.of(item))
+            if not keys.admit(item, batch, failures):
+                bar.advance(storing)
+                continue
             batch.append(item)
             if len(batch) == BATCH:
                 _store(store, batch, status, failures)
@@ -134,7 +143,7 @@ def _report(
     verbose: bool = False,
 ) -> None:
     rows = [
-        {"file": doc.file, "status": status.get(doc.file, "?"), "artifacts": list(doc.artifacts),
+        {"file": doc.file, "status": status.get(doc.file, "superseded"), "artifacts": list(doc.artifacts),
          "capabilities": doc.capabilities, "complete": doc.complete, "missing": list(doc.missing),
          "notes": list(doc.notes)}
         for doc in prepared if doc.file not in failures
@@ -148,11 +157,11 @@ def _report(
         for col in ("file", "status", "artifacts", "caps", "complete"):
             table.add_column(col)
         for row in rows:
-            complete = "yes" if row["complete"] else f"[yellow]no[/]: {', '.join(row['missing'])}"
+            complete = "yes" if row["complete"] else f"no: {', '.join(row['missing'])}"
             table.add_row(row["file"], row["status"], ", ".join(row["artifacts"]), str(row["capabilities"]), complete)
         console.print(table)
-    for error in errors:
-        err_console.print(f"[bold red]error:[/] {error['error']}", highlight=False)
+    for error_item in errors:
+        error(error_item["error"])
     counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("loaded", "replaced", "unchanged")}
     incomplete = sum(1 for r in rows if not r["complete"])
     console.print(
@@ -176,5 +185,5 @@ def remove(app: AppContext, keys: tuple[str, ...]) -> None:
         else:
             console.print(f"removed {key}")
     if missing:
-        err_console.print(f"[bold red]error:[/] not stored: {', '.join(missing)}")
+        error(f"not stored: {', '.join(missing)}")
         raise SystemExit(1)

@@ -49,10 +49,12 @@ class LazyGroup(MatchgraphGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module, attr, _ = COMMANDS[cmd_name]
-        command = getattr(import_module(f"matchgraph.cli.{module}"), attr)
-        assert isinstance(command, click.Command)
-        return command
+        if cmd_name not in self.commands:
+            module, attr, _ = COMMANDS[cmd_name]
+            command = getattr(import_module(f"matchgraph.cli.{module}"), attr)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)  # wrapped by the group's argument checks
+        return self.commands[cmd_name]
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -65,7 +67,7 @@ class LazyGroup(MatchgraphGroup):
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     envvar="MATCHGRAPH_STORE",
     help="Embedded store directory (default: $MATCHGRAPH_STORE or the user data directory).",
 )
@@ -85,9 +87,12 @@ class LazyGroup(MatchgraphGroup):
     help="SHACL engine for loads: shapes compiled to SPARQL (fast) or pyshacl (reference).",
 )
 @click.pass_context
-def cli(ctx: click.Context, store_path: Path | None, backend: str, validator: str) -> None:
+def cli(ctx: click.Context, store_path: str | None, backend: str, validator: str) -> None:
     """Capability knowledge graph and match engine for AI models and tools."""
-    ctx.obj = AppContext(store_path=store_path, backend=backend, validator=validator)
+    if store_path is not None and not store_path.strip():
+        raise click.BadParameter("is empty; give a store directory", param_hint="--store")
+    path = None if store_path is None else Path(store_path)
+    ctx.obj = AppContext(store_path=path, backend=backend, validator=validator)
 
 
 def main() -> None:

@@ -20,18 +20,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.prepared import PreparedDocument, prepare_facts
-from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
+from matchgraph.graph.resolution_graph import canonical_map, curate
+from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.validation import Validator, get_validator
 from matchgraph.loaders.resolution import Resolution
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
+from matchgraph.queries.sparql_sandbox import DEFAULT_TIMEOUT, Solutions, check_read_only, run_bounded
 
 __all__ = ["OxigraphStore", "default_store_path"]
 
@@ -61,21 +63,34 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, path: Path | None = None, *, validator: Validator | str = "compiled") -> None:
+    def __init__(
+        self, path: Path | None = None, *, validator: Validator | str = "compiled", read_only: bool = False
+    ) -> None:
+        """Open the store at ``path`` (in memory when None).
+
+        ``read_only`` opens without creating, locking or changing anything, so any number of
+        readers work beside one writer and on a read-only copy; they see the store as it was
+        when they opened it. A writer takes the writer lock (:mod:`store_lock`) first.
+
+        Raises:
+            StoreError: no store at ``path`` (read-only), or another process writes it.
+        """
         self.path = path
-        try:
-            if path is None:
-                self._store = Store()
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = Store(str(path))
-        except OSError as e:
-            raise StoreError(f"cannot open store at {path}: {e}", retryable=True) from e
+        self.read_only = read_only and path is not None
+        self._lock: WriterLock | None = None
+        if path is None:
+            self._store = Store()
+        elif self.read_only:
+            self._store = open_read_only(path)
+        else:
+            self._store, self._lock = open_writer(path)
         self._validator = validator
-        self._drop_stale_staging()
-        self._ensure_vocabulary()
-        if not self.version():
-            self._bump_version()
+        if not self.read_only:
+            self._drop_stale_staging()
+            self._ensure_vocabulary()
+            if not self.version():
+                self._bump_version()
+            refresh_if_stale(self)
 
     # -- writing -------------------------------------------------------------------
 
@@ -116,8 +131,8 @@ class OxigraphStore:
                 self._swap(document_iri(key), doc.ntriples)
                 result.replaced.append(key)
                 result.quads_added += doc.ntriples.count(b"\n")
-        if resolve and (result.loaded or result.replaced):
-            refresh_resolution(self)
+        if resolve:
+            refresh_if_stale(self, force=bool(result.loaded or result.replaced))
         if progress is not None:
             progress(len(documents))
         return result
@@ -160,7 +175,7 @@ class OxigraphStore:
 
     def refresh_resolution(self) -> None:
         """Recompute entity resolution over the whole store (after a deferred load)."""
-        refresh_resolution(self)
+        refresh_if_stale(self, force=True)
 
     def replace_graph(self, graph: str, triples: list) -> None:
         """Swap a named graph's content atomically (see :meth:`_swap`)."""
@@ -184,7 +199,7 @@ class OxigraphStore:
         if not self._store.contains_named_graph(graph):
             return False
         self._write(lambda: self._store.remove_graph(graph))
-        refresh_resolution(self)
+        refresh_if_stale(self, force=True)
         return True
 
     def curate(self, kind: str, first: str, second: str) -> Resolution:
@@ -192,7 +207,9 @@ class OxigraphStore:
 
         A decision replaces any earlier one about the same pair.
         """
-        return curate(self, kind, first, second)
+        resolution = curate(self, kind, first, second)
+        mark_fresh(self)
+        return resolution
 
     def add_facts(self, graph: str, triples: list) -> None:
         """Append facts to a matchgraph-owned graph (feedback events) in one transaction."""
@@ -210,6 +227,8 @@ class OxigraphStore:
         derived state keyed by the old version trusted; and after, so that anything
         derived while the write was running is keyed by a version that is now stale.
         """
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
         try:
             self._bump_version(token)
             action()
@@ -264,13 +283,32 @@ class OxigraphStore:
             raise QueryError(f"{query.name}: {e}") from e
         return rows(solutions)
 
-    def sparql(self, text: str) -> QuerySolutions | bool | Iterator:
-        """Run a user's read-only SPARQL query over the union of all graphs."""
+    def sparql(self, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Solutions | bool | list[Triple]:
+        """Run a user's read-only SPARQL query over the union of all graphs.
+
+        Refused before it runs if it could write or reach the network
+        (:mod:`~matchgraph.queries.sparql_sandbox`); evaluated and read in full within
+        ``timeout`` seconds (None: no limit), and Ctrl-C stops the wait at once.
+
+        Raises:
+            QueryError: syntax error, refused operation, failure; QueryTimeout past the limit.
+        """
+        check_read_only(text)
+
+        def evaluate() -> Solutions | bool | list[Triple]:
+            result = self._store.query(text, use_default_graph_as_union=True)
+            variables = getattr(result, "variables", None)
+            if variables is not None:
+                return Solutions(list(variables), list(result))
+            if isinstance(result, (bool, QueryBoolean)):
+                return bool(result)
+            return list(result)
+
         try:
-            return self._store.query(text, use_default_graph_as_union=True)
+            return run_bounded(evaluate, timeout, what="SPARQL query")
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
-        except OSError as e:
+        except (OSError, RuntimeError, ValueError) as e:
             raise QueryError(f"SPARQL query failed: {e}") from e
 
     def documents(self) -> list[DocumentInfo]:
@@ -318,9 +356,12 @@ class OxigraphStore:
             raise StoreError(f"export failed: {e}") from e
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # -- housekeeping --------------------------------------------------------------
 
