@@ -57,10 +57,15 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
         from matchgraph.queries.need_fit import need_fit
 
         verdict = dataclasses.replace(verdict, need=need_fit(snapshot, need, a, b))
+    from matchgraph.runners.evidence_view import compare_sentences
+
+    measured = compare_sentences(store, a, b)
     if as_json:
-        emit_json(verdict_json(verdict))
+        emit_json({**verdict_json(verdict), "measured": measured})
         return
     _render(verdict)
+    for line in measured:
+        console.print(f"[cyan]measured[/] {line}", highlight=False)
 
 
 def _render(v: Verdict) -> None:

@@ -15,6 +15,7 @@ from matchgraph.cli.cmd_match import pair, similar_command
 from matchgraph.cli.cmd_need import feedback, match, rank
 from matchgraph.cli.cmd_neo4j import neo4j
 from matchgraph.cli.cmd_read import documents, export, show, sparql, stats
+from matchgraph.cli.cmd_runners import evidence, remove_run, run, runners, verify
 
 __all__ = ["cli", "main"]
 
@@ -53,6 +54,7 @@ for command in (
     load, remove, stats, show, sparql, export, documents,
     claims, alternatives, concepts, resolution, merge, separate,
     similar_command, pair, compare, match, feedback, rank, neo4j,
+    runners, run, evidence, verify, remove_run,
 ):
     cli.add_command(command)
 

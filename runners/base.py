@@ -82,6 +82,12 @@ class RunOptions:
     batch_size: int = 1
     limit: int | None = None
     """Run on the first N items per language only (a quick experiment)."""
+    steps: int | None = None
+    """Denoising steps for image generators (None: the model's default, 28 for SD 3.5)."""
+    size: int | None = None
+    """Image side in pixels for image generators (None: 1024)."""
+    max_new_tokens: int | None = None
+    """Generation budget for OCR language models (None: 512)."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from matchgraph.errors import ConfigError, RunnerError
 from matchgraph.runners.base import Measurement, Runner, RunOptions, RunRecord
-from matchgraph.runners.metrics import ocr_measurements
+from matchgraph.runners.metrics import normalize, ocr_measurements
 from matchgraph.runners.registry import get_runner
 from matchgraph.runners.suites import Suite
 
@@ -94,6 +94,9 @@ def run_suite(runner_name: str, suite: Suite, options: RunOptions, *, artifact: 
         rows.append((item.item_id, item.lang, item.text, text, time.perf_counter() - t0))
     ended = datetime.now(UTC)
     measurements = ocr_measurements(rows)
+    if suite.kind == "image-prompts":
+        exact = [normalize(r[2], r[1]) == normalize(r[3], r[1]) for r in rows]
+        measurements.append(Measurement("ExactMatchRate", sum(exact) / len(exact), "UNITLESS"))
     measurements.append(Measurement("PeakMemory", float(_peak_memory_bytes(options.device)), "BYTE"))
     weights, random_weights = runner.weights_identity(options)
     notes = []
