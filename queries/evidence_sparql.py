@@ -84,7 +84,7 @@ CHECKS = SparqlQuery(
     "claim_checks",
     _PROLOGUE + """
 SELECT ?check ?claim ?status ?outcome ?reason ?test ?p ?effect ?low ?high ?n ?when
-       (GROUP_CONCAT(DISTINCT ?run; separator=" ") AS ?runs)
+       (GROUP_CONCAT(DISTINCT STR(?run); separator=" ") AS ?runs)
 WHERE {
   GRAPH ?check {
     ?check a mg:ClaimCheck ; earl:subject ?claim ; earl:result ?r ; prov:generatedAtTime ?when .

@@ -35,7 +35,8 @@ def normalize(text: str, lang: str | None) -> str:
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
     if lang in NO_SPACE_LANGS:
         text = text.replace(" ", "")
-    return text
+    # NFKC again: folding or dropping spaces can bring a base letter and a combining mark together
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def _edits(references: Sequence[str], hypotheses: Sequence[str], unit: str) -> tuple[int, int]:
