@@ -15,6 +15,7 @@ __all__ = [
     "MatchgraphError",
     "NotFoundError",
     "QueryError",
+    "RunnerError",
     "StoreError",
     "UnknownSlugError",
     "UsageError",
@@ -101,6 +102,10 @@ class StoreError(MatchgraphError):
     def __init__(self, message: str, *, retryable: bool = False) -> None:
         self.retryable = retryable
         super().__init__(message)
+
+
+class RunnerError(MatchgraphError):
+    """A runner cannot run here (missing package, binary, weights or device) or failed."""
 
 
 class QueryError(MatchgraphError):

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["AppContext", "MatchgraphGroup", "console", "emit_json", "err_console", "pass_app"]
 
 
-WRITE_COMMANDS = frozenset({"load", "remove", "merge", "separate", "feedback", "match"})
+WRITE_COMMANDS = frozenset({"load", "remove", "merge", "separate", "feedback", "match", "run", "verify", "remove-run"})
 """Commands that change the store; every other command opens it read-only."""
 
 

@@ -49,10 +49,15 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
     shared and distinct capabilities, claims, whether they are alternatives at all, and
     where a page contradicts itself."""
     verdict = app.engine().compare(first, second, need=need)
+    from matchgraph.runners.evidence_view import compare_sentences
+
+    measured = compare_sentences(app.store(), verdict.a, verdict.b)
     if as_json:
-        emit_json(verdict_json(verdict))
+        emit_json({**verdict_json(verdict), "measured": measured})
         return
     _render(verdict)
+    for line in measured:
+        console.print(styled(("measured", "cyan"), " ", line))
 
 
 def _render(v: Verdict) -> None:

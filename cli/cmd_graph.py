@@ -40,14 +40,21 @@ def _claim_json(claim) -> dict:  # type: ignore[no-untyped-def]
 @click.option("--relation", type=click.Choice(sorted(spec.id for spec in RELATIONS)), help="Only this relation.")
 @click.option("--polarity", type=click.Choice(["for", "against", "neutral"]))
 @click.option("--about", "other", help="Only claims whose other side is this artifact.")
+@click.option("--status", "with_status", is_flag=True, help="Add each claim's status against measured runs.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
-def claims(app: AppContext, artifact: str | None, relation: str | None, polarity: str | None, other: str | None, as_json: bool) -> None:
+def claims(app: AppContext, artifact: str | None, relation: str | None, polarity: str | None, other: str | None,
+           with_status: bool, as_json: bool) -> None:
     """List typed claims (relation, polarity, other side, aspect), with filters."""
     store = app.store()
     subject = resolve_artifact(store, artifact) if artifact else None
     about = resolve_artifact(store, other) if other else None
     found = list_claims(store, artifact=subject, relation=relation, polarity=polarity, other=about)
+    if with_status:
+        from matchgraph.cli.claim_status import print_claim_statuses
+
+        print_claim_statuses(store, found, as_json)
+        return
     if as_json:
         emit_json([_claim_json(c) for c in found])
         return

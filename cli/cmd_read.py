@@ -66,7 +66,9 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     """
     view = app.engine().show(name)
     if as_json:
-        emit_json(view.model_dump(mode="json"))
+        from matchgraph.runners.evidence_view import annotate_show
+
+        emit_json(annotate_show(store, view.slug, view.model_dump(mode="json")))
         return
     render_artifact(view)
 

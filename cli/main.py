@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "feedback": ("cmd_need", "feedback", "Record whether a match worked; later matches use the Beta posterior of its capabilities."),
     "rank": ("cmd_need", "rank", "Recompute composite ranks from the signals, compare with the observed ranks, and..."),
     "neo4j": ("cmd_neo4j", "neo4j", "The local Neo4j server and the property-graph copy of the store."),
+    "runners": ("cmd_runners", "runners", "List runners: what each runs, the artifacts it stands for, whether it can run here and why not."),
+    "run": ("cmd_runners", "run", "Run RUNNER on a suite, store the run as evidence, print its id and figures."),
+    "evidence": ("cmd_runners", "evidence", "Measured runs of an artifact, with figures, conditions and caveats."),
+    "verify": ("cmd_runners", "verify", "Check claims (one CLAIM id or IRI, else all) against measured runs, running what is..."),
+    "remove-run": ("cmd_runners", "remove_run", "Remove one run's facts (and the claim checks that relied on it)."),
 }
 """Every subcommand, imported only when it runs, so ``matchgraph --help`` and ``--version``
 never import the match engine, scipy or numba. A test holds the help texts to the commands'
