@@ -68,7 +68,7 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     if as_json:
         from matchgraph.runners.evidence_view import annotate_show
 
-        emit_json(annotate_show(store, view.slug, view.model_dump(mode="json")))
+        emit_json(annotate_show(app.store(), view.slug, view.model_dump(mode="json")))
         return
     render_artifact(view)
 

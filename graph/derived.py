@@ -12,12 +12,14 @@ directory cannot be written (a read-only store), derived state lives in memory o
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -31,12 +33,28 @@ KEEP = 2
 """Version directories kept; older ones (earlier store versions) are removed."""
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code whose objects are persisted (sizes and modification times of
+    the query modules and the engine), so files written by other code are never read."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted([*package.glob("queries/**/*.py"), package / "engine.py", Path(__file__)]):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:10]
+
+
 class DerivedFiles:
-    """The derived-state directory of one store version."""
+    """The derived-state directory of one store version (and one version of the code)."""
 
     def __init__(self, root: Path | None, version: str) -> None:
         self.version = version
-        self.directory = None if root is None or not version else Path(root) / f"v{FORMAT}-{version}"
+        self.directory = (None if root is None or not version
+                          else Path(root) / f"v{FORMAT}-{code_fingerprint()}-{version}")
 
     def path(self, name: str) -> Path | None:
         """Where ``name`` lives for this version (None when nothing is persisted)."""
