@@ -21,6 +21,7 @@ from matchgraph.safe_text import has_undecodable, printable
 
 if TYPE_CHECKING:
     from matchgraph.engine import Engine
+    from matchgraph.graph.base import GraphStore
 
 __all__ = ["AppContext", "MatchgraphGroup", "console", "emit_json", "err_console", "pass_app"]
 
@@ -62,7 +63,7 @@ class AppContext:
             self._engine = Engine(store, index_dir=index_dir_for(path), bundle_dir=bundle_dir)
         return self._engine
 
-    def store(self) -> Any:
+    def store(self) -> GraphStore:
         """The engine's store, for commands that read or write facts directly."""
         return self.engine().store
 

@@ -147,3 +147,19 @@ def test_compare_from_slices_equals_compare_on_the_whole_snapshot(engine: Engine
     assert len(pairs) > 20
     for a, b in pairs:
         assert engine.compare(a, b) == compare(snapshot, index, a, b), (a, b)
+
+
+def test_every_registered_store_implements_the_whole_contract() -> None:
+    import inspect
+    from importlib import import_module
+
+    from matchgraph.graph.base import GraphStore
+    from matchgraph.graph.registry import STORES
+
+    members = {name for name, _ in inspect.getmembers(GraphStore) if not name.startswith("_")} - {"name"}
+    assert {"select", "canonical_map", "curate", "replace_graph", "add_facts", "snapshot"} <= members
+    for name, target in STORES.items():
+        module, attr = target.split(":")
+        cls = getattr(import_module(module), attr)
+        missing = sorted(m for m in members if not callable(getattr(cls, m, None)))
+        assert not missing, f"store {name} lacks {missing}"
