@@ -91,8 +91,8 @@ def _store(store, batch: list[PreparedDocument], status: dict[str, str], failure
     for kind in ("loaded", "replaced", "unchanged"):
         for key in getattr(result, kind):
             status[by_key[key]] = kind
-    for key, error in result.failed.items():
-        failures[by_key[key]] = error
+    for key, failure in result.failed.items():
+        failures[by_key[key]] = failure
 
 
 def _progress(quiet: bool) -> Progress:
