@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from matchgraph.queries.pair_score import PairScore
     from matchgraph.queries.rank_weights import RankWeights
     from matchgraph.queries.ranks import RankAgreement, RankRow, StabilityReport
-    from matchgraph.queries.snapshot import GraphSnapshot
+    from matchgraph.queries.slices import ArtifactSlice
+    from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
     from matchgraph.queries.verdict import Verdict
 
 __all__ = ["Engine", "MatchAnswer", "RankAnswer", "index_dir_for"]
@@ -135,6 +136,17 @@ class Engine:
                 self._memo = {k: v for k, v in self._memo.items() if k[0] == version}
                 self._memo[key] = value
             return value
+
+    def warm(self) -> str:
+        """Build (or read) every piece of derived state for the current version, so the
+        next question is answered warm; what ``load`` runs at its end. Returns the version."""
+        self.stats()
+        self.resolve_table()
+        self.need_index()
+        self.bundle()
+        self._slice("")
+        self._derived("concepts", lambda: self.snapshot().concepts)
+        return self.version()
 
     def snapshot(self) -> GraphSnapshot:
         """Everything the match engine needs, as typed records (persisted per version)."""
@@ -251,11 +263,10 @@ class Engine:
             verdict = dataclasses.replace(verdict, need=need_fit(self.need_index(), need, a, b))
         return verdict
 
-    def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
-        """The part of the snapshot a question about ``a`` and ``b`` reads, from the
-        per-artifact table (two lookups) rather than the whole snapshot."""
+    def _slice(self, slug: str) -> ArtifactSlice:
+        """One artifact's share of the snapshot, from the per-artifact table (one lookup)."""
         from matchgraph.graph.derived import DerivedFiles
-        from matchgraph.queries.slices import ArtifactSlice, artifact_slices, pair_snapshot
+        from matchgraph.queries.slices import ArtifactSlice, artifact_slices
         from matchgraph.queries.snapshot import ArtifactRecord
 
         version = self.version()
@@ -265,13 +276,33 @@ class Engine:
             if table is None:
                 table = DerivedFiles(self.index_dir, version).table(
                     "slices", lambda: artifact_slices(self.snapshot()))
-                concepts = self._derived("concepts", lambda: self.snapshot().concepts)
                 if version:
                     self._memo[key] = table
-            else:
-                concepts = self._derived("concepts", lambda: self.snapshot().concepts)
-        parts = [table.get(s) or ArtifactSlice(ArtifactRecord(s, s)) for s in (a, b)]
-        return pair_snapshot(parts, concepts)
+        return table.get(slug) or ArtifactSlice(ArtifactRecord(slug, slug))
+
+    def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
+        """The part of the snapshot a question about ``a`` and ``b`` reads, from two slices
+        rather than the whole snapshot."""
+        from matchgraph.queries.slices import pair_snapshot
+
+        concepts = self._derived("concepts", lambda: self.snapshot().concepts)
+        return pair_snapshot([self._slice(a), self._slice(b)], concepts)
+
+    def claims(self, *, artifact: str | None = None, relation: str | None = None,
+               polarity: str | None = None, other: str | None = None) -> list[ClaimRecord]:
+        """Typed claims, made by ``artifact`` or about ``other`` (names or slugs), with a
+        relation or polarity; per-artifact lookups when an artifact is named."""
+        subject = self.resolve(artifact) if artifact else None
+        about = self.resolve(other) if other else None
+        if subject is not None:
+            found: Sequence[ClaimRecord] = self._slice(subject).claims
+        elif about is not None:
+            found = self._slice(about).received
+        else:
+            found = self.snapshot().claims
+        return [c for c in found
+                if (subject is None or c.subject == subject) and (about is None or about in c.others)
+                and (relation is None or c.relation == relation) and (polarity is None or c.polarity == polarity)]
 
     def rank(self, weights: RankWeights | None = None, *, samples: int = 2000,
              concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:

@@ -48,10 +48,12 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
     """Compare two artifacts from the graph: ranks and signals with sources, who leads where,
     shared and distinct capabilities, claims, whether they are alternatives at all, and
     where a page contradicts itself."""
-    verdict = app.engine().compare(first, second, need=need)
+    engine = app.engine()
+    verdict = engine.compare(first, second, need=need)
     from matchgraph.runners.evidence_view import compare_sentences
 
-    measured = compare_sentences(app.store(), verdict.a, verdict.b)
+    mine = engine.claims(artifact=verdict.a) + engine.claims(artifact=verdict.b)
+    measured = compare_sentences(engine.store, verdict.a, verdict.b, claims=mine)
     if as_json:
         emit_json({**verdict_json(verdict), "measured": measured})
         return

@@ -12,9 +12,7 @@ from rich.tree import Tree
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.output import styled
 from matchgraph.loaders.relations import RELATIONS
-from matchgraph.queries.artifact_view import resolve_artifact
 from matchgraph.queries.claims_view import alternatives as list_alternatives
-from matchgraph.queries.claims_view import claims as list_claims
 from matchgraph.queries.concepts_view import concept_counts
 
 __all__ = ["alternatives", "claims", "concepts", "merge", "resolution", "separate"]
@@ -46,14 +44,11 @@ def _claim_json(claim) -> dict:  # type: ignore[no-untyped-def]
 def claims(app: AppContext, artifact: str | None, relation: str | None, polarity: str | None, other: str | None,
            with_status: bool, as_json: bool) -> None:
     """List typed claims (relation, polarity, other side, aspect), with filters."""
-    store = app.store()
-    subject = resolve_artifact(store, artifact) if artifact else None
-    about = resolve_artifact(store, other) if other else None
-    found = list_claims(store, artifact=subject, relation=relation, polarity=polarity, other=about)
+    found = app.engine().claims(artifact=artifact, relation=relation, polarity=polarity, other=other)
     if with_status:
         from matchgraph.cli.claim_status import print_claim_statuses
 
-        print_claim_statuses(store, found, as_json)
+        print_claim_statuses(app.store(), found, as_json)
         return
     if as_json:
         emit_json([_claim_json(c) for c in found])
@@ -73,9 +68,9 @@ def claims(app: AppContext, artifact: str | None, relation: str | None, polarity
 @pass_app
 def alternatives(app: AppContext, name: str, as_json: bool) -> None:
     """Artifacts NAME is compared against, in both directions, with the claims."""
-    store = app.store()
-    slug = resolve_artifact(store, name)
-    found = list_alternatives(store, slug)
+    engine = app.engine()
+    slug = engine.resolve(name)
+    found = list_alternatives(engine.store, slug, known=engine.claims(artifact=slug) + engine.claims(other=slug))
     if as_json:
         emit_json(
             [

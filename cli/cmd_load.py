@@ -129,10 +129,7 @@ def _build_indexes(app: AppContext, *, quiet: bool) -> None:
     """Build the engine's derived state for the new store version, with a spinner."""
     engine = app.engine()
     with err_console.status("building indexes (snapshot, names, need index, match index)...") if not quiet else nullcontext():
-        engine.stats()
-        engine.resolve_table()
-        engine.need_index()
-        engine.bundle()
+        engine.warm()
 
 
 def _report(

@@ -64,11 +64,13 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     An exact slug or display name wins; a name matching several artifacts lists the
     candidates and exits with status 2.
     """
-    view = app.engine().show(name)
+    engine = app.engine()
+    view = engine.show(name)
     if as_json:
         from matchgraph.runners.evidence_view import annotate_show
 
-        emit_json(annotate_show(app.store(), view.slug, view.model_dump(mode="json")))
+        emit_json(annotate_show(engine.store, view.slug, view.model_dump(mode="json"),
+                                claims=engine.claims(artifact=view.slug)))
         return
     render_artifact(view)
 

@@ -8,6 +8,7 @@ a claim it makes about them, or a claim they make about it), each with the claim
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,7 +58,9 @@ class Alternative:
     """Claims this alternative makes about the artifact."""
 
 
-def alternatives(store: ClaimSource, slug: str) -> list[Alternative]:
+def alternatives(store: ClaimSource, slug: str, *, known: Sequence[ClaimRecord] | None = None) -> list[Alternative]:
+    """What ``slug`` is compared against; ``known`` (the claims made by or about it)
+    saves reading every claim in the store when the caller has them."""
     canon = store.canonical_map()
     found: dict[str, Alternative] = {}
 
@@ -71,7 +74,7 @@ def alternatives(store: ClaimSource, slug: str) -> list[Alternative]:
         if slug in members:
             for other in sorted(members - {slug}):
                 entry(other).compared_in.append(key)
-    for claim in claims(store):
+    for claim in (claims(store) if known is None else known):
         if claim.subject == slug:
             for other in claim.others:
                 if other != slug:

@@ -40,6 +40,8 @@ class ArtifactSlice:
     observations: tuple[ObservationRecord, ...] = ()
     claims: tuple[ClaimRecord, ...] = ()
     """Claims this artifact makes (it is the subject)."""
+    received: tuple[ClaimRecord, ...] = ()
+    """Claims other artifacts make about this one (it is on the other side)."""
     verdicts: tuple[VerdictRecord, ...] = ()
     """Verdicts of pages that compare this artifact."""
 
@@ -49,15 +51,20 @@ def artifact_slices(snapshot: GraphSnapshot) -> dict[str, ArtifactSlice]:
     observations: dict[str, list[ObservationRecord]] = defaultdict(list)
     claims: dict[str, list[ClaimRecord]] = defaultdict(list)
     verdicts: dict[str, list[VerdictRecord]] = defaultdict(list)
+    received: dict[str, list[ClaimRecord]] = defaultdict(list)
     for o in snapshot.observations:
         observations[o.artifact].append(o)
     for c in snapshot.claims:
         claims[c.subject].append(c)
+        for other in dict.fromkeys(c.others):
+            if other != c.subject:
+                received[other].append(c)
     for v in snapshot.verdicts:
         for slug in dict.fromkeys(v.compared):
             verdicts[slug].append(v)
     return {
-        a.slug: ArtifactSlice(a, tuple(observations[a.slug]), tuple(claims[a.slug]), tuple(verdicts[a.slug]))
+        a.slug: ArtifactSlice(a, tuple(observations[a.slug]), tuple(claims[a.slug]),
+                              tuple(received[a.slug]), tuple(verdicts[a.slug]))
         for a in snapshot.artifacts
     }
 

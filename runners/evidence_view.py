@@ -5,6 +5,7 @@ The read commands call these with one line each, so their own modules stay about
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from matchgraph.queries.claims_view import claims as list_claims
@@ -38,13 +39,14 @@ def claim_statuses(store: Any, claims: list[ClaimRecord]) -> list[dict[str, obje
     return [status_of(store, c, checks) for c in claims]
 
 
-def annotate_show(store: Any, slug: str, data: dict[str, Any]) -> dict[str, Any]:
+def annotate_show(store: Any, slug: str, data: dict[str, Any], *, claims: Sequence[ClaimRecord] | None = None) -> dict[str, Any]:
     """Add ``evidence`` (runs with figures; empty with ``evidence_note`` saying what would
-    fill it) and each claim's ``status``, ``status_reason`` and ``claim_id`` to ``show --json``."""
+    fill it) and each claim's ``status``, ``status_reason`` and ``claim_id`` to ``show --json``.
+    ``claims`` (the artifact's own, when the caller has them) saves reading every claim."""
     runs = artifact_runs(store, slug)
     data["evidence"] = [r.as_json() for r in runs]
     data["evidence_note"] = None if runs else empty_evidence_note(slug)
-    mine = list_claims(store, artifact=slug)
+    mine = list(claims) if claims is not None else list_claims(store, artifact=slug)
     checks = stored_checks(store)
     for capability in data.get("capabilities", []):
         for claim in capability.get("claims", []):
@@ -58,11 +60,12 @@ def annotate_show(store: Any, slug: str, data: dict[str, Any]) -> dict[str, Any]
     return data
 
 
-def compare_sentences(store: Any, a: str, b: str) -> list[str]:
-    """"The page claims X; our measurements show Y" for each claim between ``a`` and ``b``."""
+def compare_sentences(store: Any, a: str, b: str, *, claims: Sequence[ClaimRecord] | None = None) -> list[str]:
+    """"The page claims X; our measurements show Y" for each claim between ``a`` and ``b``;
+    ``claims`` (those ``a`` and ``b`` make, when the caller has them) saves reading all."""
     checks = stored_checks(store)
     out = []
-    for claim in list_claims(store):
+    for claim in (list_claims(store) if claims is None else claims):
         if not ((claim.subject == a and b in claim.others) or (claim.subject == b and a in claim.others)):
             continue
         found = status_of(store, claim, checks)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.stats import binomtest
 
 __all__ = ["PairedResult", "Verdict", "paired_test"]
 
@@ -55,6 +54,8 @@ def paired_test(claimant: dict[str, float], other: dict[str, float], *, resample
     diff = np.array([other[i] - claimant[i] for i in items], dtype=np.float64)
     wins = int((diff > 0).sum())
     losses = int((diff < 0).sum())
+    from scipy.stats import binomtest  # imported here: scipy.stats takes ~0.5 s to import
+
     p = float(binomtest(wins, wins + losses, 0.5).pvalue) if wins + losses else 1.0
     rng = np.random.default_rng(seed)
     means = diff[rng.integers(0, len(diff), size=(resamples, len(diff)))].mean(axis=1)
