@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "match": ("cmd_need", "match", "Rank artifacts for a need written in plain words, with the path that led to each."),
     "feedback": ("cmd_need", "feedback", "Record whether a match worked; later matches use the Beta posterior of its capabilities."),
     "rank": ("cmd_need", "rank", "Recompute composite ranks from the signals, compare with the observed ranks, and..."),
+    "serve": ("cmd_serve", "serve", "Serve the HTTP API, the web page at / and MCP at /mcp over one warm engine."),
+    "mcp": ("cmd_serve", "mcp", "Serve MCP over stdio (for an MCP client's configuration)."),
     "neo4j": ("cmd_neo4j", "neo4j", "The Neo4j side of matchgraph: install, start, stop, status, push, browser."),
 }
 """Every subcommand, imported only when it runs, so ``matchgraph --help`` and ``--version``
