@@ -7,7 +7,7 @@ A pure ASGI middleware (so the MCP endpoint is covered as well as the API):
   compared with :func:`hmac.compare_digest`;
 * **rate limit** — a token bucket per client address; 429 with ``Retry-After`` when empty;
 * **body size** — a declared ``Content-Length`` over the limit is refused at once, and a
-  body streamed without one is counted and cut off at the limit (413 either way);
+  body streamed without one is read up to the limit before the handler runs (413 either way);
 * **access log** — method, path without its query, status and time; never a header, a
   query string or a body, so nothing a client sends as a secret is written down.
 """
@@ -67,10 +67,6 @@ class RateLimiter:
         return wait
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class Guard:
     def __init__(self, app: ASGIApp, settings: GuardSettings) -> None:
         self.app = app
@@ -91,14 +87,12 @@ class Guard:
 
         try:
             refused = self._refuse(scope)
+            if refused is None and scope["method"] in ("POST", "PUT", "PATCH") and not _has_length(scope):
+                receive, refused = await self._buffered(receive)
             if refused is not None:
                 await refused(scope, receive, send_logged)
                 return
-            try:
-                await self.app(scope, self._counting(receive), send_logged)
-            except _TooLarge:
-                if status[0] == 0:
-                    await self._too_large()(scope, receive, send_logged)
+            await self.app(scope, receive, send_logged)
         finally:
             log.info("%s %s %s %.1fms", scope["method"], scope["path"], status[0],
                      (time.perf_counter() - started) * 1000)
@@ -130,16 +124,26 @@ class Guard:
     def _too_large(self) -> Any:
         return problem(413, "too-large", "Request body too large", f"at most {self.settings.max_body} bytes are accepted")
 
-    def _counting(self, receive: Receive) -> Receive:
-        seen = [0]
-        most = self.settings.max_body
-
-        async def counted() -> Message:
+    async def _buffered(self, receive: Receive) -> tuple[Receive, Any]:
+        """Read a body sent without ``Content-Length`` (chunked) up to the limit, then replay it."""
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen[0] += len(message.get("body", b""))
-                if seen[0] > most:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > self.settings.max_body:
+                return receive, self._too_large()
+        replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
 
-        return counted
+        async def replayed() -> Message:
+            return replay.pop() if replay else await receive()
+
+        return replayed, None
+
+
+def _has_length(scope: Scope) -> bool:
+    return any(k.lower() == b"content-length" for k, _ in scope["headers"])
