@@ -55,7 +55,7 @@ INSTRUCTIONS = (
 
 def build_mcp(service: Service) -> MCPServer:
     """An MCP server whose tools answer from ``service``."""
-    server = MCPServer("matchgraph", instructions=INSTRUCTIONS, version=__version__)
+    server = MCPServer("matchgraph", instructions=INSTRUCTIONS, version=__version__, log_level="WARNING")
 
     async def run(call: Callable[[], M], text: Callable[[M], str]) -> CallToolResult:
         try:

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,13 +61,15 @@ class Server:
     def __init__(self, store: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # A file, not a pipe: a pipe nobody reads fills up with the access log and blocks the server.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [*MG, "--store", str(store), "serve", "--port", str(self.port), *args],
-            cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=REPO, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited {self.process.returncode}: {self.process.stdout.read() if self.process.stdout else ''}")
+                raise RuntimeError(f"serve exited {self.process.returncode}: {self.output()}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
                     return
@@ -75,14 +78,19 @@ class Server:
         self.stop()
         raise RuntimeError("serve did not answer /healthz within 90 s")
 
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
     def stop(self) -> str:
+        """Stop the server; its whole output (stdout and stderr)."""
         self.process.terminate()
         try:
-            out, _ = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, _ = self.process.communicate()
-        return out or ""
+            self.process.wait()
+        return self.output()
 
 
 def serve(store: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
