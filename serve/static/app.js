@@ -46,23 +46,26 @@ function artifactLink(slug, name) {
 function drawPath(container, result) {
   // need -> intent/concept -> capability -> artifact, left to right.
   const steps = result.path;
-  const elements = steps.map((s, i) => ({ data: { id: "n" + i, label: s.label.length > 38 ? s.label.slice(0, 36) + "…" : s.label, kind: s.kind } }));
+  const elements = steps.map((s, i) => ({ data: { id: "n" + i, label: s.kind + ": " + (s.label.length > 60 ? s.label.slice(0, 58) + "…" : s.label), kind: s.kind },
+    position: { x: i * 260, y: 0 } }));
   for (let i = 1; i < steps.length; i++) {
     elements.push({ data: { id: "e" + i, source: "n" + (i - 1), target: "n" + i, label: steps[i].score.toFixed(2) } });
   }
   const colours = { need: "#0b5cad", intent: "#6a3d9a", concept: "#1d6b2f", capability: "#8a3b00", artifact: "#1b1b1b" };
   const cy = cytoscape({
     container, elements, userZoomingEnabled: false, userPanningEnabled: false, boxSelectionEnabled: false, autoungrabify: true,
-    layout: { name: "breadthfirst", directed: true, spacingFactor: 1.1, transform: (node, pos) => ({ x: pos.y * 2.2, y: pos.x / 3 }) },
+    layout: { name: "preset" },
     style: [
       { selector: "node", style: { "label": "data(label)", "font-size": 11, "color": "#1b1b1b", "text-valign": "bottom",
-        "text-margin-y": 4, "width": 16, "height": 16, "background-color": (n) => colours[n.data("kind")] || "#444",
-        "text-wrap": "wrap", "text-max-width": 150 } },
+        "text-margin-y": 6, "width": 18, "height": 18, "background-color": (n) => colours[n.data("kind")] || "#444",
+        "text-wrap": "wrap", "text-max-width": 220 } },
       { selector: "edge", style: { "width": 2, "line-color": "#767676", "target-arrow-color": "#767676",
-        "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)", "font-size": 10, "color": "#4a4a4a" } },
+        "target-arrow-shape": "triangle", "curve-style": "straight", "label": "data(label)", "font-size": 11, "color": "#1b1b1b",
+        "text-margin-y": -10, "text-background-color": "#fafafa", "text-background-opacity": 1 } },
     ],
   });
-  cy.fit(undefined, 24);
+  cy.fit(undefined, 30);
+  if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(); }
   container.dataset.nodes = String(cy.nodes().length);
   return cy;
 }
