@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = ["ServedState", "ServedStore", "fingerprint"]
 
 log = logging.getLogger("matchgraph.serve")
+GRACE = 120.0
+"""Seconds a replaced state stays open for the requests that picked it before the switch."""
 T = TypeVar("T")
 
 
@@ -119,7 +121,7 @@ class ServedStore:
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._old: list[ServedState] = []
+        self._old: list[tuple[float, ServedState]] = []
         self._clean_stale_copies()
         self._seen = fingerprint(self.path)
         self._changed_at = time.monotonic()
@@ -175,7 +177,7 @@ class ServedStore:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        for state in [*self._old, self.current]:
+        for state in [*(s for _, s in self._old), self.current]:
             _discard(state)
         self._old.clear()
         with contextlib.suppress(OSError):
@@ -197,10 +199,11 @@ class ServedStore:
         return ServedState(engine, store.version(), store.feedback_version(), target)
 
     def _retire(self, old: ServedState) -> None:
-        """Drop states two switches old: requests that picked them have long finished."""
-        self._old.append(old)
-        while len(self._old) > 1:
-            _discard(self._old.pop(0))
+        """Close replaced states once no request can still use them (after ``GRACE`` s; at most 3 kept)."""
+        now = time.monotonic()
+        self._old.append((now, old))
+        while self._old and (now - self._old[0][0] > GRACE or len(self._old) > 3):
+            _discard(self._old.pop(0)[1])
 
     def _clean_stale_copies(self) -> None:
         """Remove copies left by server processes that are gone."""
