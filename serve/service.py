@@ -39,6 +39,7 @@ from matchgraph.serve.models import (
     SimilarItem,
     StatsAnswer,
 )
+from matchgraph.serve.resolver import resolve
 
 if TYPE_CHECKING:
     from matchgraph.queries.need_explain import NeedResult
@@ -133,9 +134,12 @@ class Service:
     # -- artifacts ---------------------------------------------------------------------
 
     def show(self, name: str) -> ArtifactAnswer:
+        from matchgraph.queries.artifact_view import artifact_view
+
         _limit(name, "name")
         state = self.state
-        return ArtifactAnswer(store_version=state.version, artifact=state.engine.show(name))
+        # Engine.show, with the name resolved from the snapshot first (see serve/resolver.py).
+        return ArtifactAnswer(store_version=state.version, artifact=artifact_view(state.engine.store, resolve(state, name)))
 
     def artifacts(self, query: str | None = None, type: str | None = None, limit: int = 50) -> ArtifactList:
         _limit(query or "", "query")
@@ -151,15 +155,24 @@ class Service:
     def compare(self, a: str, b: str, need: str | None = None) -> CompareAnswer:
         from matchgraph.cli.cmd_compare import verdict_json
 
+        from matchgraph.queries.need_fit import need_fit
+        from matchgraph.queries.verdict import compare
+
         for value, what in ((a, "a"), (b, "b"), (need or "", "for")):
             _limit(value, what)
         state = self.state
-        return CompareAnswer(store_version=state.version, **verdict_json(state.engine.compare(a, b, need=need)))
+        engine = state.engine
+        # Engine.compare, with names resolved from the snapshot first (see serve/resolver.py).
+        first, second = resolve(state, a), resolve(state, b)
+        verdict = compare(engine.snapshot(), engine.bundle().index, first, second)
+        if need:
+            verdict = dataclasses.replace(verdict, need=need_fit(engine.need_index(), need, first, second))
+        return CompareAnswer(store_version=state.version, **verdict_json(verdict))
 
     def similar(self, name: str, top: int = 10) -> SimilarAnswer:
         _limit(name, "name")
         state = self.state
-        slug = state.engine.resolve(name)
+        slug = resolve(state, name)
         scores = state.engine.similar(slug, top)
         return SimilarAnswer(store_version=state.version, slug=slug, similar=[
             SimilarItem(slug=s.b, score=s.score, substitutability=str(s.substitutability), reason=s.reason) for s in scores])
@@ -172,8 +185,8 @@ class Service:
             _limit(value or "", "filter")
         state = self.state
         engine = state.engine
-        subject = engine.resolve(artifact) if artifact else None
-        about = engine.resolve(other) if other else None
+        subject = resolve(state, artifact) if artifact else None
+        about = resolve(state, other) if other else None
         rows = claims(engine.store, artifact=subject, relation=relation, polarity=polarity, other=about)
         return ClaimList(store_version=state.version,
                          claims=[ClaimOut.model_validate(dataclasses.asdict(c)) for c in rows[:limit]])

@@ -164,3 +164,16 @@ def test_openapi_declares_problems(client: TestClient) -> None:
     assert {"/match", "/compare", "/artifacts/{slug}", "/feedback", "/claims", "/stats", "/healthz", "/rank"} <= set(schema["paths"])
     problem = schema["paths"]["/match"]["post"]["responses"]["413"]["content"]
     assert "application/problem+json" in problem
+
+
+def test_snapshot_resolver_agrees_with_the_engine(service: Service) -> None:
+    from matchgraph.errors import AmbiguousNameError
+    from matchgraph.serve.resolver import resolve
+
+    state = service.served.current
+    for artifact in state.engine.snapshot().artifacts:
+        for name in (artifact.slug, artifact.name, artifact.name.upper()):
+            assert resolve(state, name) == state.engine.resolve(name), name
+    assert resolve(state, "Paddle") == state.engine.resolve("Paddle") == "paddleocr"
+    with pytest.raises(AmbiguousNameError):
+        resolve(state, "s")
