@@ -1,7 +1,8 @@
 """The questions the HTTP API, the MCP server and the web page answer, over the served state.
 
-Each function takes the :class:`~matchgraph.serve.state.ServedState` a request picked (so
-a whole answer comes from one store version) and returns a model from
+Each method answers from the :class:`~matchgraph.serve.state.ServedState` the current HTTP
+request picked (``state_var``, so a whole answer, its version header and its ETag come from
+one store version), else from the newest one, and returns a model from
 :mod:`matchgraph.serve.models`. Errors are the engine's :mod:`matchgraph.errors`; the
 transports turn them into problem details or tool errors.
 

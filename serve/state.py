@@ -103,12 +103,13 @@ class ServedStore:
     Args:
         path: the primary store directory (``matchgraph load`` writes there).
         interval: seconds between change checks by the watcher thread.
-        settle: seconds the files must be still before a copy is taken while a writer
-            still holds the store (a long-lived reader that keeps it open).
+        settle: seconds the files must be still before a copy is taken while a process
+            still holds the store (a CLI command or a long-lived reader that keeps it open;
+            a load between two batches is caught only if it pauses this long).
         warm: build the derived state before a new version is served (tests may skip it).
     """
 
-    def __init__(self, path: Path, *, interval: float = 0.5, settle: float = 2.0, warm: bool = True) -> None:
+    def __init__(self, path: Path, *, interval: float = 0.5, settle: float = 10.0, warm: bool = True) -> None:
         self.path = Path(path)
         if not (self.path / "CURRENT").exists():
             raise ConfigError(f"no store at {self.path} (load documents first: matchgraph --store {self.path} load data/)")
