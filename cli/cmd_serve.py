@@ -8,11 +8,15 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from matchgraph.cli.app import AppContext, pass_app
 from matchgraph.errors import ConfigError
+
+if TYPE_CHECKING:
+    from matchgraph.serve.service import Service
 
 __all__ = ["mcp", "serve"]
 
@@ -41,7 +45,8 @@ def read_token(token_file: Path | None) -> str | None:
     return token or None
 
 
-def _served(app: AppContext):  # type: ignore[no-untyped-def]
+def _served(app: AppContext) -> Service:
+    """A service over a private copy of the store the global options name."""
     from matchgraph.graph.embedded import default_store_path
     from matchgraph.serve.service import Service
     from matchgraph.serve.state import ServedStore
