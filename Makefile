@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DEMO_STORE ?= .matchgraph/demo-store
 PYTEST_ARGS ?=
 
-.PHONY: install demo test bench clean neo4j-install neo4j-start neo4j-stop neo4j-status
+.PHONY: install demo serve test bench clean web-vendor neo4j-install neo4j-start neo4j-stop neo4j-status
+CYTOSCAPE ?= 3.35.0
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,6 +36,19 @@ demo: install
 	$(MG) --store $(DEMO_STORE) similar "Tesseract" --top 3
 	$(MG) --store $(DEMO_STORE) rank --top 10
 
+# The HTTP API, the web page and MCP over HTTP on 127.0.0.1:8750, answering from the demo store.
+serve: install
+	test -d $(DEMO_STORE) || $(MAKE) demo
+	$(MG) --store $(DEMO_STORE) serve
+
+# The web page's graph library, vendored from npm into serve/static/ (committed, MIT licence);
+# run this only to change its version: nothing is fetched at build or run time otherwise.
+web-vendor:
+	rm -rf .matchgraph/npm && mkdir -p .matchgraph/npm
+	cd .matchgraph/npm && npm pack --silent cytoscape@$(CYTOSCAPE) && tar xzf cytoscape-$(CYTOSCAPE).tgz
+	cp .matchgraph/npm/package/dist/cytoscape.min.js serve/static/cytoscape.min.js
+	cp .matchgraph/npm/package/LICENSE serve/static/cytoscape.LICENSE
+
 # Embedding tests are required here (they fail rather than skip if the extra is broken);
 # the lexical path runs in the same suite, and tests hide the extra to cover its absence.
 test: install
@@ -44,6 +58,7 @@ bench: install
 	$(PY) bench/load.py --documents 10000
 	$(PY) bench/match.py --artifacts 100000
 	$(PY) bench/neo4j_push.py --nodes 100000
+	$(PY) bench/serve.py --synthetic 2000
 
 neo4j-install neo4j-start neo4j-stop neo4j-status: install
 	bash graph/server/neo4j.sh $(subst neo4j-,,$@)

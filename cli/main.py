@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "evidence": ("cmd_runners", "evidence", "Measured runs of an artifact, with figures, conditions and caveats."),
     "verify": ("cmd_runners", "verify", "Check claims (one CLAIM id or IRI, else all) against measured runs, running what is..."),
     "remove-run": ("cmd_runners", "remove_run", "Remove one run's facts (and the claim checks that relied on it)."),
+    "serve": ("cmd_serve", "serve", "Serve the HTTP API, the web page at / and MCP at /mcp over one warm engine."),
+    "mcp": ("cmd_serve", "mcp", "Serve MCP over stdio (for an MCP client's configuration)."),
 }
 """Every subcommand, imported only when it runs, so ``matchgraph --help`` and ``--version``
 never import the match engine, scipy or numba. A test holds the help texts to the commands'
