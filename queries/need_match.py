@@ -1,24 +1,24 @@
 """Need matching: rank artifacts for a need written in plain words, with the path to each.
 
 ``matchgraph match "TEXT" [--top K] [--type model] [--free] [--local]`` calls
-:meth:`NeedIndex.query`. The need is matched against capability names, descriptions and
-intents (BM25; plus cosine similarity when an embedder is given) and against concept labels
-(a need that covers a concept's label reaches every capability mapped to that concept or to
-a narrower one). Each capability's relevance is then adjusted by
+:meth:`NeedIndex.search`, in two stages:
 
-* direction: what the need consumes and produces against what the capability does, so
-  "extract text from scans" (image in, text out) does not land on image generation (text
-  in, image out) although both are full of "text" and "image";
-* languages named in the need, mentioned (or not) by the capability;
-* feedback: the Beta posterior of past matches, as a mild multiplier;
+1. hybrid retrieval (:mod:`need_hybrid`): BM25 over every text the graph holds about an
+   artifact, and the best cosine between the need and any of its texts (MiniLM, whenever
+   an embedder is given; the CLI gives the installed one by default), fused by a
+   calibrated linear mix;
+2. graph re-ranking (:mod:`need_rerank`): direction (an OCR need does not land on an
+   image generator), concept coverage, languages, feedback posteriors and unknown
+   constraint values as positive factors, so they reorder but never empty the list.
 
-and an artifact's score is a soft maximum over its capabilities (best, plus a quarter of
-the second, a sixteenth of the third). Hard constraints (free, open weights, local, type)
-remove artifacts known not to satisfy them; unknown values are down-weighted.
+Any text gets the ``top`` described artifacts (all of them when fewer), each with score
+terms that add up to its score; those nothing matched come last as weak matches and say
+so. Constraints given as options (``--free``, ``--type``...) remove artifacts known not to
+meet them, and when they remove everything the answer's ``note`` names them; the same
+constraints read from the need's words only down-weight.
 
-Why it is fast: everything over all capabilities is a numpy operation (postings added with
-``np.bincount``, masks gathered by artifact index); Python only touches a few hundred
-candidates and the ``top`` results it explains.
+Why it stays fast: every per-artifact and per-capability step is a numpy operation over
+arrays built once; Python only touches the re-ranking pool and the ``top`` it explains.
 
 >>> from matchgraph.queries.snapshot import ArtifactRecord as A, CapabilityRecord as C
 >>> snap = GraphSnapshot(
