@@ -255,13 +255,13 @@ class NeedIndex:
             if stages == "full" else []
         spread = self.concepts.spread(hits)
         if stages == "full":
-            pool = cand[np.argsort(-fused[cand], kind="stable")[: max(100, 10 * top)]]
+            pool = _best(cand, fused[cand], max(100, 10 * top))
             rr = rerank(self, st, rows, pool, qterms, need_dir, cons.languages, spread, art_factor)
         else:
             rr = rerank(self, st, rows, np.zeros(0, np.int64), [], Direction(), (), spread,
                         np.ones(len(art_factor)))
         score = np.where(fused > 0, fused * rr.total, weak * rr.unknown)
-        order = cand[np.lexsort((rows[cand], -score[cand]))][:top]
+        order = _best(cand, score[cand], top)
         ctx = ExplainContext(text, qterms, need_dir, cons, checks, st, rr, spread, self.prior, score, self)
         results = tuple(explain(int(r), ctx) for r in order)
         note = None if fused[cand].any() else "weak matches only: nothing in the graph matches the need"
@@ -293,6 +293,16 @@ class NeedIndex:
             if fs:
                 out[k] = float(np.mean(fs))
         return out
+
+
+def _best(items: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` items with the highest values, best first, ties by item (deterministic).
+    A partition first, so only the kept part is sorted (100,000 artifacts take ~1 ms)."""
+    if len(items) > k:
+        cut = np.partition(values, len(values) - k)[len(values) - k]
+        keep = values >= cut  # every tie at the cut stays, so the order is exact
+        items, values = items[keep], values[keep]
+    return items[np.lexsort((items, -values))][:k]
 
 
 def _kind(embedder: object) -> str:

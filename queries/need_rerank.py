@@ -109,7 +109,7 @@ def _best_capabilities(index: NeedIndex, stage: StageScores, rows: np.ndarray, c
     if len(rest):
         caps = np.concatenate([index.caps_of_row[r] for r in rest])
         owner = index.stage_row_of_cap[caps]
-        cap_scores = index.bm25.scores(index.bm25.term_ids(qterms))[caps]
+        cap_scores = index.bm25.scores_for(index.bm25.term_ids(qterms), caps)
         order = np.lexsort((caps, -cap_scores, owner))
         first = np.r_[True, owner[order][1:] != owner[order][:-1]]
         best[owner[order][first]] = caps[order][first]

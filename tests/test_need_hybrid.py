@@ -127,3 +127,15 @@ def test_a_loaded_index_never_mixes_embedders(indexes: dict[str, NeedIndex]) -> 
     answer = copy.search("extract text from scanned documents", top=3)
     assert len(answer.results) == 3
     assert all(t.name != "semantic" for r in answer.results for t in r.terms)
+
+
+@settings(max_examples=40, deadline=None)
+@given(docs=st.lists(st.text(alphabet="abcde ", max_size=30), min_size=1, max_size=30),
+       query=st.lists(st.sampled_from(["a", "b", "c", "ab", "zz"]), max_size=4), data=st.data())
+def test_scores_for_some_documents_equal_the_full_scores(docs: list[str], query: list[str], data) -> None:
+    from matchgraph.queries.need_index import SparseBM25
+
+    bm25 = SparseBM25.build(docs, len(docs))
+    ids = bm25.term_ids(query)
+    subset = np.array(sorted(data.draw(st.sets(st.integers(0, len(docs) - 1)))), dtype=np.int64)
+    assert np.allclose(bm25.scores_for(ids, subset), bm25.scores(ids)[subset])
