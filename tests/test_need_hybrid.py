@@ -139,3 +139,12 @@ def test_scores_for_some_documents_equal_the_full_scores(docs: list[str], query:
     ids = bm25.term_ids(query)
     subset = np.array(sorted(data.draw(st.sets(st.integers(0, len(docs) - 1)))), dtype=np.int64)
     assert np.allclose(bm25.scores_for(ids, subset), bm25.scores(ids)[subset])
+
+
+def test_need_fit_names_the_artifact_that_fits() -> None:
+    from matchgraph.queries.need_fit import need_fit
+
+    fit = need_fit(make_snapshot(), "extract text from scanned documents", "glyphscan-ocr", "canvas-diffusion")
+    assert fit["fits"] == "glyphscan-ocr"
+    none = need_fit(make_snapshot(), "qwertyuiop", "glyphscan-ocr", "canvas-diffusion")
+    assert none["fits"] is None and none["scores"] == {"glyphscan-ocr": 0.0, "canvas-diffusion": 0.0}
