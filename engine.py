@@ -173,20 +173,17 @@ class Engine:
                 self._memo[key] = bundle
             return bundle
 
-    def need_index(self, *, embeddings: bool = False) -> NeedIndex:
-        """The need index with the current feedback events applied."""
+    def need_index(self, *, embeddings: bool = True) -> NeedIndex:
+        """The need index (hybrid when the embeddings extra is installed and ``embeddings``),
+        with the current feedback events applied."""
         from matchgraph.graph.feedback_graph import feedback_events
+        from matchgraph.loaders.embeddings import default_embedder
         from matchgraph.queries.need_match import NeedIndex
 
-        name = "need-dense" if embeddings else "need"
-        embedder = _embedder() if embeddings else None
-
-        def build() -> NeedIndex:
-            return dataclasses.replace(NeedIndex.build(self.snapshot(), embedder), embedder=None)
-
-        base = self._derived(name, build)
-        if embedder is not None:
-            base = dataclasses.replace(base, embedder=embedder)
+        embedder = default_embedder() if embeddings else None
+        name = "need-lexical" if embedder is None else "need-hybrid"
+        # The pickled index drops its inference session and finds the same encoder on use.
+        base = self._derived(name, lambda: NeedIndex.build(self.snapshot(), embedder))
         events = feedback_events(self.store)
         return base.with_events(events) if events else base
 
@@ -218,7 +215,7 @@ class Engine:
         return artifact_view(self.store, self.resolve(name))
 
     def match(self, text: str, *, top: int = 10, constraints: NeedConstraints | None = None,
-              embeddings: bool = False, record: bool = True) -> MatchAnswer:
+              embeddings: bool = True, record: bool = True) -> MatchAnswer:
         """Rank artifacts for a need; recorded (for ``feedback``) unless ``record`` is False."""
         from matchgraph.graph.feedback_graph import FEEDBACK_GRAPH, match_record_triples, new_match_id
 
@@ -322,11 +319,3 @@ class Engine:
         # Ranks depend only on the store version and these parameters: kept like an index.
         key = hashlib.sha256(repr((dataclasses.astuple(chosen), samples, concentration, limit, seed)).encode())
         return self._derived(f"rank-{key.hexdigest()[:16]}", build)
-
-
-def _embedder() -> Any:
-    try:
-        from matchgraph.loaders.embeddings import SentenceEncoder
-    except ImportError as e:  # pragma: no cover - the extra is installed by make install
-        raise ConfigError("the embeddings extra is not installed (pip install 'matchgraph[embeddings]')") from e
-    return SentenceEncoder()

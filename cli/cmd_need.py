@@ -20,7 +20,9 @@ __all__ = ["feedback", "match", "rank"]
 @click.option("--free", is_flag=True, help="Only artifacts known to be free.")
 @click.option("--local", is_flag=True, help="Only artifacts that run locally.")
 @click.option("--open-weights", is_flag=True, help="Only artifacts with open weights.")
-@click.option("--embeddings", is_flag=True, help="Add sentence-embedding similarity (needs the embeddings extra).")
+@click.option("--embeddings/--no-embeddings", default=True, show_default=True,
+              help="Hybrid retrieval with sentence embeddings when the embeddings extra is installed "
+                   "(--no-embeddings: lexical and graph signals only).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool, local: bool,
@@ -42,8 +44,10 @@ def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool
         applied = ", ".join(f"{c.name}: {c.effect}" for c in r.constraints)
         table.add_row(str(i), r.name, f"{r.score:.3f}", path, applied)
     console.print(table)
-    if not answer.results:
-        console.print("no artifact meets this need")
+    if answer.note:
+        console.print(answer.note, highlight=False)
+    if embeddings and embedder is None:
+        console.print("lexical matching only: the embeddings extra is not installed", highlight=False)
     console.print(f"tell matchgraph how it went: matchgraph feedback {match_id} success|failure")
 
 

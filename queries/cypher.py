@@ -147,6 +147,9 @@ MATCH (cap:Resource)-[:INSTANCE_OF]->(c) RETURN cap.uri AS cap, 'concept' AS kin
 UNION ALL
 MATCH (cap:Resource)-[:SERVES_INTENT]->(i) UNWIND {_vals("i.text")} AS value RETURN cap.uri AS cap, 'intent' AS kind, value
 UNION ALL
+MATCH (cap:Resource) WHERE cap.bestFor IS NOT NULL UNWIND cap.bestFor AS value
+RETURN cap.uri AS cap, 'best_for' AS kind, value
+UNION ALL
 MATCH (cap:Resource) WHERE cap.inputTypes IS NOT NULL UNWIND cap.inputTypes AS value
 RETURN cap.uri AS cap, 'input' AS kind, value
 UNION ALL

@@ -119,6 +119,8 @@ class ConceptGraph:
         sub = self.matrix[ks]
         idx = sub.indices.astype(np.int64)
         val = np.repeat(vals, np.diff(sub.indptr))
+        if len(idx) == 0:  # the hits reach concepts no stored capability is mapped to
+            return ConceptSpread(np.zeros(0, np.int64), np.zeros(0), source)
         order = np.lexsort((-val, idx))
         idx, val = idx[order], val[order]
         # No stored capability under the concepts reached: nothing to spread (an empty

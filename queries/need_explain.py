@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from matchgraph.queries import need_scoring as ns
+from matchgraph.queries.need_concepts import ConceptSpread
 from matchgraph.queries.need_constraints import NeedConstraints
-from matchgraph.queries.need_text import Direction, terms
+from matchgraph.queries.need_hybrid import StageScores
+from matchgraph.queries.need_rerank import Rerank
+from matchgraph.queries.need_text import Direction, stem, terms
 from matchgraph.queries.snapshot import CapabilityRecord, ClaimRecord
 
 if TYPE_CHECKING:
@@ -81,22 +84,21 @@ class NeedResult:
 
 @dataclass(frozen=True)
 class ExplainContext:
-    """Everything one query computed, for explaining its results."""
+    """Everything one query computed, for explaining its results (arrays per stage row)."""
 
     text: str
     qterms: list[str]
     need_dir: Direction
     cons: NeedConstraints
-    checks: list[tuple[str, np.ndarray]]
-    """Hard constraints as (name, 1/0/-1 per artifact), see ``ArtifactFlags.checks``."""
-    parts: ns.BaseParts
-    cand: np.ndarray
-    base: np.ndarray
-    """Normalised base relevance of each candidate."""
-    dir_f: np.ndarray
-    lang_f: np.ndarray
-    fb: np.ndarray
-    adjusted: np.ndarray
+    checks: list[tuple[str, np.ndarray, bool]]
+    """Constraints as (name, 1/0/-1 per artifact, hard), see ``ArtifactFlags.checks``: hard
+    ones were given as options, the others read from the need's words."""
+    stage: StageScores
+    rerank: Rerank
+    spread: ConceptSpread
+    prior: np.ndarray
+    """Score of a weak match (nothing matched): a small number from its observed rank."""
+    score: np.ndarray
     index: NeedIndex
 
 
@@ -132,21 +134,26 @@ def _best_intent(cap: CapabilityRecord, qterms: list[str], idx: NeedIndex) -> tu
     return best
 
 
-def _constraints(art: int, cap_i: int, ctx: ExplainContext, lang_f: float,
-                 dir_f: float) -> tuple[AppliedConstraint, ...]:
+def _constraints(art: int, cap_i: int, ctx: ExplainContext, r: int) -> tuple[AppliedConstraint, ...]:
     idx = ctx.index
     out: list[AppliedConstraint] = []
-    for name, arr in ctx.checks:
-        known = int(arr[art]) != -1
-        out.append(AppliedConstraint(
-            name, "passed" if known else "downweighted", 1.0 if known else ns.UNKNOWN_FACTOR,
-            "the artifact says so" if known else "the artifact does not say"))
+    for name, arr, hard in ctx.checks:
+        value = int(arr[art])
+        if value == 1:
+            out.append(AppliedConstraint(name, "passed", 1.0, "the artifact says so"))
+        elif value == -1:
+            out.append(AppliedConstraint(name, "downweighted", ns.UNKNOWN_FACTOR, "the artifact does not say"))
+        else:  # only a constraint read from the text lets a known miss through
+            out.append(AppliedConstraint(name, "downweighted", ns.SOFT_MISS_FACTOR,
+                                         "the need's words ask for it and the artifact says otherwise"))
+    lang_f = float(ctx.rerank.language[r])
     if ctx.cons.languages:
-        said = ns.languages_mentioned(cap_i, ctx.cons.languages, idx.bm25)
+        said = [x for x in ctx.cons.languages if idx.stage.mentions(stem(x), r)]
         out.append(AppliedConstraint(
             f"language {', '.join(ctx.cons.languages)}", "passed" if lang_f >= 1 else "downweighted",
-            lang_f, f"the capability names {', '.join(said)}" if said else "the capability names none"))
-    if ctx.need_dir.known:
+            lang_f, f"the artifact's texts name {', '.join(said)}" if said else "the artifact's texts name none"))
+    if ctx.need_dir.known and cap_i >= 0:
+        dir_f = float(ctx.rerank.direction[r])
         d = idx.directions.direction(cap_i)
         out.append(AppliedConstraint(
             f"{_fmt(ctx.need_dir.inputs)} -> {_fmt(ctx.need_dir.outputs)}",
@@ -155,63 +162,78 @@ def _constraints(art: int, cap_i: int, ctx: ExplainContext, lang_f: float,
     return tuple(out)
 
 
-def _terms(r: ns.Ranked, ctx: ExplainContext, p: int, ci: int) -> tuple[list[ScoreTerm], float, float]:
-    """Score terms of a result (zero-valued optional ones left out); they sum to its score.
-
-    Also returns the lexical and concept parts, which the path needs.
-    """
+def _terms(r: int, ctx: ExplainContext, cap_i: int) -> list[ScoreTerm]:
+    """Score terms of a result (zero-valued optional ones left out); they sum to its score."""
     idx = ctx.index
-    cap = idx.snapshot.capabilities[ci]
-    con = ns.W_CONCEPT * ctx.parts.concept.value(ci)
-    dense = float(ctx.parts.dense[ci]) if len(ctx.parts.dense) else 0.0
-    base = float(ctx.base[p])
-    lex = base - con - dense
-    d, lang, fb = float(ctx.dir_f[p]), float(ctx.lang_f[p]), float(ctx.fb[p])
-    words = sorted(set(ctx.qterms) & set(terms(ns.capability_text(cap, idx.artifacts[r.artifact].name))))
-    cap_dir = idx.directions.direction(ci)
-    hit = idx.concepts.reaching(cap.concepts, ctx.parts.concept) if con > 0 else None
-    label = f"{hit.label!r} ({hit.score:.2f})" if hit else "(none)"
-    a, b = float(idx.alpha[ci]), float(idx.beta[ci])
+    st, rr = ctx.stage, ctx.rerank
+    lex, dense = float(st.lex_part[r]), float(st.dense_part[r])
+    fused = lex + dense
+    if fused <= 0.0:
+        return [ScoreTerm("weak match", float(ctx.score[r]),
+                          "weak match: no text of this artifact shares a word with the need"
+                          + ("" if idx.stage.vectors is not None else " and no embedding model is loaded")
+                          + "; ordered by its observed rank")]
+    words = [t for t in dict.fromkeys(ctx.qterms) if idx.stage.mentions(t, r)]
+    closest = ""
+    t = int(st.best_text[r])
+    if t >= 0:
+        c = int(idx.stage.text_cap[t])
+        closest = f"capability {_short(idx.snapshot.capabilities[c])!r}" if c >= 0 else "the artifact's card"
+    c_f, d_f, l_f, fb_f, u_f = (float(x[r]) for x in (rr.concept, rr.direction, rr.language, rr.feedback, rr.unknown))
+    hit_label = _concept_label(cap_i, ctx)
+    d = idx.directions.direction(cap_i) if cap_i >= 0 else Direction()
     out = [
-        ScoreTerm("text match", lex, f"BM25 on {', '.join(words) or 'no word'} in the "
-                  "capability's name, description or intents"),
-        ScoreTerm("concept", con, f"the need covers concept {label}"),
-        ScoreTerm("semantic", dense, "embedding similarity of need and capability"),
-        ScoreTerm("direction", base * (d - 1), f"the capability takes {_fmt(cap_dir.inputs)} and "
-                  f"gives {_fmt(cap_dir.outputs)}; the need wants {_fmt(ctx.need_dir.inputs)} -> "
-                  f"{_fmt(ctx.need_dir.outputs)} (x{d:.2f})"),
-        ScoreTerm("language", base * d * (lang - 1), f"language factor x{lang:.2f}"),
-        ScoreTerm("feedback", base * d * lang * (fb - 1),
-                  f"Beta({a:.2f}, {b:.2f}) posterior of past matches (x{fb:.3f})"),
-        ScoreTerm("other capabilities", r.pre - float(ctx.adjusted[p]),
-                  f"{len(r.members) - 1} more matching capabilities (soft maximum)"),
-        ScoreTerm("constraints", r.score - r.pre, f"unknown constraint values (x{r.score / r.pre:.2f})"),
+        ScoreTerm("text match", lex,
+                  f"BM25 on {', '.join(words)} in the artifact's capabilities, intents, concepts and claims "
+                  f"(raw {float(st.lexical[r]):.2f})" if words else
+                  "weak match: no capability, intent, concept or claim of this artifact mentions a word of the need"),
+        ScoreTerm("semantic", dense, f"embedding similarity {float(st.dense[r]):.2f} with {closest}"),
+        ScoreTerm("concept", fused * (c_f - 1.0), f"the need covers concept {hit_label} (x{c_f:.2f})"),
+        ScoreTerm("direction", fused * c_f * (d_f - 1.0),
+                  f"the capability takes {_fmt(d.inputs)} and gives {_fmt(d.outputs)}; the need wants "
+                  f"{_fmt(ctx.need_dir.inputs)} -> {_fmt(ctx.need_dir.outputs)} (x{d_f:.2f})"),
+        ScoreTerm("language", fused * c_f * d_f * (l_f - 1.0), f"language factor x{l_f:.2f}"),
+        ScoreTerm("feedback", fused * c_f * d_f * l_f * (fb_f - 1.0),
+                  f"Beta posterior of past matches of the capability (x{fb_f:.3f})"),
+        ScoreTerm("constraints", fused * c_f * d_f * l_f * fb_f * (u_f - 1.0),
+                  f"unknown constraint values (x{u_f:.2f})"),
     ]
-    return [t for k, t in enumerate(out) if k == 0 or t.value != 0.0], lex, con
+    return [x for k, x in enumerate(out) if k == 0 or x.value != 0.0]
 
 
-def _path(r: ns.Ranked, ctx: ExplainContext, p: int, ci: int, lex: float, con: float) -> tuple[PathStep, ...]:
-    """need -> concept (when it weighs more than the best intent) or intent -> capability -> artifact."""
+def _concept_label(cap_i: int, ctx: ExplainContext) -> str:
+    if cap_i < 0:
+        return "(none)"
+    hit = ctx.index.concepts.reaching(ctx.index.snapshot.capabilities[cap_i].concepts, ctx.spread)
+    return f"{hit.label!r} ({hit.score:.2f})" if hit else "(none)"
+
+
+def _path(r: int, ctx: ExplainContext, cap_i: int, score: float) -> tuple[PathStep, ...]:
+    """need -> concept or intent -> capability -> artifact (need -> artifact without one)."""
     idx = ctx.index
-    cap = idx.snapshot.capabilities[ci]
-    art = idx.artifacts[r.artifact]
-    hit = idx.concepts.reaching(cap.concepts, ctx.parts.concept) if con > 0 else None
+    art = idx.artifacts[int(idx.stage.rows[r])]
+    if cap_i < 0:
+        return (PathStep("need", ctx.text, None, score), PathStep("artifact", art.name, art.slug, score))
+    cap = idx.snapshot.capabilities[cap_i]
+    hit = idx.concepts.reaching(cap.concepts, ctx.spread) if ctx.rerank.coverage[r] > 0 else None
     intent = _best_intent(cap, ctx.qterms, idx)
     middle: list[PathStep] = []
-    if hit is not None and (intent is None or con >= lex * intent[1]):
+    if hit is not None:
         middle.append(PathStep("concept", hit.label, idx.concepts.iris[hit.concept], hit.score))
     elif intent is not None and intent[1] >= 0.34:
         middle.append(PathStep("intent", intent[0], cap.iri, intent[1]))
-    return (PathStep("need", ctx.text, None, r.score), *middle,
-            PathStep("capability", _short(cap), cap.iri, float(ctx.adjusted[p])),
-            PathStep("artifact", art.name, art.slug, r.score))
+    return (PathStep("need", ctx.text, None, score), *middle,
+            PathStep("capability", _short(cap), cap.iri, float(ctx.stage.fused[r])),
+            PathStep("artifact", art.name, art.slug, score))
 
 
-def _claims_and_evidence(ci: int, ctx: ExplainContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _claims_and_evidence(cap_i: int, ctx: ExplainContext) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Claims about the capability (records, then its Unique and vs-alternatives lines) and
     the evidence behind the path: source documents and feedback."""
     idx = ctx.index
-    cap = idx.snapshot.capabilities[ci]
+    if cap_i < 0:
+        return (), ()
+    cap = idx.snapshot.capabilities[cap_i]
     claims = idx.claims.get(cap.iri, ())
     texts = [c.text for c in claims if c.text]
     for label, extra in (("Unique", cap.unique), ("vs alternatives", cap.vs_alternatives)):
@@ -219,19 +241,19 @@ def _claims_and_evidence(ci: int, ctx: ExplainContext) -> tuple[tuple[str, ...],
             texts.append(f"{label}: {extra}")
     sources = dict.fromkeys(s for s in [cap.source, *(c.source for c in claims)] if s)
     evidence = [f"source: {s}" for s in sources]
-    a, b = float(idx.alpha[ci]), float(idx.beta[ci])
+    a, b = float(idx.alpha[cap_i]), float(idx.beta[cap_i])
     if a + b > 2.0 + 1e-6:
         evidence.append(f"feedback: mean success {a / (a + b):.2f} over {a + b:.1f} pseudo-observations")
     return tuple(dict.fromkeys(texts)), tuple(evidence)
 
 
-def explain(r: ns.Ranked, ctx: ExplainContext) -> NeedResult:
-    """Turn an artifact's aggregate into a result: path, claims, constraints, score terms."""
-    p = r.members[0]
-    ci = int(ctx.cand[p])
-    art = ctx.index.artifacts[r.artifact]
-    terms_, lex, con = _terms(r, ctx, p, ci)
-    claims, evidence = _claims_and_evidence(ci, ctx)
-    applied = _constraints(r.artifact, ci, ctx, float(ctx.lang_f[p]), float(ctx.dir_f[p]))
-    return NeedResult(art.slug, art.name, r.score, _path(r, ctx, p, ci, lex, con), claims,
-                      applied, tuple(terms_), evidence)
+def explain(r: int, ctx: ExplainContext) -> NeedResult:
+    """Turn a stage row into a result: path, claims, constraints, score terms."""
+    idx = ctx.index
+    a = int(idx.stage.rows[r])
+    art = idx.artifacts[a]
+    cap_i = int(ctx.rerank.best_cap[r])
+    score = float(ctx.score[r])
+    claims, evidence = _claims_and_evidence(cap_i, ctx)
+    return NeedResult(art.slug, art.name, score, _path(r, ctx, cap_i, score), claims,
+                      _constraints(a, cap_i, ctx, r), tuple(_terms(r, ctx, cap_i)), evidence)

@@ -179,6 +179,19 @@ class SparseBM25:
         val = np.concatenate([self.data[self.indptr[t]:self.indptr[t + 1]] for t in term_ids])
         return np.bincount(idx, weights=val, minlength=self.n_docs)
 
+    def scores_for(self, term_ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """BM25 score of just ``docs`` (same values as ``scores(term_ids)[docs]``): a binary
+        search per document in each term's postings, for when few documents matter."""
+        out = np.zeros(len(docs))
+        for t in term_ids:
+            idx = self.indices[self.indptr[t]:self.indptr[t + 1]]
+            if len(idx) == 0:
+                continue
+            at = np.minimum(np.searchsorted(idx, docs), len(idx) - 1)
+            hit = idx[at] == docs
+            out[hit] += self.data[self.indptr[t] + at[hit]]
+        return out
+
     def postings(self, term: str) -> np.ndarray:
         """Sorted ids of the documents containing ``term`` (a stem)."""
         tid = self.vocab.get(term)

@@ -1,32 +1,32 @@
 """Need matching: rank artifacts for a need written in plain words, with the path to each.
 
 ``matchgraph match "TEXT" [--top K] [--type model] [--free] [--local]`` calls
-:meth:`NeedIndex.query`. The need is matched against capability names, descriptions and
-intents (BM25; plus cosine similarity when an embedder is given) and against concept labels
-(a need that covers a concept's label reaches every capability mapped to that concept or to
-a narrower one). Each capability's relevance is then adjusted by
+:meth:`NeedIndex.search`, in two stages:
 
-* direction: what the need consumes and produces against what the capability does, so
-  "extract text from scans" (image in, text out) does not land on image generation (text
-  in, image out) although both are full of "text" and "image";
-* languages named in the need, mentioned (or not) by the capability;
-* feedback: the Beta posterior of past matches, as a mild multiplier;
+1. hybrid retrieval (:mod:`need_hybrid`): BM25 over every text the graph holds about an
+   artifact, and the best cosine between the need and any of its texts (MiniLM, whenever
+   an embedder is given; the CLI gives the installed one by default), fused by a
+   calibrated linear mix;
+2. graph re-ranking (:mod:`need_rerank`): direction (an OCR need does not land on an
+   image generator), concept coverage, languages, feedback posteriors and unknown
+   constraint values as positive factors, so they reorder but never empty the list.
 
-and an artifact's score is a soft maximum over its capabilities (best, plus a quarter of
-the second, a sixteenth of the third). Hard constraints (free, open weights, local, type)
-remove artifacts known not to satisfy them; unknown values are down-weighted.
+Any text gets the ``top`` described artifacts (all of them when fewer), each with score
+terms that add up to its score; those nothing matched come last as weak matches and say
+so. Constraints given as options (``--free``, ``--type``...) remove artifacts known not to
+meet them, and when they remove everything the answer's ``note`` names them; the same
+constraints read from the need's words only down-weight.
 
-Why it is fast: everything over all capabilities is a numpy operation (postings added with
-``np.bincount``, masks gathered by artifact index); Python only touches a few hundred
-candidates and the ``top`` results it explains.
+Why it stays fast: every per-artifact and per-capability step is a numpy operation over
+arrays built once; Python only touches the re-ranking pool and the ``top`` it explains.
 
 >>> from matchgraph.queries.snapshot import ArtifactRecord as A, CapabilityRecord as C
 >>> snap = GraphSnapshot(
 ...     artifacts=(A("ocr", "Reader"), A("gen", "Painter")),
 ...     capabilities=(C("urn:1", "ocr", "Extracts text from scanned images"),
 ...                   C("urn:2", "gen", "Generates images from text prompts")))
->>> [r.slug for r in NeedIndex.build(snap).query("read the text in my photos")]
-['ocr']
+>>> [r.slug for r in NeedIndex.build(snap).query("read the text in my photos")][0]
+'ocr'
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ from matchgraph.queries.need_constraints import NeedConstraints, parse_constrain
 from matchgraph.queries.need_explain import AppliedConstraint, ExplainContext, NeedResult
 from matchgraph.queries.need_explain import PathStep, ScoreTerm, claims_by_capability, explain
 from matchgraph.queries.need_concepts import ConceptGraph
+from matchgraph.queries.need_hybrid import FUSION, Fusion, HybridStage
 from matchgraph.queries.need_index import ConceptLabelIndex, SparseBM25
+from matchgraph.queries.need_rerank import rerank
 from matchgraph.queries.need_text import Direction, terms
 from matchgraph.queries.snapshot import ArtifactRecord, ClaimRecord, GraphSnapshot
 
@@ -77,18 +79,22 @@ class NeedAnswer:
     direction: Direction
     results: tuple[NeedResult, ...]
     filtered: int
-    """Artifacts among the strongest candidates that a hard constraint removed."""
+    """Artifacts a hard constraint removed."""
+    note: str | None = None
+    """Why the answer is empty or weak, in words (which constraint removed everything)."""
 
 
+STAGES = ("lexical", "dense", "hybrid", "full")
+"""What :meth:`NeedIndex.search` runs: one first-stage list, both fused, or fused and
+re-ranked by the graph (the default). The others exist for the evaluation."""
 
 
 @dataclass(eq=False, repr=False)
 class NeedIndex:
     """Precomputed indexes over one snapshot: make it with :meth:`build`, query it often.
 
-    Build is linear in the total text and vectorised; memory is the BM25 postings (6 bytes
-    each) plus a few bytes per capability: the snapshot's records are referenced,
-    not copied. Direction inference is cached per capability as queries meet them.
+    Everything it holds is arrays, dicts and records, so it pickles; the embedder is not
+    pickled (a loaded index finds the installed one again on its first dense query).
     """
 
     snapshot: GraphSnapshot
@@ -98,6 +104,7 @@ class NeedIndex:
     """Artifact index of every capability (int32)."""
     flags: ns.ArtifactFlags
     bm25: SparseBM25
+    """Capability-level BM25 (name, description, intents, artifact name)."""
     directions: ns.DirectionTable
     concepts: ConceptGraph
     concept_labels: ConceptLabelIndex
@@ -108,8 +115,15 @@ class NeedIndex:
     """Match multiplier of every capability, from ``alpha`` and ``beta``."""
     intent_feedback: dict[str, float]
     claims: dict[str, tuple[ClaimRecord, ...]]
+    stage: HybridStage
+    stage_row_of_cap: np.ndarray
+    caps_of_row: list[np.ndarray]
+    prior: np.ndarray
+    """Per stage row: a tiny score from the best observed rank, for weak matches."""
     embedder: Embedder | None = None
-    embeddings: np.ndarray | None = None
+    embedder_kind: str | None = None
+    """The embedder's class (module.name) the vectors were made with: a loaded index only
+    picks the installed default encoder up again when it is that same class."""
 
     @classmethod
     def build(
@@ -119,11 +133,14 @@ class NeedIndex:
         *,
         events: Sequence[FeedbackEvent] = (),
         feedback_strength: float = 0.2,
+        fusion: Fusion = FUSION,
     ) -> NeedIndex:
         """Index ``snapshot``; ``events`` add feedback on top of the reported match data.
 
-        ``embedder`` (anything with ``encode(list[str]) -> ndarray``) adds cosine
-        similarity to BM25; every capability is encoded once, here.
+        ``embedder`` (anything with ``encode(list[str]) -> ndarray``; see
+        ``loaders.embeddings.default_embedder``) adds the dense half of the hybrid: every
+        capability and artifact card is encoded once, here. Without one, matching is
+        lexical plus graph signals.
         """
         caps = snapshot.capabilities
         arts = list(snapshot.artifacts)
@@ -136,6 +153,14 @@ class NeedIndex:
         bm25 = SparseBM25.build(
             (ns.capability_text(c, arts[a].name) for c, a in zip(caps, cap_art)), len(caps))
         concepts = ConceptGraph.build(snapshot.concepts, caps)
+        labels = {c.iri: c.label for c in snapshot.concepts}
+        stage = HybridStage.build(snapshot, arts, cap_art, labels, embedder, fusion)
+        row_of_art = np.full(len(arts), -1, dtype=np.int64)
+        row_of_art[stage.rows] = np.arange(stage.n)
+        stage_row_of_cap = row_of_art[cap_art] if len(caps) else np.zeros(0, np.int64)
+        order = np.argsort(stage_row_of_cap, kind="stable")
+        bounds = np.searchsorted(stage_row_of_cap[order], np.arange(stage.n + 1))
+        caps_of_row = [order[bounds[r]:bounds[r + 1]].astype(np.int64) for r in range(stage.n)]
         alpha, beta = seed_arrays(caps)
         index = cls(
             snapshot=snapshot,
@@ -151,8 +176,12 @@ class NeedIndex:
             feedback=match_multipliers(alpha, beta, feedback_strength).astype(np.float32),
             intent_feedback={},
             claims=claims_by_capability(snapshot.claims),
+            stage=stage,
+            stage_row_of_cap=stage_row_of_cap,
+            caps_of_row=caps_of_row,
+            prior=_prior(snapshot, [arts[a].slug for a in stage.rows]),
             embedder=embedder,
-            embeddings=ns.embed(caps, arts, cap_art, embedder),
+            embedder_kind=None if embedder is None else _kind(embedder),
         )
         return index.with_events(events, feedback_strength=feedback_strength) if events else index
 
@@ -179,6 +208,16 @@ class NeedIndex:
                              for k, p in posts.items() if k.startswith("intent:")},
         )
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["embedder"] = None  # an inference session does not pickle; found again on use
+        return state
+
+    @property
+    def dense(self) -> bool:
+        """Whether the index holds dense vectors (built with an embedder)."""
+        return self.stage.vectors is not None
+
     def query(
         self, text: str, top: int = 10, constraints: NeedConstraints | None = None
     ) -> list[NeedResult]:
@@ -192,94 +231,114 @@ class NeedIndex:
         constraints: NeedConstraints | None = None,
         *,
         parse_text: bool = True,
-        min_ratio: float = 0.1,
+        stages: str = "full",
     ) -> NeedAnswer:
         """Rank artifacts for a need; constraints from the text and ``constraints`` merge.
 
-        Results scoring below ``min_ratio`` of the best are dropped as noise.
+        Any text gets an answer: the ``top`` described artifacts that pass the hard
+        constraints (all of them when fewer), best first. Artifacts nothing matched come
+        last as weak matches, ordered by their observed rank. Only hard constraints can
+        shorten the list; when they remove everything, ``note`` names them.
 
         Raises:
-            QueryError: ``top`` < 1, or a need with no searchable word.
+            QueryError: ``top`` < 1 or an unknown ``stages``.
         """
         if top < 1:
             raise QueryError(f"top must be at least 1, got {top}")
-        cons = (parse_constraints(text) if parse_text else NeedConstraints()).merged(constraints)
+        if stages not in STAGES:
+            raise QueryError(f"stages must be one of {', '.join(STAGES)}, got {stages!r}")
+        said = parse_constraints(text) if parse_text else NeedConstraints()
+        cons = said.merged(constraints)
         need_dir = Direction(frozenset(cons.input_types), frozenset(cons.output_types))
+        if self.stage.n == 0:
+            return NeedAnswer(text, cons, need_dir, (), 0, "the store describes no artifact")
         qterms = terms(text)
-        if not qterms and self.embedder is None:
-            raise QueryError(f"the need {text!r} has no searchable word")
-        if self.bm25.n_docs == 0:
-            return NeedAnswer(text, cons, need_dir, (), 0)
-        base, parts = self._base_scores(text, qterms, need_dir)
-        checks = self.flags.checks(cons)
-        art_ok, art_factor = self.flags.evaluate(checks)
-        cand, filtered = self._candidates(base, art_ok, max(400, 40 * top))
-        if len(cand) == 0:
-            return NeedAnswer(text, cons, need_dir, (), filtered)
-        caps = self.snapshot.capabilities
-        dir_f = self.directions.factors(cand, need_dir, caps, self.concepts, self.cap_art)
-        lang_f = ns.language_factors(cand, cons.languages, self.bm25)
-        fb = self.feedback[cand].astype(np.float64) * self._intent_factors(cand)
-        base_c = base[cand] * parts.scale
-        adjusted = base_c * dir_f * lang_f * fb
-        ranked = ns.aggregate(cand, adjusted, self.cap_art, art_factor, ns.SUPPORT_DECAY, top)
-        ranked = [r for r in ranked if r.score >= min_ratio * ranked[0].score] if ranked else []
-        ctx = ExplainContext(text, qterms, need_dir, cons, checks, parts, cand, base_c,
-                             dir_f, lang_f, fb, adjusted, self)
-        return NeedAnswer(text, cons, need_dir, tuple(explain(r, ctx) for r in ranked), filtered)
-
-    def _base_scores(
-        self, text: str, qterms: list[str], need_dir: Direction
-    ) -> tuple[np.ndarray, ns.BaseParts]:
-        """Relevance of every capability before adjustments, in units of ``parts.scale``.
-
-        BM25 stays unscaled in the big array (ranking does not need the scale); concept
-        and dense terms are added in the same units; only candidates are rescaled.
-        """
-        base = self.bm25.scores(self.bm25.term_ids(qterms))
-        top_lex = float(base.max())
-        scale = ns.W_LEX / top_lex if top_lex > 0 else 1.0
+        qvec = self._query_vector(text) if stages != "lexical" else None
+        st = self.stage.scores(qterms if stages != "dense" else [], qvec)
+        hard = self.flags.checks(constraints or NeedConstraints())
+        soft = [c for c in self.flags.checks(said) if c[0] not in {name for name, _ in hard}]
+        art_ok, art_factor = self.flags.evaluate(hard)
+        art_factor = art_factor * self.flags.soften(soft)
+        checks = [(name, arr, True) for name, arr in hard] + [(name, arr, False) for name, arr in soft]
+        rows = self.stage.rows
+        ok = art_ok[rows]
+        filtered = int((~ok).sum())
+        if not ok.any():
+            return NeedAnswer(text, cons, need_dir, (), filtered, _removed_note(hard, rows))
+        fused = st.fused
+        weak = np.where(fused > 0, 0.0, self.prior)
+        cand = np.flatnonzero(ok)
         hits = [h for h in self.concept_labels.hits(qterms)
-                if ns.direction_factor(need_dir, self.concepts.direction(h.concept)) >= 1.0]
+                if ns.direction_factor(need_dir, self.concepts.direction(h.concept)) >= 1.0] \
+            if stages == "full" else []
         spread = self.concepts.spread(hits)
-        base[spread.caps] += (ns.W_CONCEPT / scale) * spread.values
-        dense = np.zeros(0)
-        if self.embedder is not None and self.embeddings is not None:
-            dense = ns.dense_scores(self.embedder, text, self.embeddings) * ns.W_DENSE
-            base += dense / scale
-        return base, ns.BaseParts(scale, spread, dense, tuple(hits))
+        if stages == "full":
+            pool = _best(cand, fused[cand], max(100, 10 * top))
+            rr = rerank(self, st, rows, pool, qterms, need_dir, cons.languages, spread, art_factor)
+        else:
+            rr = rerank(self, st, rows, np.zeros(0, np.int64), [], Direction(), (), spread,
+                        np.ones(len(art_factor)))
+        score = np.where(fused > 0, fused * rr.total, weak * rr.unknown)
+        order = _best(cand, score[cand], top)
+        ctx = ExplainContext(text, qterms, need_dir, cons, checks, st, rr, spread, self.prior, score, self)
+        results = tuple(explain(int(r), ctx) for r in order)
+        note = None if fused[cand].any() else "weak matches only: nothing in the graph matches the need"
+        return NeedAnswer(text, cons, need_dir, results, filtered, note)
 
-    def _candidates(self, base: np.ndarray, art_ok: np.ndarray, k: int) -> tuple[np.ndarray, int]:
-        """The ``k`` best capabilities of allowed artifacts, and how many artifacts among
-        the strongest candidates a hard constraint removed.
+    def _query_vector(self, text: str) -> np.ndarray | None:
+        if not self.dense:
+            return None
+        if self.embedder is None:
+            from matchgraph.loaders.embeddings import default_embedder
 
-        Constraints are checked on a candidate set widened by the share of artifacts they
-        allow; only when that still keeps too few is every capability masked (one more
-        full pass).
-        """
-        if art_ok.all():
-            return ns.top_candidates(base, k), 0
-        width = int(min(len(base), 2 * k / max(float(art_ok.mean()), 1e-3)))
-        wide = ns.top_candidates(base, width)
-        ok = art_ok[self.cap_art[wide]]
-        filtered = len(np.unique(self.cap_art[wide[~ok]]))
-        cand = wide[ok]
-        if len(cand) < k and len(wide) == width:
-            masked = np.where(art_ok[self.cap_art], base, 0.0)
-            return ns.top_candidates(masked, k), filtered
-        if len(cand) > k:
-            cand = cand[np.argpartition(-base[cand], k - 1)[:k]]
-        return cand, filtered
+            found = default_embedder()
+            if found is None or _kind(found) != self.embedder_kind:
+                return None
+            self.embedder = found
+        vector = np.asarray(self.embedder.encode([text]), dtype=np.float32)[0]
+        assert self.stage.vectors is not None
+        return vector if vector.shape[0] == self.stage.vectors.shape[1] else None
 
-    def _intent_factors(self, cand: np.ndarray) -> np.ndarray:
-        """Mean feedback multiplier of the intents of each candidate that have feedback."""
+    def intent_factors(self, cand: np.ndarray) -> np.ndarray:
+        """Mean feedback multiplier of the intents of each capability that have feedback."""
         out = np.ones(len(cand))
         if not self.intent_feedback:
             return out
         caps = self.snapshot.capabilities
         for k, i in enumerate(cand):
-            fs = [self.intent_feedback[key] for t in caps[i].intents
+            fs = [self.intent_feedback[key] for t in caps[int(i)].intents
                   if (key := intent_key(t)) in self.intent_feedback]
             if fs:
                 out[k] = float(np.mean(fs))
         return out
+
+
+def _best(items: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` items with the highest values, best first, ties by item (deterministic).
+    A partition first, so only the kept part is sorted (100,000 artifacts take ~1 ms)."""
+    if len(items) > k:
+        cut = np.partition(values, len(values) - k)[len(values) - k]
+        keep = values >= cut  # every tie at the cut stays, so the order is exact
+        items, values = items[keep], values[keep]
+    return items[np.lexsort((items, -values))][:k]
+
+
+def _kind(embedder: object) -> str:
+    return f"{type(embedder).__module__}.{type(embedder).__qualname__}"
+
+
+def _prior(snapshot: GraphSnapshot, slugs: Sequence[str]) -> np.ndarray:
+    """A weak match's score: 0.001 x the best observed rank (0-100 scale), at least 1e-6,
+    so weak matches sort below any real one and among themselves by rank."""
+    best: dict[str, float] = {}
+    for o in snapshot.observations:
+        if o.rank is not None:
+            best[o.artifact] = max(best.get(o.artifact, 0.0), float(o.rank))
+    return np.array([max(best.get(s, 0.0), 0.001) * 1e-5 for s in slugs], dtype=np.float64)
+
+
+def _removed_note(checks: list[tuple[str, np.ndarray]], rows: np.ndarray) -> str:
+    """Which hard constraints removed every artifact, and how many each removed."""
+    parts = [f"{name} removed {int((arr[rows] == 0).sum())} of {len(rows)}" for name, arr in checks
+             if (arr[rows] == 0).any()]
+    return "no artifact meets the constraints: " + "; ".join(parts)

@@ -16,35 +16,25 @@ import numpy as np
 
 from matchgraph.errors import ConfigError
 from matchgraph.queries.need_constraints import NeedConstraints, normalise_type
-from matchgraph.queries.need_concepts import ConceptGraph, ConceptSpread
-from matchgraph.queries.need_index import ConceptHit, SparseBM25
+from matchgraph.queries.need_concepts import ConceptGraph
 from matchgraph.queries.need_text import MODALITIES, Direction, infer_direction
-from matchgraph.queries.need_text import normalise_modality, stem
+from matchgraph.queries.need_text import normalise_modality
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord
 
 __all__ = [
     "ArtifactFlags",
-    "BaseParts",
     "DirectionTable",
-    "Ranked",
-    "aggregate",
     "capability_text",
-    "dense_scores",
     "direction_factor",
     "direction_factors",
-    "embed",
-    "language_factors",
-    "languages_mentioned",
-    "top_candidates",
 ]
 
-W_LEX, W_CONCEPT, W_DENSE = 1.0, 0.5, 0.8
-"""Base relevance = W_LEX * BM25 / best BM25 of the query + W_CONCEPT * concept coverage
-+ W_DENSE * cosine similarity (only with an embedder)."""
-SUPPORT_DECAY = 0.25
-"""Soft maximum over an artifact's capabilities: best + 0.25 * second + 0.0625 * third."""
 UNKNOWN_FACTOR = 0.85
 """An artifact whose free/open-weights/local/type value is unknown keeps 85 % of its score."""
+SOFT_MISS_FACTOR = 0.5
+"""A constraint read from the need's words (not given as an option) only down-weights an
+artifact known not to meet it: "an open source library" or "a messages API" say what
+the person has in mind, not the artifact type they would refuse."""
 DIRECTION_FACTORS = {
     "both": 1.3, "output": 1.2, "input": 1.1, "neutral": 1.0,
     "output, other input": 0.8, "other": 0.6, "input, other output": 0.5, "reverse": 0.1,
@@ -162,6 +152,14 @@ class ArtifactFlags:
             out.append((f"type {'/'.join(cons.types)}", arr))
         return out
 
+    def soften(self, checks: list[tuple[str, np.ndarray]]) -> np.ndarray:
+        """Per artifact: the down-weight of constraints read from the text (never removes)."""
+        factor = np.ones(len(self.free))
+        for _, arr in checks:
+            factor[arr == -1] *= UNKNOWN_FACTOR
+            factor[arr == 0] *= SOFT_MISS_FACTOR
+        return factor
+
     def evaluate(self, checks: list[tuple[str, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """Per artifact: allowed (bool) and the down-weight for unknown values."""
         n = len(self.free)
@@ -258,123 +256,3 @@ class DirectionTable:
     def direction(self, i: int) -> Direction:
         """The (declared or inferred) direction of capability ``i``."""
         return Direction(_unmask(int(self.inputs[i])), _unmask(int(self.outputs[i])))
-
-
-def _contains(postings: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Which ``docs`` are in the (sorted) ``postings``: a binary search each."""
-    if len(postings) == 0:
-        return np.zeros(len(docs), dtype=bool)
-    at = np.minimum(np.searchsorted(postings, docs), len(postings) - 1)
-    return postings[at] == docs
-
-
-def languages_mentioned(i: int, languages: Sequence[str], bm25: SparseBM25) -> tuple[str, ...]:
-    """Languages of the need that capability ``i``'s text names."""
-    doc = np.array([i])
-    return tuple(lang for lang in languages if _contains(bm25.postings(stem(lang)), doc)[0])
-
-
-def language_factors(cand: np.ndarray, languages: Sequence[str], bm25: SparseBM25) -> np.ndarray:
-    """Factor per candidate for the need's languages (see :data:`LANGUAGE_FACTORS`)."""
-    if not languages:
-        return np.ones(len(cand))
-    hits = sum(_contains(bm25.postings(stem(lang)), cand).astype(int) for lang in languages)
-    generic = _contains(bm25.postings(stem("multilingual")), cand) | _contains(
-        bm25.postings(stem("languages")), cand)
-    f = np.full(len(cand), LANGUAGE_FACTORS["none"])
-    f[generic] = LANGUAGE_FACTORS["generic"]
-    f[hits > 0] = LANGUAGE_FACTORS["some"]
-    f[hits == len(languages)] = LANGUAGE_FACTORS["all"]
-    return f
-
-
-def top_candidates(base: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the (at most) ``k`` highest positive scores, in no particular order.
-
-    A full ``argpartition`` over 1.25M scores costs more than everything else in a query,
-    so a threshold is first estimated from a strided sample (every 16th score) and only
-    the scores above it are partitioned; when the estimate keeps too few, it falls back.
-    """
-    n = len(base)
-    if n > 64 * k:
-        sample = base[::16]
-        m = min(len(sample), 2 * (k // 16) + 8)
-        thr = float(np.partition(sample, len(sample) - m)[len(sample) - m])
-        if thr > 0:
-            pool = np.flatnonzero(base >= thr)
-            if len(pool) >= k:
-                return pool[np.argpartition(-base[pool], k - 1)[:k]]
-    nz = np.flatnonzero(base > 0)
-    if len(nz) <= k:
-        return nz
-    return nz[np.argpartition(-base[nz], k - 1)[:k]]
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """An artifact's aggregate: ``members`` are candidate positions, best first."""
-
-    artifact: int
-    score: float
-    pre: float
-    members: tuple[int, ...]
-
-
-def aggregate(
-    cand: np.ndarray, adjusted: np.ndarray, cap_art: np.ndarray, art_factor: np.ndarray,
-    decay: float, limit: int,
-) -> list[Ranked]:
-    """Soft maximum per artifact (best + decay * second + decay^2 * third), the ``limit``
-    best first; ties are broken by artifact index (snapshot order), for determinism."""
-    pos = np.flatnonzero(adjusted > 0)
-    if len(pos) == 0:
-        return []
-    a = cap_art[cand[pos]]
-    order = np.lexsort((-adjusted[pos], a))
-    a_s, p_s = a[order], pos[order]
-    new = np.r_[True, a_s[1:] != a_s[:-1]]
-    starts = np.flatnonzero(new)
-    group = np.cumsum(new) - 1
-    rank = np.arange(len(a_s)) - starts[group]
-    w = np.where(rank < 3, decay ** np.minimum(rank, 3).astype(np.float64), 0.0)
-    pre = np.bincount(group, weights=adjusted[p_s] * w)
-    arts = a_s[starts]
-    final = pre * art_factor[arts]
-    ends = np.r_[starts[1:], len(a_s)]
-    best = np.lexsort((arts, -final))[:limit]
-    return [Ranked(int(arts[g]), float(final[g]), float(pre[g]),
-                   tuple(int(x) for x in p_s[starts[g]:ends[g]])) for g in best]
-
-
-@dataclass(frozen=True)
-class BaseParts:
-    """How a query's base relevance was made: multiply base scores by ``scale`` for
-    normalised units (best BM25 = ``W_LEX``); ``dense`` (normalised, empty without an
-    embedder) and the concept spread are its other parts."""
-
-    scale: float
-    concept: ConceptSpread
-    dense: np.ndarray
-    hits: tuple[ConceptHit, ...]
-
-
-def embed(caps: Sequence[CapabilityRecord], artifacts: Sequence[ArtifactRecord],
-          cap_art: np.ndarray, embedder: object | None, batch: int = 256) -> np.ndarray | None:
-    """Unit-length embedding of every capability text, or None without an embedder."""
-    if embedder is None or not len(caps):
-        return None
-    rows = []
-    for s in range(0, len(caps), batch):
-        texts = [capability_text(c, artifacts[a].name) for c, a in
-                 zip(caps[s:s + batch], cap_art[s:s + batch])]
-        rows.append(np.asarray(embedder.encode(texts), dtype=np.float32))  # type: ignore[attr-defined]
-    m = np.vstack(rows)
-    m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
-    return m
-
-
-def dense_scores(embedder: object, text: str, matrix: np.ndarray) -> np.ndarray:
-    """Cosine similarity of the need to every capability, negatives clipped to 0."""
-    q = np.asarray(embedder.encode([text]), dtype=np.float32)[0]  # type: ignore[attr-defined]
-    q /= max(float(np.linalg.norm(q)), 1e-12)
-    return np.clip(matrix @ q, 0.0, None).astype(np.float64)

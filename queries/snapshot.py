@@ -58,6 +58,8 @@ class CapabilityRecord:
     description: str
     name: str | None = None
     intents: tuple[str, ...] = ()
+    best_for: tuple[str, ...] = ()
+    """"Best for" lines of a passport or manifest."""
     concepts: tuple[str, ...] = ()
     """Concept IRIs the capability maps to."""
     input_types: tuple[str, ...] = ()

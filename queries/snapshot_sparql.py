@@ -104,6 +104,7 @@ def _capabilities(store: SnapshotSource, c) -> tuple[CapabilityRecord, ...]:  # 
                 description=str(r["description"]),
                 name=_opt(r.get("name")),
                 intents=tuple(link.get("intent", ())),
+                best_for=tuple(link.get("best_for", ())),
                 concepts=tuple(link.get("concept", ())),
                 input_types=tuple(link.get("input", ())),
                 output_types=tuple(link.get("output", ())),

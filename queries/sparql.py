@@ -302,6 +302,7 @@ SNAPSHOT_CAPABILITY_LINKS = SparqlQuery(
 SELECT ?cap ?kind ?value WHERE {
   { ?cap mg:instanceOf ?v . BIND ("concept" AS ?kind) BIND (STR(?v) AS ?value) }
   UNION { ?cap mg:servesIntent/schema:text ?value . BIND ("intent" AS ?kind) }
+  UNION { ?cap mg:bestFor ?value . BIND ("best_for" AS ?kind) }
   UNION { ?cap mg:inputType ?value . BIND ("input" AS ?kind) }
   UNION { ?cap mg:outputType ?value . BIND ("output" AS ?kind) }
 }

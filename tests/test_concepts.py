@@ -7,7 +7,6 @@ it, unless MATCHGRAPH_REQUIRE_EMBEDDINGS=1 (CI's job with the extra), where they
 
 from __future__ import annotations
 
-import doctest
 import os
 import re
 import socket
@@ -479,11 +478,6 @@ def test_bulk_mapping_is_fast(mapper: ConceptMapper) -> None:
 )
 def test_short_names(description: str, name: str) -> None:
     assert short_name(description) == name
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(concepts_module, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
 
 
 # --- properties ---------------------------------------------------------------------------------
