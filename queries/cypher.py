@@ -59,13 +59,6 @@ RETURN d.uri AS doc, d.key AS key, d.contentHash AS hash, d.format AS format, d.
        d.loadedAt AS loaded, d.title AS title, coalesce(d.missing, []) AS missings
 ORDER BY key""", joins={"missings": "\x1f"})
 
-ARTIFACTS_BY_NAME = _Q("artifacts_by_name", f"""
-MATCH (a:{_ARTIFACT}) WHERE a.slug IS NOT NULL
-UNWIND {_vals("a.name")} AS name
-WITH a, name WHERE a.slug = $needle OR toLower(name) = toLower($needle)
-     OR toLower(name) CONTAINS toLower($needle) OR a.slug CONTAINS toLower($needle)
-RETURN DISTINCT $needle AS needle, a.uri AS artifact, a.slug AS slug, name ORDER BY slug""", ("needle",))
-
 ARTIFACT_HEAD = _Q("artifact_head", f"""
 MATCH (a:Resource {{uri: $artifact}}) WHERE a.slug IS NOT NULL AND a.name IS NOT NULL
 RETURN a.uri AS artifact, a.slug AS slug, head({_vals("a.name")}) AS name, labels(a) AS classes""",
@@ -210,7 +203,7 @@ RETURN e.uri AS event, e.matchId AS matchId, e.outcome AS outcome, e.generatedAt
 TWINS: dict[str, CypherQuery] = {
     query.name: query
     for query in (
-        STATS, DOCUMENTS, ARTIFACTS_BY_NAME, ARTIFACT_HEAD, ARTIFACT_OBSERVATIONS, ARTIFACT_CAPABILITIES,
+        STATS, DOCUMENTS, ARTIFACT_HEAD, ARTIFACT_OBSERVATIONS, ARTIFACT_CAPABILITIES,
         ARTIFACT_CONCEPTS, ARTIFACT_INTENTS, ARTIFACT_CLAIMS, ARTIFACT_NODES, MERGES, CURATED, AMBIGUOUS,
         SNAPSHOT_ARTIFACTS, SNAPSHOT_CAPABILITIES, SNAPSHOT_CAPABILITY_LINKS, SNAPSHOT_CONCEPTS,
         SNAPSHOT_CLAIMS, SNAPSHOT_OBSERVATIONS, SNAPSHOT_COMPARED, ARTIFACT_SLUGS, SNAPSHOT_VERDICTS,

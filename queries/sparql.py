@@ -20,7 +20,6 @@ from matchgraph.ontology.vocab import PREFIXES
 __all__ = [
     "AMBIGUOUS",
     "ARTIFACT_SLUGS",
-    "ARTIFACTS_BY_NAME",
     "ARTIFACT_NODES",
     "CURATED",
     "FEEDBACK_EVENTS",
@@ -101,19 +100,6 @@ WHERE {
 GROUP BY ?doc ?key ?hash ?format ?complete ?loaded ?title
 ORDER BY ?key
 """,
-)
-
-ARTIFACTS_BY_NAME = SparqlQuery(
-    "artifacts_by_name",
-    """
-SELECT DISTINCT ?needle ?artifact ?slug ?name WHERE {
-  GRAPH ?g { ?artifact a mg:Artifact ; mg:slug ?slug ; schema:name ?name }
-  FILTER (?slug = ?needle || LCASE(STR(?name)) = LCASE(?needle)
-          || CONTAINS(LCASE(STR(?name)), LCASE(?needle)) || CONTAINS(?slug, LCASE(?needle)))
-}
-ORDER BY ?slug
-""",
-    ("needle",),
 )
 
 ARTIFACT_HEAD = SparqlQuery(
