@@ -71,6 +71,10 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
         emit_json(annotate_show(store, view.slug, view.model_dump(mode="json")))
         return
     render_artifact(view)
+    if app.backend == "oxigraph":
+        from matchgraph.cli.evidence_render import render_evidence
+
+        render_evidence(store, view.slug)
 
 
 @click.command()
