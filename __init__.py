@@ -16,6 +16,7 @@ from matchgraph.errors import (
 
 __all__ = [
     "ConfigError",
+    "Engine",
     "LoadError",
     "MatchgraphError",
     "QueryError",
@@ -25,3 +26,12 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``matchgraph.Engine`` without importing the engine (and numpy) at package import."""
+    if name == "Engine":
+        from matchgraph.engine import Engine
+
+        return Engine
+    raise AttributeError(f"module 'matchgraph' has no attribute {name!r}")

@@ -17,6 +17,8 @@ __all__ = [
     "QueryError",
     "RunnerError",
     "StoreError",
+    "UnknownSlugError",
+    "UsageError",
     "ValidationError",
     "Violation",
 ]
@@ -32,7 +34,8 @@ class LoadError(MatchgraphError):
     """A document could not be read or parsed; names the document and where.
 
     ``line`` and ``column`` are 1-based; ``position`` is a 0-based character offset
-    (JSON parsers report it) when known.
+    (JSON parsers report it) when known; ``byte`` the 0-based byte offset of an encoding
+    error.
     """
 
     def __init__(
@@ -43,8 +46,10 @@ class LoadError(MatchgraphError):
         line: int | None = None,
         column: int | None = None,
         position: int | None = None,
+        byte: int | None = None,
     ) -> None:
         self.document = document
+        self.byte = byte
         self.line = line
         self.column = column
         self.position = position
@@ -57,7 +62,9 @@ class LoadError(MatchgraphError):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        if self.position is not None:
+        if self.byte is not None:
+            where += f" (byte {self.byte})"
+        elif self.position is not None:
             where += f" (character {self.position})"
         return f"{where}: {self.reason}"
 
@@ -113,6 +120,25 @@ class ConfigError(MatchgraphError):
 
 class NotFoundError(MatchgraphError):
     """Nothing in the graph matches the name the user gave."""
+
+
+class UsageError(MatchgraphError):
+    """The user asked for something that cannot be meant (merge a slug with itself, an
+    option value the ontology does not know); exit status 2."""
+
+    exit_code = 2
+
+
+class UnknownSlugError(NotFoundError):
+    """A slug that no stored artifact has; lists the closest stored slugs. Bad usage."""
+
+    exit_code = 2
+
+    def __init__(self, slug: str, close: list[str]) -> None:
+        self.slug = slug
+        self.close = close
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"no artifact has the slug {slug!r}{hint}")
 
 
 class AmbiguousNameError(MatchgraphError):

@@ -7,21 +7,27 @@ code (1 for a failed operation, 2 for bad usage).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-
+from matchgraph.cli.output import console, err_console, error
 from matchgraph.errors import AmbiguousNameError, MatchgraphError
+from matchgraph.safe_text import has_undecodable, printable
+
+if TYPE_CHECKING:
+    from matchgraph.engine import Engine
+    from matchgraph.graph.base import GraphStore
 
 __all__ = ["AppContext", "MatchgraphGroup", "console", "emit_json", "err_console", "pass_app"]
 
-console = Console(soft_wrap=False)
-err_console = Console(stderr=True, soft_wrap=True)
+
+WRITE_COMMANDS = frozenset({"load", "remove", "merge", "separate", "feedback", "match", "run", "verify", "remove-run"})
+"""Commands that change the store; every other command opens it read-only."""
 
 
 @dataclass
@@ -30,22 +36,41 @@ class AppContext:
     backend: str
     validator: str
     _store: Any = None
+    """A store opened by the caller (tests); otherwise one is opened from the options."""
+    _engine: Engine | None = None
+    writes: bool = False
+    """Set by the group for :data:`WRITE_COMMANDS`; read commands never create or change
+    anything (no directory, no lock, no repair)."""
 
-    def store(self) -> Any:
-        """Open the store on first use (commands like ``--help`` never touch it)."""
-        if self._store is None:
+    def engine(self, *, bundle_dir: Path | None = None, persist: bool = True) -> Engine:
+        """Open the store and its engine on first use (``--help`` never touches them).
+
+        ``bundle_dir`` overrides where the match index is cached; ``persist=False`` keeps
+        derived state in memory only.
+        """
+        if self._engine is None:
+            from matchgraph.engine import Engine, index_dir_for
             from matchgraph.graph.registry import open_store
 
-            options: dict[str, object] = {}
-            if self.backend == "oxigraph":
-                options["validator"] = self.validator
-            self._store = open_store(self.backend, path=self.store_path, **options)
-        return self._store
+            store = self._store
+            if store is None:
+                options: dict[str, object] = {}
+                if self.backend == "oxigraph":
+                    options["validator"] = self.validator
+                    options["read_only"] = not self.writes
+                store = open_store(self.backend, path=self.store_path, **options)
+            path = getattr(store, "path", None) if persist else None
+            self._engine = Engine(store, index_dir=index_dir_for(path), bundle_dir=bundle_dir)
+        return self._engine
+
+    def store(self) -> GraphStore:
+        """The engine's store, for commands that read or write facts directly."""
+        return self.engine().store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -53,22 +78,58 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def emit_json(value: Any) -> None:
     """Machine-readable output on stdout, nothing else."""
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    click.echo(printable(json.dumps(value, indent=2, ensure_ascii=False, default=str)))
+
+
+def _check_arguments(command: click.Command, values: dict[str, Any]) -> None:
+    """Refuse text arguments that are not valid UTF-8 with a usage error naming them.
+
+    Paths may hold any bytes (a file with such a name still loads); names, slugs, needs and
+    queries must be text, and would otherwise fail deep inside the store or the terminal.
+    """
+    for param in command.params:
+        value = values.get(param.name or "")
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, str) and has_undecodable(item):
+                label = param.human_readable_name
+                raise click.BadParameter(f"{printable(item)} is not valid UTF-8 text (the bytes that are not are shown as \\xNN)", param_hint=label)
+
+
+def _guarded(command: click.Command) -> click.Command:
+    """Wrap a command's callback: argument check, and tell the app whether it writes."""
+    callback = command.callback
+    if callback is None or isinstance(command, click.Group):
+        return command
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(command, kwargs)
+        app = click.get_current_context().find_object(AppContext)
+        if app is not None:
+            app.writes = command.name in WRITE_COMMANDS
+        return callback(*args, **kwargs)
+
+    command.callback = run
+    return command
 
 
 class MatchgraphGroup(click.Group):
     """Turns library errors into clean messages and stable exit codes."""
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(_guarded(cmd), name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AmbiguousNameError as e:
-            err_console.print(f"[bold red]error:[/] {e.name!r} matches several artifacts:")
+            error(f"{printable(e.name)!r} matches several artifacts:")
             for slug, name in e.candidates:
-                err_console.print(f"  {slug}  ({name})", highlight=False)
+                err_console.print(f"  {printable(slug)}  ({printable(name)})")
             sys.exit(e.exit_code)
         except MatchgraphError as e:
-            err_console.print(f"[bold red]error:[/] {e}", highlight=False)
+            error(e)
             sys.exit(e.exit_code)
         finally:
             app = ctx.find_object(AppContext)

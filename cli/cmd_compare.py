@@ -9,9 +9,9 @@ from rich.panel import Panel
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.cli.cmd_match import match_bundle, waterfall
-from matchgraph.queries.artifact_view import resolve_artifact
-from matchgraph.queries.verdict import Verdict, compare as compare_pair
+from matchgraph.cli.cmd_match import waterfall
+from matchgraph.cli.output import styled
+from matchgraph.queries.verdict import Verdict
 
 __all__ = ["compare"]
 
@@ -48,24 +48,16 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
     """Compare two artifacts from the graph: ranks and signals with sources, who leads where,
     shared and distinct capabilities, claims, whether they are alternatives at all, and
     where a page contradicts itself."""
-    store = app.store()
-    a, b = resolve_artifact(store, first), resolve_artifact(store, second)
-    snapshot = store.snapshot()
-    bundle = match_bundle(app, None, False, snapshot)
-    verdict = compare_pair(snapshot, bundle.index, a, b)
-    if need:
-        from matchgraph.queries.need_fit import need_fit
-
-        verdict = dataclasses.replace(verdict, need=need_fit(snapshot, need, a, b))
+    verdict = app.engine().compare(first, second, need=need)
     from matchgraph.runners.evidence_view import compare_sentences
 
-    measured = compare_sentences(store, a, b)
+    measured = compare_sentences(app.store(), verdict.a, verdict.b)
     if as_json:
         emit_json({**verdict_json(verdict), "measured": measured})
         return
     _render(verdict)
     for line in measured:
-        console.print(f"[cyan]measured[/] {line}", highlight=False)
+        console.print(styled(("measured", "cyan"), " ", line))
 
 
 def _render(v: Verdict) -> None:
@@ -79,13 +71,13 @@ def _render(v: Verdict) -> None:
     console.print(table)
     console.print(waterfall(v.pair))
     if v.only_a or v.only_b:
-        console.print(f"[bold]only {v.names[0]}:[/] {', '.join(v.only_a) or '—'}")
-        console.print(f"[bold]only {v.names[1]}:[/] {', '.join(v.only_b) or '—'}")
+        console.print(styled((f"only {v.names[0]}:", "bold"), f" {', '.join(v.only_a) or '—'}"))
+        console.print(styled((f"only {v.names[1]}:", "bold"), f" {', '.join(v.only_b) or '—'}"))
     for c in v.claims_between:
-        console.print(f"[magenta]claim[/] {c.subject} {c.relation} [{c.polarity}] {', '.join(c.others)}: {c.text}", highlight=False)
+        console.print(styled(("claim", "magenta"), f" {c.subject} {c.relation} [{c.polarity}] {', '.join(c.others)}: {c.text}"))
     for other, claims in v.shared_third_parties.items():
-        console.print(f"[magenta]both compare themselves with {other}[/]: " + "; ".join(f"{c.subject} {c.relation}" for c in claims), highlight=False)
+        console.print(styled((f"both compare themselves with {other}", "magenta"), ": " + "; ".join(f"{c.subject} {c.relation}" for c in claims)))
     for item in (*v.inconsistencies, *v.disagreements):
-        console.print(f"[yellow]inconsistency[/] ({item.signal}): {item.text}", highlight=False)
+        console.print(styled(("inconsistency", "yellow"), f" ({item.signal}): {item.text}"))
     if v.need:
         console.print(Panel(str(v.need.get("text", "")), title=f"for: {v.need.get('need')}"))

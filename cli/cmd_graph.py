@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
+from matchgraph.cli.output import styled
+from matchgraph.loaders.relations import RELATIONS
 from matchgraph.queries.artifact_view import resolve_artifact
 from matchgraph.queries.claims_view import alternatives as list_alternatives
 from matchgraph.queries.claims_view import claims as list_claims
@@ -35,7 +37,7 @@ def _claim_json(claim) -> dict:  # type: ignore[no-untyped-def]
 
 @click.command()
 @click.argument("artifact", required=False)
-@click.option("--relation", help="Only this relation (e.g. outperforms, faster_than).")
+@click.option("--relation", type=click.Choice(sorted(spec.id for spec in RELATIONS)), help="Only this relation.")
 @click.option("--polarity", type=click.Choice(["for", "against", "neutral"]))
 @click.option("--about", "other", help="Only claims whose other side is this artifact.")
 @click.option("--status", "with_status", is_flag=True, help="Add each claim's status against measured runs.")
@@ -106,7 +108,7 @@ def alternatives(app: AppContext, name: str, as_json: bool) -> None:
 @pass_app
 def concepts(app: AppContext, show_all: bool, as_json: bool) -> None:
     """The capability taxonomy, with how many artifacts offer each concept."""
-    counts = [c for c in concept_counts(app.store().snapshot()) if show_all or c.total]
+    counts = [c for c in concept_counts(app.engine().snapshot()) if show_all or c.total]
     if as_json:
         emit_json([dataclasses.asdict(c) for c in counts])
         return
@@ -114,7 +116,7 @@ def concepts(app: AppContext, show_all: bool, as_json: bool) -> None:
     branches = {}
     for c in counts:
         parent = branches.get(c.broader[0]) if c.broader and c.broader[0] in branches else tree
-        branches[c.iri] = parent.add(f"{c.label}  [cyan]{c.direct}[/] / [bold]{c.total}[/]")
+        branches[c.iri] = parent.add(styled(f"{c.label}  ", (str(c.direct), "cyan"), " / ", (str(c.total), "bold")))
     console.print(tree)
 
 
@@ -138,7 +140,7 @@ def resolution(app: AppContext, as_json: bool) -> None:
         table.add_row(str(m["source"]), str(m["target"]), str(m["rule"]), str(m["reason"]))
     console.print(table)
     for a in ambiguous:
-        console.print(f"[yellow]ambiguous[/] {a['slug']}: candidates {', '.join(a['candidates'])}")
+        console.print(styled(("ambiguous", "yellow"), f" {a['slug']}: candidates {', '.join(a['candidates'])}"))
 
 
 @click.command()

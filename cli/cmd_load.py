@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -9,7 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
+from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError
+from matchgraph.cli.run_keys import RunKeys
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
 
@@ -23,22 +27,30 @@ BATCH = 500
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome per file as JSON.")
 @click.option("--neo4j", "to_neo4j", is_flag=True, help="Then write the store into Neo4j too (as `neo4j push`).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for parsing and enrichment (default: one per core).")
+@click.option("--verbose", "-v", is_flag=True, help="A table row for every document, not only the summary.")
+@click.option("--no-index", is_flag=True, help="Do not build the engine's indexes after loading (the first query then builds them).")
+@click.option("--replace", "later_wins", is_flag=True, help="When two files of this run have the same key (address), store the later one instead of failing both.")
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool, jobs: int | None) -> None:
+def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool, jobs: int | None,
+         verbose: bool, no_index: bool, later_wins: bool) -> None:
     """Load comparison pages, passports, manifests and artifact pages (files or folders).
 
     Each file is all-or-nothing: a file that fails leaves no trace, the good files of the
-    same run are stored, and the command exits 1 naming every failed file.
+    same run are stored, and the command exits 1 naming every failed file. Two files with
+    the same key and different content both fail (naming each other) unless --replace.
+    Afterwards the engine's indexes are built once, so the first question after a load is
+    answered warm.
     """
     files = list(iter_document_paths(paths))
     store = app.store()
-    prepared: list[PreparedDocument] = []
+    prepared: list[Summary] = []
     failures: dict[str, MatchgraphError] = {}
     status: dict[str, str] = {}
     with _progress(as_json) as bar:
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         batch: list[PreparedDocument] = []
+        keys = RunKeys(later_wins)
         validator = app.validator if app.backend == "oxigraph" else None
         for item in prepare_paths(files, jobs=jobs, validator=validator):
             bar.advance(parsing)
@@ -46,7 +58,10 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
                 failures[item.document] = item.error()
                 bar.advance(storing)
                 continue
-            prepared.append(item)
+            prepared.append(Summary.of(item))
+            if not keys.admit(item, batch, failures):
+                bar.advance(storing)
+                continue
             batch.append(item)
             if len(batch) == BATCH:
                 _store(store, batch, status, failures)
@@ -55,7 +70,11 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         if batch:
             _store(store, batch, status, failures)
             bar.advance(storing, len(batch))
-    _report(prepared, status, failures, as_json)
+    if any(s in ("loaded", "replaced") for s in status.values()):
+        store.refresh_resolution()  # once for the whole run, not once per batch
+    _report(prepared, status, failures, as_json, verbose)
+    if not no_index and app.backend == "oxigraph" and any(s in ("loaded", "replaced") for s in status.values()):
+        _build_indexes(app, quiet=as_json)
     if to_neo4j:
         from matchgraph.cli.cmd_neo4j import push_to_neo4j
 
@@ -67,13 +86,13 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
 
 
 def _store(store, batch: list[PreparedDocument], status: dict[str, str], failures: dict[str, MatchgraphError]) -> None:  # type: ignore[no-untyped-def]
-    result = store.load_prepared(batch)
+    result = store.load_prepared(batch, resolve=False)
     by_key = {doc.key: doc.path or doc.key for doc in batch}
     for kind in ("loaded", "replaced", "unchanged"):
         for key in getattr(result, kind):
             status[by_key[key]] = kind
-    for key, error in result.failed.items():
-        failures[by_key[key]] = error
+    for key, failure in result.failed.items():
+        failures[by_key[key]] = failure
 
 
 def _progress(quiet: bool) -> Progress:
@@ -88,47 +107,67 @@ def _progress(quiet: bool) -> Progress:
     )
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the report says about one prepared document (its serialised facts are not kept,
+    so memory does not grow with the number of documents loaded)."""
+
+    file: str
+    artifacts: tuple[str, ...]
+    capabilities: int
+    complete: bool
+    missing: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, doc: PreparedDocument) -> Summary:
+        return cls(doc.path or doc.key, tuple(doc.artifacts), doc.capabilities, doc.complete,
+                   tuple(doc.missing), tuple(doc.notes))
+
+
+def _build_indexes(app: AppContext, *, quiet: bool) -> None:
+    """Build the engine's derived state for the new store version, with a spinner."""
+    engine = app.engine()
+    with err_console.status("building indexes (snapshot, names, need index, match index)...") if not quiet else nullcontext():
+        engine.stats()
+        engine.resolve_table()
+        engine.need_index()
+        engine.bundle()
+
+
 def _report(
-    prepared: list[PreparedDocument],
+    prepared: list[Summary],
     status: dict[str, str],
     failures: dict[str, MatchgraphError],
     as_json: bool,
+    verbose: bool = False,
 ) -> None:
-    rows = []
-    for doc in prepared:
-        name = doc.path or doc.key
-        if name in failures:
-            continue
-        rows.append(
-            {
-                "file": name,
-                "status": status.get(name, "?"),
-                "artifacts": list(doc.artifacts),
-                "capabilities": doc.capabilities,
-                "complete": doc.complete,
-                "missing": list(doc.missing),
-                "notes": list(doc.notes),
-            }
-        )
+    rows = [
+        {"file": doc.file, "status": status.get(doc.file, "superseded"), "artifacts": list(doc.artifacts),
+         "capabilities": doc.capabilities, "complete": doc.complete, "missing": list(doc.missing),
+         "notes": list(doc.notes)}
+        for doc in prepared if doc.file not in failures
+    ]
     errors = [{"file": f, "error": str(e)} for f, e in sorted(failures.items())]
     if as_json:
         emit_json({"documents": rows, "errors": errors})
         return
-    table = Table(title="load summary")
-    for col in ("file", "status", "artifacts", "caps", "complete"):
-        table.add_column(col)
-    for row in rows:
-        complete = "yes" if row["complete"] else f"[yellow]no[/]: {', '.join(row['missing'])}"
-        table.add_row(
-            row["file"], row["status"], ", ".join(row["artifacts"]), str(row["capabilities"]), complete
-        )
-    console.print(table)
-    for error in errors:
-        err_console.print(f"[bold red]error:[/] {error['error']}", highlight=False)
+    if verbose:
+        table = Table(title="load summary")
+        for col in ("file", "status", "artifacts", "caps", "complete"):
+            table.add_column(col)
+        for row in rows:
+            complete = "yes" if row["complete"] else f"no: {', '.join(row['missing'])}"
+            table.add_row(row["file"], row["status"], ", ".join(row["artifacts"]), str(row["capabilities"]), complete)
+        console.print(table)
+    for error_item in errors:
+        error(error_item["error"])
     counts = {k: sum(1 for r in rows if r["status"] == k) for k in ("loaded", "replaced", "unchanged")}
+    incomplete = sum(1 for r in rows if not r["complete"])
     console.print(
         f"{counts['loaded']} loaded, {counts['replaced']} replaced, "
         f"{counts['unchanged']} unchanged, {len(errors)} failed"
+        + (f"; {incomplete} incomplete (cut off; --verbose lists what is missing)" if incomplete and not verbose else "")
     )
 
 
@@ -146,5 +185,5 @@ def remove(app: AppContext, keys: tuple[str, ...]) -> None:
         else:
             console.print(f"removed {key}")
     if missing:
-        err_console.print(f"[bold red]error:[/] not stored: {', '.join(missing)}")
+        error(f"not stored: {', '.join(missing)}")
         raise SystemExit(1)

@@ -1,7 +1,7 @@
 """Match commands: ``similar NAME --top K`` and ``pair A B`` (the score's waterfall).
 
-The match index and its all-pairs lists are cached beside the store, keyed by the
-snapshot's version, so a second query reads them instead of recomputing (the first query
+The engine keeps the match index and its all-pairs lists beside the store, keyed by the
+store's version, so a second query reads them instead of recomputing (the first query
 after a load builds them). Rendering only: scores and explanations come from
 :mod:`matchgraph.queries.pair_score` and :mod:`matchgraph.queries.similar`.
 """
@@ -15,29 +15,15 @@ import click
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.queries.match_cache import MatchBundle, load_or_build
-from matchgraph.queries.pair_score import PairScore, pair_score_rows
-from matchgraph.queries.similar import resolve_artifact, similar
-from matchgraph.queries.snapshot import GraphSnapshot
+from matchgraph.queries.pair_score import PairScore
+from matchgraph.queries.similar import resolve_artifact
 
-__all__ = ["default_cache_dir", "match_bundle", "pair", "similar_command", "waterfall"]
+__all__ = ["pair", "similar_command", "waterfall"]
 
 
-def default_cache_dir(app: AppContext) -> Path:
-    """``<store>.match-cache`` beside an explicit store, else the user cache directory."""
-    if app.store_path is not None:
-        return app.store_path.with_name(app.store_path.name + ".match-cache")
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("matchgraph")) / "match"
-
-
-def match_bundle(
-    app: AppContext, cache_dir: Path | None, no_cache: bool, snapshot: GraphSnapshot | None = None
-) -> MatchBundle:
-    """The match index for the store's current snapshot, from the cache when it is fresh."""
-    snapshot = snapshot or app.store().snapshot()
-    return load_or_build(snapshot, None if no_cache else cache_dir or default_cache_dir(app))
+def _engine(app: AppContext, cache_dir: Path | None, no_cache: bool):  # type: ignore[no-untyped-def]
+    """The engine, with the match index cached in ``cache_dir`` or nowhere (``--no-cache``)."""
+    return app.engine(bundle_dir=cache_dir, persist=not no_cache)
 
 
 def _as_json(score: PairScore) -> dict[str, object]:
@@ -87,9 +73,9 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def similar_command(app: AppContext, name: str, k: int, explain: bool,
                     cache_dir: Path | None, no_cache: bool, as_json: bool) -> None:
     """The artifacts nearest to NAME by pair score, with the substitutability verdict."""
-    bundle = match_bundle(app, cache_dir, no_cache)
-    found = similar(bundle.index, name, k, neighbours=bundle.neighbours,
-                    hierarchy=bundle.hierarchy)
+    engine = _engine(app, cache_dir, no_cache)
+    found = engine.similar(name, k)
+    bundle = engine.bundle()
     if as_json:
         emit_json([_neighbour_json(s) for s in found])
         return
@@ -119,9 +105,7 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
 def pair(app: AppContext, first: str, second: str, cache_dir: Path | None, no_cache: bool,
          as_json: bool) -> None:
     """Score FIRST against SECOND and show every term with its evidence."""
-    index = match_bundle(app, cache_dir, no_cache).index
-    score = pair_score_rows(index, resolve_artifact(index, first),
-                            resolve_artifact(index, second))
+    score = _engine(app, cache_dir, no_cache).pair(first, second)
     if as_json:
         emit_json(_as_json(score))
         return

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 
 import click
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.graph.feedback_graph import FEEDBACK_GRAPH, feedback_events, match_record_triples, new_match_id, record_feedback
 
 __all__ = ["feedback", "match", "rank"]
 
@@ -29,21 +27,10 @@ def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool
           open_weights: bool, embeddings: bool, as_json: bool) -> None:
     """Rank artifacts for a need written in plain words, with the path that led to each."""
     from matchgraph.queries.need_constraints import NeedConstraints
-    from matchgraph.queries.need_match import NeedIndex
 
-    store = app.store()
-    snapshot = store.snapshot()
-    embedder = None
-    if embeddings:
-        from matchgraph.loaders.embeddings import SentenceEncoder
-
-        embedder = SentenceEncoder()
-    index = NeedIndex.build(snapshot, embedder, events=feedback_events(store))
     options = NeedConstraints(free=free, local=local, open_weights=open_weights, types=types)
-    answer = index.search(text, top=k, constraints=options)
-    when = datetime.now(UTC)
-    match_id = new_match_id(text, when)
-    store.add_facts(FEEDBACK_GRAPH, match_record_triples(match_id, text, list(answer.results), when))
+    found = app.engine().match(text, top=k, constraints=options, embeddings=embeddings)
+    answer, match_id = found.answer, found.match_id
     if as_json:
         emit_json([{"match_id": match_id, **dataclasses.asdict(r)} for r in answer.results])
         return
@@ -69,7 +56,7 @@ def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool
 @pass_app
 def feedback(app: AppContext, match_id: str, outcome: str, artifact: str | None, comment: str | None, source: str) -> None:
     """Record whether a match worked; later matches use the Beta posterior of its capabilities."""
-    event = record_feedback(app.store(), match_id, outcome, slug=artifact, source=source, comment=comment)
+    event = app.engine().feedback(match_id, outcome, artifact=artifact, source=source, comment=comment)
     console.print(f"recorded {event.outcome.value} for {event.match_id} "
                   f"({len(event.capabilities)} capabilities, {len(event.intents)} intents)")
 
@@ -85,14 +72,11 @@ def feedback(app: AppContext, match_id: str, outcome: str, artifact: str | None,
 def rank(app: AppContext, weights: str | None, samples: int, concentration: float, limit: int, seed: int, as_json: bool) -> None:
     """Recompute composite ranks from the signals, compare with the observed ranks, and
     say how stable each ordering is when the weights move."""
-    from matchgraph.queries.rank_weights import DEFAULT_WEIGHTS, RankWeights
-    from matchgraph.queries.ranks import agreement, recompute, stability
+    from matchgraph.queries.rank_weights import RankWeights
 
-    chosen = RankWeights.parse(weights) if weights else DEFAULT_WEIGHTS
-    snapshot = app.store().snapshot()
-    rows = [r for r in recompute(snapshot, chosen) if r.composite is not None]
-    report = stability(snapshot, chosen, samples=samples, concentration=concentration, seed=seed, limit=limit)
-    fit = agreement(rows)
+    answer = app.engine().rank(RankWeights.parse(weights) if weights else None, samples=samples,
+                               concentration=concentration, limit=limit, seed=seed)
+    chosen, rows, fit, report = answer.weights, answer.rows, answer.agreement, answer.stability
     ranges = {r.slug: r for r in report.ranks}
     if as_json:
         emit_json({

@@ -13,8 +13,9 @@ from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.render import render_artifact
-from matchgraph.errors import ConfigError, QueryError
-from matchgraph.queries.artifact_view import artifact_view, resolve_artifact
+from matchgraph.errors import ConfigError, QueryError, StoreError
+from matchgraph.queries.sparql_sandbox import DEFAULT_TIMEOUT
+from matchgraph.safe_text import printable
 
 __all__ = ["documents", "export", "show", "sparql", "stats"]
 
@@ -24,7 +25,7 @@ __all__ = ["documents", "export", "show", "sparql", "stats"]
 @pass_app
 def stats(app: AppContext, as_json: bool) -> None:
     """Counts of documents, artifacts, capabilities, claims and quads."""
-    values = dataclasses.asdict(app.store().stats())
+    values = dataclasses.asdict(app.engine().stats())
     if as_json:
         emit_json(values)
         return
@@ -63,12 +64,11 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     An exact slug or display name wins; a name matching several artifacts lists the
     candidates and exits with status 2.
     """
-    store = app.store()
-    view = artifact_view(store, resolve_artifact(store, name))
+    view = app.engine().show(name)
     if as_json:
         from matchgraph.runners.evidence_view import annotate_show
 
-        emit_json(annotate_show(store, view.slug, view.model_dump(mode="json")))
+        emit_json(annotate_show(app.store(), view.slug, view.model_dump(mode="json")))
         return
     render_artifact(view)
     if app.backend == "oxigraph":
@@ -80,20 +80,19 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
 @click.command()
 @click.argument("query_or_file")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (SPARQL results as rows).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              envvar="MATCHGRAPH_QUERY_TIMEOUT", help="Seconds before the query is stopped (0: no limit).")
 @pass_app
-def sparql(app: AppContext, query_or_file: str, as_json: bool) -> None:
-    """Run a read-only SPARQL query (text or a file) over all documents' graphs."""
+def sparql(app: AppContext, query_or_file: str, as_json: bool, timeout: float) -> None:
+    """Run a read-only SPARQL query (text or a file) over all documents' graphs.
+
+    SERVICE, LOAD and updates are refused before the query runs; Ctrl-C stops it."""
     from matchgraph.graph.embedded import python_value
 
     if app.backend != "oxigraph":
         raise ConfigError("sparql runs on the embedded store; use Cypher for Neo4j")
-    path = Path(query_or_file)
-    text = path.read_text(encoding="utf-8") if path.is_file() else query_or_file
-    result = app.store().sparql(text)
-    from pyoxigraph import QueryBoolean
-
-    if isinstance(result, QueryBoolean):
-        result = bool(result)
+    text = read_query(query_or_file)
+    result = app.store().sparql(text, timeout=timeout or None)
     if isinstance(result, bool):
         if as_json:
             emit_json({"boolean": result})
@@ -123,6 +122,23 @@ def sparql(app: AppContext, query_or_file: str, as_json: bool) -> None:
     console.print(f"{len(rows)} row(s)")
 
 
+def read_query(query_or_file: str) -> str:
+    """The query text: the file's contents when the argument names a file.
+
+    Raises:
+        QueryError: the file cannot be read or is not UTF-8 (with the byte offset).
+    """
+    path = Path(query_or_file)
+    try:
+        if not path.is_file():
+            return query_or_file
+        return path.read_bytes().decode("utf-8")
+    except OSError as e:
+        raise QueryError(f"cannot read the query file {printable(path)}: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise QueryError(f"the query file {printable(path)} is not UTF-8 text (byte {e.start} is 0x{e.object[e.start]:02x})") from e
+
+
 _FORMATS = ("turtle", "nquads", "trig", "ntriples", "jsonld", "neo4j-csv")
 
 
@@ -144,16 +160,26 @@ def export(app: AppContext, fmt: str, output: Path | None) -> None:
         "jsonld": RdfFormat.JSON_LD,
     }
     if app.backend != "oxigraph":
-        raise QueryError("export reads the embedded store")
+        raise ConfigError("export reads the embedded store; use `matchgraph neo4j` tools for Neo4j")
     if fmt == "neo4j-csv":
         from matchgraph.graph.neo4j_csv import IMPORT_COMMAND, export_store
 
         if output is None:
             raise ConfigError("neo4j-csv writes several files: give a folder with -o")
-        files = export_store(app.store(), output)
+        if output.exists() and not output.is_dir():
+            raise ConfigError(f"-o {printable(output)} is a file; neo4j-csv writes several files into a folder")
+        try:
+            files = export_store(app.store(), output)
+        except OSError as e:
+            raise StoreError(f"cannot write to {printable(output)}: {e.strerror or e}") from e
         console.print(f"wrote {len(files)} files to {output}; import with:\n  {IMPORT_COMMAND.replace('<dir>', str(output))}", highlight=False)
         return
-    data = app.store().export(output, formats[fmt])
+    if output is not None and output.is_dir():
+        raise ConfigError(f"-o {printable(output)} is a folder; give a file name")
+    try:
+        data = app.store().export(output, formats[fmt])
+    except OSError as e:
+        raise StoreError(f"cannot write {printable(output)}: {e.strerror or e}") from e
     if output is None and data is not None:
         click.echo(data.decode("utf-8"), nl=False)
     elif output is not None:

@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
+from matchgraph.cli.output import styled
 from matchgraph.errors import ConfigError
 
 __all__ = ["evidence", "remove_run", "run", "runners", "verify"]
@@ -41,7 +42,7 @@ def runners(device: str, as_json: bool) -> None:
         table.add_column(col, overflow="fold")
     for s in found:
         table.add_row(s.info.name, s.info.task, ", ".join(s.info.artifacts), ", ".join(s.info.suites),
-                      "[green]yes[/]" if s.availability.ok else "[red]no[/]", s.availability.reason)
+                      styled(("yes", "green")) if s.availability.ok else styled(("no", "red")), s.availability.reason)
     console.print(table)
 
 
@@ -87,10 +88,10 @@ def run(app: AppContext, runner: str, suite_name: str, artifact: str | None, dev
                    "random_weights": record.random_weights, "caveat": record.note,
                    "figures": [{"metric": m.metric, "value": m.value, "unit": m.unit, "language": m.language} for m in figures]})
         return
-    console.print(f"run [bold]{record.run_id}[/] of {record.runner} for {record.artifact} on {record.suite} "
-                  f"({record.items} items), stored", highlight=False)
+    console.print(styled("run ", (record.run_id, "bold"), f" of {record.runner} for {record.artifact} on {record.suite} "
+                         f"({record.items} items), stored"))
     if record.note:
-        console.print(f"[yellow]caveat:[/] {record.note}", highlight=False)
+        console.print(styled(("caveat:", "yellow"), " ", record.note))
     _figure_table(figures)
 
 
@@ -130,10 +131,10 @@ def evidence(app: AppContext, name: str, as_json: bool) -> None:
         console.print(empty_evidence_note(slug), highlight=False)
         return
     for r in runs:
-        console.print(f"[bold]{r.run_id}[/] {r.runner} on {r.suite} ({r.items} items, suite {r.suite_hash[:12]}), "
-                      f"{r.device}: {r.hardware}; weights {r.weights}; {r.started}", highlight=False)
+        console.print(styled((r.run_id, "bold"), f" {r.runner} on {r.suite} ({r.items} items, suite {r.suite_hash[:12]}), "
+                             f"{r.device}: {r.hardware}; weights {r.weights}; {r.started}"))
         if r.caveat:
-            console.print(f"  [yellow]caveat:[/] {r.caveat}", highlight=False)
+            console.print(styled("  ", ("caveat:", "yellow"), " ", r.caveat))
         _figure_table(r.figures)
 
 
@@ -170,5 +171,5 @@ def verify(app: AppContext, claim: str | None, suite_name: str, limit: int | Non
     colours = {"supported": "green", "contradicted": "red", "inconclusive": "yellow"}
     for r in results:
         colour = colours.get(r.status, "dim")
-        table.add_row(r.claim_id, f"[{colour}]{r.status}[/]", r.reason)
+        table.add_row(r.claim_id, styled((r.status, colour)), r.reason)
     console.print(table)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from matchgraph.errors import MatchgraphError
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.queries.snapshot import GraphSnapshot
 
 if TYPE_CHECKING:
+    from pyoxigraph import Triple
+
     from matchgraph.graph.prepared import PreparedDocument
+    from matchgraph.loaders.resolution import Resolution
+    from matchgraph.queries.sparql import SparqlQuery
 
 __all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats", "count_artifacts"]
 
@@ -80,9 +84,15 @@ class GraphStore(Protocol):
         """Validate and store documents; bad ones are reported in ``failed``, good ones kept."""
         ...
 
-    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
+                      resolve: bool = True) -> LoadResult:
         """:meth:`load` for documents the parallel pipeline already serialised (and maybe
-        validated); what ``matchgraph load`` calls."""
+        validated); what ``matchgraph load`` calls. ``resolve=False`` defers entity
+        resolution to :meth:`refresh_resolution`."""
+        ...
+
+    def refresh_resolution(self) -> None:
+        """Recompute entity resolution over the whole store."""
         ...
 
     def remove(self, key: str) -> bool:
@@ -97,6 +107,26 @@ class GraphStore(Protocol):
 
     def snapshot(self) -> GraphSnapshot:
         """Everything the match engine needs, in one pass."""
+        ...
+
+    def select(self, query: SparqlQuery, **params: Any) -> list[dict[str, object]]:
+        """Run a named query (SPARQL, or its Cypher twin) with bound parameters."""
+        ...
+
+    def canonical_map(self) -> dict[str, str]:
+        """slug -> canonical slug for every merged artifact."""
+        ...
+
+    def curate(self, kind: str, first: str, second: str) -> Resolution:
+        """Record a person's ``merge`` or ``separate`` decision and re-resolve."""
+        ...
+
+    def replace_graph(self, graph: str, triples: list[Triple]) -> None:
+        """Swap a matchgraph-owned named graph's content atomically."""
+        ...
+
+    def add_facts(self, graph: str, triples: list[Triple]) -> None:
+        """Append facts to a matchgraph-owned graph (match records, feedback, runs)."""
         ...
 
     def close(self) -> None:

@@ -13,27 +13,36 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.prepared import PreparedDocument, prepare_facts
-from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
+from matchgraph.graph.resolution_graph import canonical_map, curate
+from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.validation import Validator, get_validator
 from matchgraph.loaders.resolution import Resolution
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
+from matchgraph.queries.sparql_sandbox import DEFAULT_TIMEOUT, Solutions, check_read_only, run_bounded
 
 __all__ = ["OxigraphStore", "default_store_path"]
 
 _CONTENT_HASH = NamedNode(MG + "contentHash")
+_META_GRAPH = NamedNode(ID + "graph/meta")
+_STORE_NODE = NamedNode(ID + "store")
+_STORE_VERSION = NamedNode(MG + "storeVersion")
+_FEEDBACK_VERSION = NamedNode(MG + "feedbackVersion")
+_UNFINISHED = NamedNode(MG + "unfinishedWrite")
 _STAGING = ID + "staging/"
 _DOCS = ID + "doc/"
 BULK_THRESHOLD = 50_000
@@ -54,19 +63,34 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, path: Path | None = None, *, validator: Validator | str = "compiled") -> None:
+    def __init__(
+        self, path: Path | None = None, *, validator: Validator | str = "compiled", read_only: bool = False
+    ) -> None:
+        """Open the store at ``path`` (in memory when None).
+
+        ``read_only`` opens without creating, locking or changing anything, so any number of
+        readers work beside one writer and on a read-only copy; they see the store as it was
+        when they opened it. A writer takes the writer lock (:mod:`store_lock`) first.
+
+        Raises:
+            StoreError: no store at ``path`` (read-only), or another process writes it.
+        """
         self.path = path
-        try:
-            if path is None:
-                self._store = Store()
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = Store(str(path))
-        except OSError as e:
-            raise StoreError(f"cannot open store at {path}: {e}", retryable=True) from e
+        self.read_only = read_only and path is not None
+        self._lock: WriterLock | None = None
+        if path is None:
+            self._store = Store()
+        elif self.read_only:
+            self._store = open_read_only(path)
+        else:
+            self._store, self._lock = open_writer(path)
         self._validator = validator
-        self._drop_stale_staging()
-        self._ensure_vocabulary()
+        if not self.read_only:
+            self._drop_stale_staging()
+            self._ensure_vocabulary()
+            if not self.version():
+                self._bump_version()
+            refresh_if_stale(self)
 
     # -- writing -------------------------------------------------------------------
 
@@ -81,8 +105,13 @@ class OxigraphStore:
         now = datetime.now(UTC)
         return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
 
-    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
-        """:meth:`load` for documents already serialised (by the parallel pipeline)."""
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
+                      resolve: bool = True) -> LoadResult:
+        """:meth:`load` for documents already serialised (by the parallel pipeline).
+
+        ``resolve=False`` leaves entity resolution to one :meth:`refresh_resolution` call at
+        the end of a multi-batch load, instead of re-resolving the whole store per batch.
+        """
         result = LoadResult()
         pending: dict[str, PreparedDocument] = {}
         for doc in documents:
@@ -102,8 +131,8 @@ class OxigraphStore:
                 self._swap(document_iri(key), doc.ntriples)
                 result.replaced.append(key)
                 result.quads_added += doc.ntriples.count(b"\n")
-        if result.loaded or result.replaced:
-            refresh_resolution(self)
+        if resolve:
+            refresh_if_stale(self, force=bool(result.loaded or result.replaced))
         if progress is not None:
             progress(len(documents))
         return result
@@ -139,9 +168,14 @@ class OxigraphStore:
             line = serialize([marker], format=RdfFormat.N_TRIPLES)
             parts.append(_named(doc.ntriples.replace(line, b"", 1), graph.value))
             markers.append(Quad(marker.subject, marker.predicate, marker.object, graph))
-        self._write(lambda: self._store.bulk_load(b"".join(parts), format=RdfFormat.N_QUADS))
-        self._write(lambda: self._store.extend(markers))
+        with self._unfinished():
+            self._write(lambda: self._store.bulk_load(b"".join(parts), format=RdfFormat.N_QUADS))
+            self._write(lambda: self._store.extend(markers))
         return count
+
+    def refresh_resolution(self) -> None:
+        """Recompute entity resolution over the whole store (after a deferred load)."""
+        refresh_if_stale(self, force=True)
 
     def replace_graph(self, graph: str, triples: list) -> None:
         """Swap a named graph's content atomically (see :meth:`_swap`)."""
@@ -150,13 +184,14 @@ class OxigraphStore:
     def _swap(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content atomically: stage it, then one SPARQL ``MOVE``."""
         staging = NamedNode(_STAGING + hashlib.sha256(graph.encode()).hexdigest()[:20])
-        self._write(lambda: self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None)
         if not ntriples:
             self._write(lambda: self._store.update(f"DROP SILENT GRAPH <{graph}>"))
             return
-        self._write(lambda: self._store.load(_named(ntriples, staging.value), format=RdfFormat.N_QUADS))
-        # Both IRIs are generated by matchgraph (hashes and constants), never user text.
-        self._write(lambda: self._store.update(f"MOVE SILENT <{staging.value}> TO <{graph}>"))
+        with self._unfinished():
+            self._write(lambda: self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None)
+            self._write(lambda: self._store.load(_named(ntriples, staging.value), format=RdfFormat.N_QUADS))
+            # Both IRIs are generated by matchgraph (hashes and constants), never user text.
+            self._write(lambda: self._store.update(f"MOVE SILENT <{staging.value}> TO <{graph}>"))
 
     def remove(self, key: str) -> bool:
         """Drop one document's graph (one transaction); False if it was not stored."""
@@ -164,7 +199,7 @@ class OxigraphStore:
         if not self._store.contains_named_graph(graph):
             return False
         self._write(lambda: self._store.remove_graph(graph))
-        refresh_resolution(self)
+        refresh_if_stale(self, force=True)
         return True
 
     def curate(self, kind: str, first: str, second: str) -> Resolution:
@@ -172,21 +207,55 @@ class OxigraphStore:
 
         A decision replaces any earlier one about the same pair.
         """
-        return curate(self, kind, first, second)
+        resolution = curate(self, kind, first, second)
+        mark_fresh(self)
+        return resolution
 
     def add_facts(self, graph: str, triples: list) -> None:
         """Append facts to a matchgraph-owned graph (feedback events) in one transaction."""
         node = NamedNode(graph)
-        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, node) for t in triples]))
+        self._write(lambda: self._store.extend([Quad(t.subject, t.predicate, t.object, node) for t in triples]),
+                    _FEEDBACK_VERSION)
 
     def canonical_map(self) -> dict[str, str]:
         return canonical_map(self)
 
-    def _write(self, action) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, action, token: NamedNode = _STORE_VERSION) -> None:  # type: ignore[no-untyped-def]
+        """Run one write, advancing the store version before and after it.
+
+        The version changes before the write so that a crash half-way can never leave
+        derived state keyed by the old version trusted; and after, so that anything
+        derived while the write was running is keyed by a version that is now stale.
+        """
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
         try:
+            self._bump_version(token)
             action()
+            self._bump_version(token)
         except OSError as e:
             raise StoreError(f"store write failed: {e}", retryable=True) from e
+
+    def _bump_version(self, token: NamedNode = _STORE_VERSION) -> None:
+        """Replace a version token with a fresh one (a few bytes)."""
+        for quad in list(self._store.quads_for_pattern(_STORE_NODE, token, None, _META_GRAPH)):
+            self._store.remove(quad)
+        self._store.add(Quad(_STORE_NODE, token, Literal(uuid.uuid4().hex), _META_GRAPH))
+
+    def version(self) -> str:
+        """A token that changes with every write to the documents, the resolution or the
+        curation; reading it is one lookup. Derived state (the engine's indexes) is keyed by it.
+        """
+        return self._token(_STORE_VERSION)
+
+    def feedback_version(self) -> str:
+        """A token that changes with every match record or feedback event."""
+        return self._token(_FEEDBACK_VERSION)
+
+    def _token(self, token: NamedNode) -> str:
+        for quad in self._store.quads_for_pattern(_STORE_NODE, token, None, _META_GRAPH):
+            return quad.object.value
+        return ""
 
     # -- reading -------------------------------------------------------------------
 
@@ -214,13 +283,32 @@ class OxigraphStore:
             raise QueryError(f"{query.name}: {e}") from e
         return rows(solutions)
 
-    def sparql(self, text: str) -> QuerySolutions | bool | Iterator:
-        """Run a user's read-only SPARQL query over the union of all graphs."""
+    def sparql(self, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Solutions | bool | list[Triple]:
+        """Run a user's read-only SPARQL query over the union of all graphs.
+
+        Refused before it runs if it could write or reach the network
+        (:mod:`~matchgraph.queries.sparql_sandbox`); evaluated and read in full within
+        ``timeout`` seconds (None: no limit), and Ctrl-C stops the wait at once.
+
+        Raises:
+            QueryError: syntax error, refused operation, failure; QueryTimeout past the limit.
+        """
+        check_read_only(text)
+
+        def evaluate() -> Solutions | bool | list[Triple]:
+            result = self._store.query(text, use_default_graph_as_union=True)
+            variables = getattr(result, "variables", None)
+            if variables is not None:
+                return Solutions(list(variables), list(result))
+            if isinstance(result, (bool, QueryBoolean)):
+                return bool(result)
+            return list(result)
+
         try:
-            return self._store.query(text, use_default_graph_as_union=True)
+            return run_bounded(evaluate, timeout, what="SPARQL query")
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {e}") from e
-        except OSError as e:
+        except (OSError, RuntimeError, ValueError) as e:
             raise QueryError(f"SPARQL query failed: {e}") from e
 
     def documents(self) -> list[DocumentInfo]:
@@ -246,7 +334,9 @@ class OxigraphStore:
         slugs = [(str(r["slug"]), bool(r["documented"])) for r in self.select(q.ARTIFACT_SLUGS)]
         documented, mentioned = count_artifacts(slugs, self.canonical_map())
         counts = {k: int(v) for k, v in row.items()}  # type: ignore[call-overload]
-        return StoreStats(artifacts=documented, mentioned_artifacts=mentioned, quads=len(self._store), **counts)
+        bookkeeping = sum(1 for _ in self._store.quads_for_pattern(None, None, None, _META_GRAPH))
+        return StoreStats(artifacts=documented, mentioned_artifacts=mentioned,
+                          quads=len(self._store) - bookkeeping, **counts)
 
     def snapshot(self) -> GraphSnapshot:
         from matchgraph.queries.snapshot_sparql import build_snapshot
@@ -256,24 +346,41 @@ class OxigraphStore:
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:
         """Serialise the whole dataset (quads formats) or the union of graphs (triples)."""
         try:
+            facts = [q_ for q_ in self._store if q_.graph_name != _META_GRAPH]
             if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG):
-                return self._store.dump(output, format=fmt) if output else self._store.dump(format=fmt)
+                return serialize(facts, output, format=fmt) if output else serialize(facts, format=fmt)
 
-            triples = {q_.triple for q_ in self._store}
+            triples = {q_.triple for q_ in facts}
             return serialize(sorted(triples, key=str), output, format=fmt) if output else serialize(sorted(triples, key=str), format=fmt)
         except OSError as e:
             raise StoreError(f"export failed: {e}") from e
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # -- housekeeping --------------------------------------------------------------
 
+    @contextmanager
+    def _unfinished(self) -> Iterator[None]:
+        """Mark a write that is not one transaction (bulk load, staged swap) while it runs,
+        so that only a store opened after a crash inside one pays for the clean-up scan."""
+        marker = Quad(_STORE_NODE, _UNFINISHED, Literal(str(os.getpid())), _META_GRAPH)
+        self._store.add(marker)
+        yield
+        self._store.remove(marker)
+
     def _drop_stale_staging(self) -> None:
         """Drop what an interrupted load left: staging graphs, and document graphs that
-        never received their commit marker."""
+        never received their commit marker. Only after a crash inside an unfinished write:
+        otherwise opening would scan every document graph."""
+        unfinished = list(self._store.quads_for_pattern(_STORE_NODE, _UNFINISHED, None, _META_GRAPH))
+        if not unfinished:
+            return
         for graph in list(self._store.named_graphs()):
             if not isinstance(graph, NamedNode):
                 continue
@@ -283,6 +390,9 @@ class OxigraphStore:
             )
             if stale:
                 self._store.remove_graph(graph)
+                self._bump_version()
+        for quad in unfinished:
+            self._store.remove(quad)
 
     def _ensure_vocabulary(self) -> None:
         """Keep the ontology and taxonomy in their own graphs, refreshed when they change."""
@@ -302,6 +412,7 @@ class OxigraphStore:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
+            self._bump_version()
 
 
 def _named(ntriples: bytes, graph: str) -> bytes:

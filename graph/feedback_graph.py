@@ -14,7 +14,7 @@ from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from matchgraph.errors import NotFoundError
+from matchgraph.errors import NotFoundError, UsageError
 from matchgraph.ontology.vocab import ID, MG, PROV, RDF, SCHEMA, XSD, artifact_iri
 from matchgraph.queries import sparql as q
 from matchgraph.queries.feedback import FeedbackEvent, Outcome
@@ -80,7 +80,11 @@ def record_feedback(store: FactStore, match_id: str, outcome: str, *, slug: str 
         raise NotFoundError(f"no recorded match {match_id!r} (ids are printed by `matchgraph match`)")
     chosen = [r for r in rows if slug is None or r["slug"] == slug]
     if not chosen:
-        raise NotFoundError(f"{slug!r} is not a result of match {match_id!r}")
+        from matchgraph.queries.slug_check import close_matches
+
+        close = close_matches(str(slug), sorted({str(r["slug"]) for r in rows}))
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UsageError(f"{slug!r} is not a result of match {match_id!r}{hint}")
     first = min(int(r["position"]) for r in chosen)  # type: ignore[call-overload]
     hits = [r for r in chosen if r["position"] == first]
     when = when or datetime.now(UTC)

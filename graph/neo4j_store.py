@@ -95,13 +95,21 @@ class Neo4jStore:
         *,
         database: str | None = None,
         validator: Validator | str = "compiled",
+        query_timeout: float | None = None,
     ) -> None:
         """Connect lazily: nothing is sent until the first query.
 
+        ``query_timeout`` bounds every read (a server-side transaction timeout, default
+        ``MATCHGRAPH_QUERY_TIMEOUT`` or 30 s), as the SPARQL sandbox bounds SPARQL.
+
         Raises:
-            ConfigError: no password configured (see ``matchgraph neo4j start``).
+            ConfigError: the driver is not installed, or no password is configured (see
+                ``matchgraph neo4j start``).
         """
-        from neo4j import GraphDatabase
+        try:
+            from neo4j import GraphDatabase
+        except ImportError as e:
+            raise ConfigError("--backend neo4j needs the Neo4j driver: pip install 'matchgraph[neo4j]'") from e
 
         self.settings = settings or Neo4jSettings.load(create=False)
         self.database = database or os.environ.get("MATCHGRAPH_NEO4J_DATABASE") or None
@@ -111,6 +119,9 @@ class Neo4jStore:
         )
         self._validator = validator
         self._ready = False
+        self.query_timeout = query_timeout if query_timeout is not None else float(
+            os.environ.get("MATCHGRAPH_QUERY_TIMEOUT") or 30.0
+        )
 
     # -- the backend boundary ------------------------------------------------------
 
@@ -136,6 +147,8 @@ class Neo4jStore:
         except CypherSyntaxError as e:
             raise QueryError(f"{what}: {e.message}") from e
         except Neo4jError as e:
+            if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or ""):
+                raise QueryError(f"{what} stopped after {self.query_timeout:g} s (MATCHGRAPH_QUERY_TIMEOUT)") from e
             raise StoreError(f"{what}: {e.code}: {e.message}", retryable=e.is_retryable()) from e
         except DriverError as e:
             raise StoreError(f"{what}: {type(e).__name__}: {e}", retryable=True) from e
@@ -144,7 +157,10 @@ class Neo4jStore:
         """Run a named read query (auto-commit, no driver retries)."""
         if set(params) != set(query.params):
             raise QueryError(f"{query.name} takes {query.params}, got {tuple(params)}")
-        return self._call(query.name, lambda s: s.run(query.text, {**query.fixed, **params}).data())
+        from neo4j import Query
+
+        bounded = Query(query.text, timeout=self.query_timeout or None)
+        return self._call(query.name, lambda s: s.run(bounded, {**query.fixed, **params}).data())
 
     def write(self, parts: dict[str, GraphPart | None], hashes: dict[str, str]) -> SyncCounts:
         """Replace the given graphs in one transaction (see :func:`write_graphs`)."""
@@ -213,8 +229,13 @@ class Neo4jStore:
         now = datetime.now(UTC)
         return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
 
-    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
-        """:meth:`load` for documents already serialised (by the parallel pipeline)."""
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
+                      resolve: bool = True) -> LoadResult:
+        """:meth:`load` for documents already serialised (by the parallel pipeline).
+
+        ``resolve=False`` leaves entity resolution to one :meth:`refresh_resolution` call at
+        the end of a multi-batch load, instead of re-resolving the whole store per batch.
+        """
         result = LoadResult()
         pending: dict[str, list[Triple]] = {}
         fresh: set[str] = set()
@@ -242,10 +263,15 @@ class Neo4jStore:
             for key, triples in pending.items():
                 (result.loaded if key in fresh else result.replaced).append(key)
                 result.quads_added += len(triples)
-            refresh_resolution(self)
+            if resolve:
+                refresh_resolution(self)
         if progress is not None:
             progress(len(documents))
         return result
+
+    def refresh_resolution(self) -> None:
+        """Recompute entity resolution over the whole store (after a deferred load)."""
+        refresh_resolution(self)
 
     def replace_graph(self, graph: str, triples: list[Triple]) -> None:
         """Swap one named graph's content (resolution and curation use it); empty drops it."""

@@ -23,6 +23,7 @@ from pyoxigraph import RdfFormat, serialize
 from matchgraph.errors import LoadError, Violation
 from matchgraph.graph.rdf_mapping import document_triples
 from matchgraph.loaders.models import DocumentFacts
+from matchgraph.safe_text import printable
 
 __all__ = ["Failure", "PreparedDocument", "prepare_facts", "prepare_paths", "prepare_texts"]
 
@@ -55,9 +56,22 @@ class Failure:
     line: int | None = None
     column: int | None = None
     position: int | None = None
+    byte: int | None = None
+
+    @classmethod
+    def of(cls, error: LoadError) -> Failure:
+        return cls(error.document, error.reason, error.line, error.column, error.position, error.byte)
 
     def error(self) -> LoadError:
-        return LoadError(self.reason, document=self.document, line=self.line, column=self.column, position=self.position)
+        return LoadError(
+            self.reason, document=self.document, line=self.line, column=self.column, position=self.position, byte=self.byte
+        )
+
+
+def _unexpected(document: str, error: Exception) -> Failure:
+    """A document a loader could not handle for a reason it did not foresee: it fails alone,
+    named, instead of ending the whole run (the fuzz tests keep this list empty)."""
+    return Failure(printable(document), f"the loader cannot read this document ({type(error).__name__}); please report it")
 
 
 @dataclass(frozen=True)
@@ -88,13 +102,18 @@ def _prepare_text(job: _Job, item: tuple[str, str, str | None]) -> PreparedDocum
     from matchgraph.loaders.pipeline import prepare
 
     text, document, path = item
+    document, path = printable(document), None if path is None else printable(path)
     try:
         facts = parse_document(text, document=document, path=path)
         if job.enrich:
             facts = prepare(facts)
+        return prepare_facts(facts, loaded_at=job.loaded_at, path=path)
     except LoadError as e:
-        return Failure(e.document, e.reason, e.line, e.column, e.position)
-    return prepare_facts(facts, loaded_at=job.loaded_at, path=path)
+        return Failure.of(e)
+    except RecursionError as e:
+        return Failure(document, "the document is nested too deeply to read")
+    except Exception as e:  # noqa: BLE001 - one document must never end the run
+        return _unexpected(document, e)
 
 
 def _prepare_path(job: _Job, path: str) -> PreparedDocument | Failure:
@@ -103,7 +122,9 @@ def _prepare_path(job: _Job, path: str) -> PreparedDocument | Failure:
     try:
         text = read_text(Path(path))
     except LoadError as e:
-        return Failure(e.document, e.reason, e.line, e.column, e.position)
+        return Failure.of(e)
+    except Exception as e:  # noqa: BLE001
+        return _unexpected(path, e)
     return _prepare_text(job, (text, path, path))
 
 
@@ -114,7 +135,10 @@ def _validated(job: _Job, results: list[PreparedDocument | Failure]) -> list[Pre
     from matchgraph.graph.validation import get_validator
 
     docs = [r for r in results if isinstance(r, PreparedDocument)]
-    found = get_validator(job.validator).validate_serialized({d.key: d.ntriples for d in docs})
+    try:
+        found = get_validator(job.validator).validate_serialized({d.key: d.ntriples for d in docs})
+    except Exception:  # noqa: BLE001 - leave validation to the store process, per document
+        return results
     return [
         replace(r, violations=tuple(found.get(r.key, ())), validator=job.validator) if isinstance(r, PreparedDocument) else r
         for r in results

@@ -35,4 +35,7 @@ def open_store(name: str = "oxigraph", *, path: Path | None = None, **options: o
         from matchgraph.graph.embedded import default_store_path
 
         return cls(path or default_store_path(), **options)  # type: ignore[no-any-return]
-    return cls(**options)  # type: ignore[no-any-return]
+    try:
+        return cls(**options)  # type: ignore[no-any-return]
+    except ImportError as e:
+        raise ConfigError(f"store {name!r} needs an optional dependency: {e.name or e}") from e

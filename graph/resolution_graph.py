@@ -88,7 +88,14 @@ def curate(store: ResolvableStore, kind: str, first: str, second: str) -> Resolu
     """Record a person's decision (``merge`` or ``separate`` two slugs) and re-resolve.
 
     A decision replaces any earlier one about the same pair.
+
+    Raises:
+        UnknownSlugError: a slug no stored artifact has (nothing is recorded).
+        UsageError: both slugs are the same.
     """
+    from matchgraph.queries.slug_check import check_pair
+
+    check_pair(store, first, second)
     decisions = [
         (str(r["kind"]), str(r["a"]), str(r["b"]))
         for r in store.select(q.CURATED)

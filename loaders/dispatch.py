@@ -14,11 +14,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from matchgraph.errors import LoadError
-from matchgraph.loaders.artifact_page import looks_like_artifact_page, parse_artifact_page
-from matchgraph.loaders.capability_page import looks_like_capability_page, parse_capability_page
-from matchgraph.loaders.comparison import parse_comparison
+from matchgraph.loaders.artifact_page import looks_like_artifact_page
+from matchgraph.loaders.capability_page import looks_like_capability_page
+from matchgraph.loaders.formats import parser_for
 from matchgraph.loaders.models import DocumentFacts, DocumentFormat
-from matchgraph.loaders.source import read_body, source_info
+from matchgraph.loaders.error_positions import undecodable
+from matchgraph.loaders.source import read_body
+from matchgraph.safe_text import printable
 
 __all__ = ["SUFFIXES", "detect_format", "iter_document_paths", "parse_document", "read_document", "read_text"]
 
@@ -65,22 +67,10 @@ def _address_section(url: str | None) -> str | None:
 
 def parse_document(text: str, *, document: str, path: str | None = None) -> DocumentFacts:
     """Parse one document's text with the loader its format needs (pure: no I/O)."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the text
     body = read_body(text)
     fmt = detect_format(document, body.body, body.url)
-    if fmt is DocumentFormat.PASSPORT:
-        from matchgraph.loaders.passport import load_passport
-
-        return load_passport(text, document=document, path=path)
-    if fmt is DocumentFormat.MANIFEST:
-        from matchgraph.loaders.manifest import load_manifest
-
-        return load_manifest(text, document=document, path=path)
-    if fmt is DocumentFormat.ARTIFACT_PAGE:
-        return parse_artifact_page(text, document=document, path=path)
-    if fmt is DocumentFormat.CAPABILITY_PAGE:
-        return parse_capability_page(text, document=document, path=path)
-    source = source_info(text, document=document, format=fmt, url=body.url, path=path)
-    return parse_comparison(body.body, document=document, source=source, body_offset=body.header_lines)
+    return parser_for(fmt)(text, document=document, path=path)
 
 
 def read_text(path: Path) -> str:
@@ -89,12 +79,17 @@ def read_text(path: Path) -> str:
     Raises:
         LoadError: unreadable or not UTF-8; names the file.
     """
+    name = printable(path)
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise LoadError(f"not UTF-8 text ({e.reason})", document=str(path), position=e.start) from e
+        data = path.read_bytes()
     except OSError as e:
-        raise LoadError(f"cannot read: {e.strerror}", document=str(path)) from e
+        raise LoadError(f"cannot read: {e.strerror or 'unknown error'}", document=name) from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, column, message = undecodable(data, e.start)
+        raise LoadError(f"not UTF-8 text: {message}", document=name, line=line, column=column, byte=e.start) from e
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_document(path: Path) -> DocumentFacts:

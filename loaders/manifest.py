@@ -27,6 +27,8 @@ from pathlib import PurePath
 from typing import Any
 
 import yaml
+
+from matchgraph.loaders.error_positions import MAX_DIGITS, long_number_position
 from pydantic import Field, ValidationError
 
 from matchgraph.errors import LoadError
@@ -140,8 +142,15 @@ def _parse_yaml(source: Body, document: str) -> tuple[yaml.Node, dict[str, Any]]
             loader.dispose()
     except yaml.YAMLError as error:
         raise _yaml_error(error, source, document) from error
-    except (ValueError, RecursionError) as error:  # an over-long integer, deep nesting
-        raise LoadError(f"invalid YAML: {error}", document=document) from error
+    except RecursionError as error:  # deep nesting, or an anchor that contains itself
+        raise _at_first_alias(source, document) from error
+    except ValueError as error:  # an over-long integer
+        at = long_number_position(source.body)
+        message = f"invalid YAML: a number longer than {MAX_DIGITS} digits"
+        if at is None:
+            raise LoadError(f"invalid YAML: a value cannot be read ({type(error).__name__})", document=document) from error
+        line, column, position = source.where(at)
+        raise LoadError(message, document=document, line=line, column=column, position=position) from error
     if node is None or not isinstance(data, dict):
         line, column, position = source.where(0)
         raise LoadError(
@@ -154,6 +163,23 @@ def _parse_yaml(source: Body, document: str) -> tuple[yaml.Node, dict[str, Any]]
         )
     _refuse_repeated_keys(node, source, document)
     return node, data
+
+
+def _at_first_alias(source: Body, document: str) -> LoadError:
+    """A recursion error positioned at the first alias (``*name``), where a recursive anchor
+    is used; at the start when the text has none (plain deep nesting)."""
+    message = "invalid YAML: nested too deeply, or an anchor (&name) that contains its own alias (*name)"
+    at = 0
+    try:
+        for token in yaml.scan(source.body, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken):
+                at = token.start_mark.index
+                message = f"invalid YAML: the alias *{token.value} refers to an anchor that contains it (recursive anchors are not allowed)"
+                break
+    except (yaml.YAMLError, RecursionError):
+        pass
+    line, column, position = source.where(at)
+    return LoadError(message, document=document, line=line, column=column, position=position)
 
 
 def _refuse_repeated_keys(root: yaml.Node, source: Body, document: str) -> None:

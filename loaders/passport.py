@@ -31,6 +31,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from matchgraph.errors import LoadError
+from matchgraph.loaders.error_positions import MAX_DIGITS, deep_nesting_position, duplicate_key_position, long_number_position
 from matchgraph.loaders.json_position import json_position
 from matchgraph.loaders.models import (
     ArtifactRef,
@@ -104,6 +105,10 @@ class RawPassport(RawModel):
 class _DuplicateKey(ValueError):
     """A JSON object names one key twice; which value was meant is a guess we refuse."""
 
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(key)
+
 
 def looks_like_passport(text: str) -> bool:
     """True when the text (after any URL header) opens a passport object.
@@ -149,11 +154,21 @@ def _parse_json(source: Body, document: str) -> Any:
             position=position,
         ) from error
     except _DuplicateKey as error:
-        raise LoadError(f"invalid JSON: {error}", document=document) from error
+        at = duplicate_key_position(source.body, error.key)
+        raise _positioned(f"invalid JSON: the key {error.key!r} appears twice in one object", source, document, at) from error
     except RecursionError as error:
-        raise LoadError("invalid JSON: nested too deeply", document=document) from error
-    except ValueError as error:  # e.g. an integer longer than Python converts
-        raise LoadError(f"invalid JSON: {error}", document=document) from error
+        at = deep_nesting_position(source.body)
+        raise _positioned("invalid JSON: arrays and objects nested too deeply", source, document, at) from error
+    except ValueError as error:  # an integer longer than Python converts
+        at = long_number_position(source.body)
+        raise _positioned(f"invalid JSON: a number longer than {MAX_DIGITS} digits", source, document, at) from error
+
+
+def _positioned(message: str, source: Body, document: str, at: int | None) -> LoadError:
+    if at is None:
+        return LoadError(message, document=document)
+    line, column, position = source.where(at)
+    return LoadError(message, document=document, line=line, column=column, position=position)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -161,7 +176,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKey(f"key {key!r} appears twice in one object")
+            raise _DuplicateKey(key)
         out[key] = value
     return out
 

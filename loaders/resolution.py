@@ -100,7 +100,8 @@ class AliasTable:
 @lru_cache(maxsize=4)
 def _load_aliases(path: Path) -> AliasTable:
     if not path.exists():
-        return AliasTable()
+        # Never resolve silently without the curated aliases (an install that lost them).
+        raise ConfigError(f"{path}: alias file not found")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:

@@ -11,7 +11,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 from pyoxigraph import Literal, NamedNode
 
-from matchgraph.errors import AmbiguousNameError, NotFoundError
+from matchgraph.errors import NotFoundError
 from matchgraph.ontology.vocab import CLASS_TO_TYPE, SIGNAL_METRICS, artifact_iri
 from matchgraph.queries import sparql as q
 
@@ -80,31 +80,16 @@ class ArtifactView(BaseModel):
 
 
 def resolve_artifact(store: Selecting, name: str) -> str:
-    """The slug a user means by ``name``: an exact slug or display name wins; otherwise a
-    single partial match; several partial matches are ambiguous.
+    """The slug a user means by ``name`` (see :meth:`NameIndex.resolve`), over every
+    artifact of ``store``; the engine keeps the same table per store version instead.
 
     Raises:
         NotFoundError: nothing matches.
         AmbiguousNameError: several artifacts match and none exactly (lists them).
     """
-    rows = store.select(q.ARTIFACTS_BY_NAME, needle=name)
-    canonical = store.canonical_map()
-    by_slug: dict[str, str] = {}
-    exact_name_slugs = set()
-    for row in rows:
-        slug = canonical.get(str(row["slug"]), str(row["slug"]))
-        by_slug.setdefault(slug, str(row["name"]))
-        if str(row["name"]).lower() == name.lower():
-            exact_name_slugs.add(slug)
-        if str(row["slug"]) == name:
-            return slug
-    exact_name = sorted(exact_name_slugs)
-    candidates = exact_name or sorted(by_slug)
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        raise NotFoundError(f"no artifact matches {name!r}")
-    raise AmbiguousNameError(name, [(s, by_slug[s]) for s in candidates])
+    from matchgraph.queries.name_index import NameIndex
+
+    return NameIndex.build(store).resolve(name)  # type: ignore[arg-type]
 
 
 def artifact_view(store: Selecting, slug: str) -> ArtifactView:

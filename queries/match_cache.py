@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -38,10 +38,11 @@ __all__ = [
     "entry_path",
     "load_index",
     "load_or_build",
+    "load_stored",
     "save_index",
 ]
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the index layout or its build logic changes: old entries are then ignored."""
 KEEP = 4
 """Cache entries kept per directory; older ones (earlier store versions) are removed."""
@@ -117,13 +118,15 @@ def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None 
         "format": FORMAT, "version": index.version, "params": asdict(index.params),
         "slugs": index.slugs, "names": index.names, "concept_iris": c.iris,
         "concept_labels": c.labels, "intent_texts": index.intent_texts,
-        "walk_labels": index.walk_labels, "claims": [asdict(x) for x in index.claims],
+        "walk_labels": index.walk_labels,
         "lists": kept,
     }
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
     try:
         np.savez(tmp / "arrays.npz", **arrays)  # type: ignore[arg-type]
+        # Claims in their own file: read only when a pair with claims is explained.
+        (tmp / "claims.json").write_text(json.dumps([asdict(x) for x in index.claims]), encoding="utf-8")
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         final = _replace_dir(tmp, entry)
     except BaseException:
@@ -148,6 +151,38 @@ def _replace_dir(tmp: Path, final: Path) -> Path:
     return final
 
 
+class ClaimTable(Sequence[ClaimRecord]):
+    """The index's claims, read from their file on first use.
+
+    Most questions (``similar`` over pairs without claims, every array term) never touch a
+    claim, so a cached index is usable without parsing them.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._records: tuple[ClaimRecord, ...] | None = None
+
+    def _all(self) -> tuple[ClaimRecord, ...]:
+        if self._records is None:
+            try:
+                rows = json.loads(self._path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as e:
+                raise ConfigError(f"{self._path}: unreadable match index claims: {e}") from e
+            self._records = tuple(_claim(d) for d in rows)
+        return self._records
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
+        return self._all()[k]
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _claim(d: dict[str, Any]) -> ClaimRecord:
     d = dict(d)
     d["others"] = tuple(d.get("others", ()))
@@ -165,13 +200,15 @@ def load_index(entry: Path) -> tuple[MatchIndex, dict[str, Neighbours]]:
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise ConfigError(f"{entry}: cache format {meta.get('format')} != {FORMAT}")
+        if not (entry / "claims.json").exists():
+            raise ValueError("claims.json is missing")
         with np.load(entry / "arrays.npz") as arrays:
-            return _from_arrays(meta, arrays)
-    except (OSError, ValueError, KeyError) as e:
+            return _from_arrays(meta, arrays, entry)
+    except (OSError, ValueError, KeyError, EOFError, TypeError) as e:
         raise ConfigError(f"{entry}: unreadable match index cache: {e}") from e
 
 
-def _from_arrays(meta: dict[str, Any], arrays: Any
+def _from_arrays(meta: dict[str, Any], arrays: Any, entry: Path
                  ) -> tuple[MatchIndex, dict[str, Neighbours]]:
     p = dict(meta["params"])
     params = MatchParams(weights=PairWeights(**p.pop("weights")), **p)
@@ -185,7 +222,7 @@ def _from_arrays(meta: dict[str, Any], arrays: Any
         intent_texts=tuple(meta["intent_texts"]), intents=_get_sparse(arrays, "intents"),
         intent_weight=arrays["intent_weight"], compared=_get_sparse(arrays, "compared"),
         compare_weight=arrays["compare_weight"],
-        claims=tuple(_claim(d) for d in meta["claims"]),
+        claims=ClaimTable(entry / "claims.json"),
         claim_pairs=arrays["claim_pairs"], claim_of_link=arrays["claim_of_link"],
         walk=_get_sparse(arrays, "walk"), walk_labels=tuple(meta["walk_labels"]))
     lists = {
@@ -196,29 +233,44 @@ def _from_arrays(meta: dict[str, Any], arrays: Any
     return index, lists
 
 
+def load_stored(cache_dir: Path, version: str, *, facets: Collection[str] | None = None,
+                params: MatchParams | None = None) -> MatchBundle | None:
+    """The cached bundle of ``version``, or None when there is none or it cannot be read
+    (a corrupt entry is rebuilt by the caller, never an error)."""
+    entry = entry_path(cache_dir, version, params or MatchParams(), facets)
+    if not (entry / "meta.json").exists():
+        return None
+    try:
+        index, lists = load_index(entry)
+    except ConfigError:
+        return None
+    if set(lists) != set(_LISTS):
+        return None
+    return MatchBundle(index, lists["neighbours"], lists["hierarchy"])
+
+
 def load_or_build(
     snapshot: GraphSnapshot,
     cache_dir: Path | None,
     *,
     facets: Collection[str] | None = None,
     params: MatchParams | None = None,
+    version: str | None = None,
 ) -> MatchBundle:
     """The index and all-pairs candidate lists of ``snapshot``, from cache when present.
 
-    Builds and saves them on a miss. ``cache_dir=None`` or an empty snapshot version
+    Builds and saves them on a miss (an unreadable entry is rebuilt). ``version`` keys the
+    entry (default: the snapshot's fingerprint); ``cache_dir=None`` or an empty version
     means no caching.
-
-    Raises:
-        ConfigError: a cache entry exists but cannot be read.
     """
     params = params or MatchParams()
+    version = version or snapshot.version
     entry = None
-    if cache_dir is not None and snapshot.version:
-        entry = entry_path(cache_dir, snapshot.version, params, facets)
-        if (entry / "meta.json").exists():
-            index, lists = load_index(entry)
-            if set(lists) == set(_LISTS):
-                return MatchBundle(index, lists["neighbours"], lists["hierarchy"])
+    if cache_dir is not None and version:
+        entry = entry_path(cache_dir, version, params, facets)
+        found = load_stored(cache_dir, version, facets=facets, params=params)
+        if found is not None:
+            return found
     index = build_match_index(snapshot, facets=facets, params=params)
     bundle = MatchBundle(
         index,

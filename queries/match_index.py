@@ -17,7 +17,7 @@ PageRank walks on. It is built once per snapshot version and cached (``match_cac
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -78,7 +78,8 @@ class MatchIndex:
     intent_weight: NDArray[np.float64]
     compared: sp.csr_matrix
     compare_weight: NDArray[np.float64]
-    claims: tuple[ClaimRecord, ...]
+    claims: Sequence[ClaimRecord]
+    """Every typed claim (a lazily read table when the index comes from the cache)."""
     claim_pairs: NDArray[np.int32]
     claim_of_link: NDArray[np.int32]
     walk: sp.csr_matrix

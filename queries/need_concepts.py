@@ -121,7 +121,9 @@ class ConceptGraph:
         val = np.repeat(vals, np.diff(sub.indptr))
         order = np.lexsort((-val, idx))
         idx, val = idx[order], val[order]
-        first = np.r_[True, idx[1:] != idx[:-1]]
+        # No stored capability under the concepts reached: nothing to spread (an empty
+        # array must not meet the one-element "first" mask).
+        first = np.r_[True, idx[1:] != idx[:-1]] if len(idx) else np.zeros(0, dtype=bool)
         return ConceptSpread(idx[first], val[first], source)
 
     def reaching(self, cap_concepts: Sequence[str], spread: ConceptSpread) -> ConceptHit | None:

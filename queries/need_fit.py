@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from matchgraph.queries.feedback import FeedbackEvent
 from matchgraph.queries.need_match import NeedIndex
-from matchgraph.queries.snapshot import GraphSnapshot
 
 __all__ = ["need_fit"]
 
 
-def need_fit(snapshot: GraphSnapshot, text: str, a: str, b: str, events: tuple[FeedbackEvent, ...] = ()) -> dict[str, object]:
+def need_fit(index: NeedIndex, text: str, a: str, b: str) -> dict[str, object]:
     """Both artifacts' scores for the need (0 when the need does not reach them), the one that
     fits, and the path that led to it."""
-    index = NeedIndex.build(snapshot, events=events)
+    snapshot = index.snapshot
     answer = index.search(text, top=max(10, len(snapshot.artifacts)), min_ratio=0.0)
     found = {r.slug: r for r in answer.results}
     names = {x.slug: x.name for x in snapshot.artifacts}

@@ -31,6 +31,7 @@ candidates and the ``top`` results it explains.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -136,13 +137,7 @@ class NeedIndex:
             (ns.capability_text(c, arts[a].name) for c, a in zip(caps, cap_art)), len(caps))
         concepts = ConceptGraph.build(snapshot.concepts, caps)
         alpha, beta = seed_arrays(caps)
-        posts = posteriors_from_events(events)
-        if any(not k.startswith("intent:") for k in posts):
-            for i, c in enumerate(caps):
-                if c.iri in posts:
-                    alpha[i] += posts[c.iri].successes
-                    beta[i] += posts[c.iri].failures
-        return cls(
+        index = cls(
             snapshot=snapshot,
             artifacts=tuple(arts),
             cap_art=cap_art,
@@ -154,11 +149,34 @@ class NeedIndex:
             alpha=alpha.astype(np.float32),
             beta=beta.astype(np.float32),
             feedback=match_multipliers(alpha, beta, feedback_strength).astype(np.float32),
-            intent_feedback={k: float(match_multipliers(p.alpha, p.beta, feedback_strength))
-                             for k, p in posts.items() if k.startswith("intent:")},
+            intent_feedback={},
             claims=claims_by_capability(snapshot.claims),
             embedder=embedder,
             embeddings=ns.embed(caps, arts, cap_art, embedder),
+        )
+        return index.with_events(events, feedback_strength=feedback_strength) if events else index
+
+    def with_events(self, events: Sequence[FeedbackEvent], *, feedback_strength: float = 0.2) -> NeedIndex:
+        """This index with feedback ``events`` on top of the reported match data.
+
+        Only the posterior arrays change, so an index persisted without feedback is brought
+        up to date in milliseconds instead of rebuilt.
+        """
+        caps = self.snapshot.capabilities
+        alpha, beta = seed_arrays(caps)
+        posts = posteriors_from_events(events)
+        if any(not k.startswith("intent:") for k in posts):
+            for i, c in enumerate(caps):
+                if c.iri in posts:
+                    alpha[i] += posts[c.iri].successes
+                    beta[i] += posts[c.iri].failures
+        return dataclasses.replace(
+            self,
+            alpha=alpha.astype(np.float32),
+            beta=beta.astype(np.float32),
+            feedback=match_multipliers(alpha, beta, feedback_strength).astype(np.float32),
+            intent_feedback={k: float(match_multipliers(p.alpha, p.beta, feedback_strength))
+                             for k, p in posts.items() if k.startswith("intent:")},
         )
 
     def query(

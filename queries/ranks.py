@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
 
 from matchgraph.errors import ConfigError, NotFoundError
 from matchgraph.queries.rank_weights import (
@@ -165,6 +164,8 @@ def agreement(rows: Sequence[RankRow]) -> RankAgreement:
     deltas = [abs(c - o) for c, o in pairs]
     rho = None
     if len(pairs) >= 3 and len({c for c, _ in pairs}) > 1 and len({o for _, o in pairs}) > 1:
+        from scipy import stats  # imported here: only rank agreement needs it
+
         rho = float(stats.spearmanr([c for c, _ in pairs], [o for _, o in pairs]).statistic)
     return RankAgreement(len(pairs), sum(deltas) / len(deltas), max(deltas), rho)
 

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
+from matchgraph.errors import QueryError
 from matchgraph.queries.all_pairs import Neighbours, all_pairs_topk
 from matchgraph.queries.match_index import MatchIndex
+from matchgraph.queries.name_index import NameIndex
 from matchgraph.queries.pair_score import PairScore, pair_score_bounds, pair_score_rows
 from matchgraph.queries.pair_terms import ppr_vector
 
@@ -37,10 +38,8 @@ _SLACK = 1e-12
 
 
 def resolve_artifact(index: MatchIndex, name: str) -> int:
-    """The row of the artifact called ``name``: slug, then exact name, then substring.
-
-    Matching is case-insensitive after the exact slug; several matches are never
-    guessed between.
+    """The row of the artifact called ``name``, by the one naming rule
+    (:class:`~matchgraph.queries.name_index.NameIndex`) over the index's slugs and names.
 
     Raises:
         NotFoundError: nothing matches.
@@ -48,17 +47,8 @@ def resolve_artifact(index: MatchIndex, name: str) -> int:
     """
     if name in index.row_of:
         return index.row_of[name]
-    key = name.casefold().strip()
-    exact = [i for i, (s, n) in enumerate(zip(index.slugs, index.names, strict=True))
-             if key in (s.casefold(), n.casefold())]
-    hits = exact or [i for i, (s, n) in enumerate(zip(index.slugs, index.names,
-                                                      strict=True))
-                     if key and (key in s.casefold() or key in n.casefold())]
-    if not hits:
-        raise NotFoundError(f"no artifact matches {name!r}")
-    if len(hits) > 1:
-        raise AmbiguousNameError(name, [(index.slugs[i], index.names[i]) for i in hits[:10]])
-    return hits[0]
+    table = NameIndex(tuple(zip(index.slugs, index.names, strict=True)), {})
+    return index.row_of[table.resolve(name)]
 
 
 def _related(index: MatchIndex, row: int) -> set[int]:

@@ -135,13 +135,14 @@ ARTIFACT_OBSERVATIONS = SparqlQuery(
     "artifact_observations",
     """
 SELECT ?artifact ?doc ?key ?obs ?pricing ?starting ?metric ?value WHERE {
-  GRAPH ?doc {
-    ?obs a mg:Observation ; mg:observedArtifact ?artifact .
-    ?doc mg:documentKey ?key .
+  GRAPH ?doc { ?obs mg:observedArtifact ?artifact . ?doc mg:documentKey ?key . }
+  # Per observation found (LATERAL): as plain OPTIONALs the optimizer joins whole columns.
+  LATERAL { GRAPH ?doc {
+    ?obs a mg:Observation .
     OPTIONAL { ?obs mg:pricing ?pricing }
     OPTIONAL { ?obs mg:startingPrice ?starting }
     OPTIONAL { ?obs dqv:hasQualityMeasurement ?m . ?m dqv:isMeasurementOf ?metric ; dqv:value ?value }
-  }
+  } }
 }
 ORDER BY ?key
 """,
@@ -156,11 +157,13 @@ SELECT ?artifact ?doc ?key ?cap ?ordinal ?name ?description ?unique ?vs ?uri WHE
     ?artifact mg:hasCapability ?cap .
     ?cap mg:ordinal ?ordinal ; schema:description ?description .
     ?doc mg:documentKey ?key .
+  }
+  LATERAL { GRAPH ?doc {
     OPTIONAL { ?cap schema:name ?name }
     OPTIONAL { ?cap skos:notation ?uri }
     OPTIONAL { ?u mg:aboutCapability ?cap ; a mg:Statement ; mg:statementKind "unique" ; schema:text ?unique }
     OPTIONAL { ?v mg:aboutCapability ?cap ; a mg:Statement ; mg:statementKind "vs_alternatives" ; schema:text ?vs }
-  }
+  } }
 }
 ORDER BY ?key ?ordinal
 """,
@@ -197,13 +200,18 @@ ARTIFACT_CLAIMS = SparqlQuery(
     """
 SELECT ?artifact ?cap ?claim ?relation ?polarity ?aspect ?text ?kind ?otherSlug ?otherClass WHERE {
   GRAPH ?g {
-    ?claim a mg:ComparativeClaim ; mg:claimant ?artifact ; mg:aboutCapability ?cap ;
+    ?claim mg:claimant ?artifact ; mg:aboutCapability ?cap ;
            mg:relation ?relation ; mg:polarity ?polarity ; schema:text ?text .
+  }
+  # Type and optional parts are evaluated per claim found (LATERAL): as plain patterns the
+  # optimizer starts from every typed claim in the store.
+  LATERAL { GRAPH ?g {
+    ?claim a mg:ComparativeClaim .
     OPTIONAL { ?claim mg:fromStatement/mg:statementKind ?kind }
     OPTIONAL { ?claim mg:aspect ?aspect }
     OPTIONAL { ?claim mg:otherArtifact/mg:slug ?otherSlug }
     OPTIONAL { ?claim mg:otherClass ?otherClass }
-  }
+  } }
 }
 """,
     ("artifact",),

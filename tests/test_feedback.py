@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 import random
 from datetime import datetime, timedelta, timezone
@@ -13,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import ConfigError
-from matchgraph.queries import feedback
 from matchgraph.queries.feedback import (
     BetaPosterior,
     FeedbackEvent,
@@ -36,8 +34,6 @@ def event(mid: str, outcome: str, minutes: int = 0, caps: tuple[str, ...] = ("ur
     return FeedbackEvent(mid, Outcome(outcome), T0 + timedelta(minutes=minutes), source, caps, intents)
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(feedback).failed == 0
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -11,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import ConfigError, NotFoundError
-from matchgraph.queries import rank_weights, ranks
 from matchgraph.queries.ranks import (
     DEFAULT_WEIGHTS,
     RankWeights,
@@ -28,9 +26,6 @@ def snap(*rows: tuple[str, dict]) -> GraphSnapshot:
     return GraphSnapshot(artifacts=arts, observations=obs)
 
 
-def test_doctests() -> None:
-    assert doctest.testmod(ranks).failed == 0
-    assert doctest.testmod(rank_weights).failed == 0
 
 
 def test_published_defaults() -> None:

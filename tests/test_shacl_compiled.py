@@ -164,6 +164,17 @@ ODD_VALUES = [
     _lit("f" * 64),
     NamedNode(MG + "UnfragileRank"),
     NamedNode("https://example.org/untyped/1"),
+    # Edge cases past 64-bit integers and the other literal forms engines differ on.
+    _lit("99999999999999999999", XSD + "integer"),
+    _lit("-99999999999999999999", XSD + "integer"),
+    _lit("9223372036854775808", XSD + "integer"),
+    _lit("-9223372036854775809", XSD + "integer"),
+    _lit("+007", XSD + "integer"),
+    _lit("1e400", XSD + "double"),
+    _lit("NaN", XSD + "double"),
+    _lit("INF", XSD + "double"),
+    _lit("-0", XSD + "double"),
+    _lit("99999999999999999999.5", XSD + "decimal"),
 ]
 
 

@@ -1,0 +1,149 @@
+"""User-path benchmark: what a person waits for, in fresh ``matchgraph`` processes.
+
+Builds a store through ``matchgraph load`` from generated seed-sized pages (two artifacts
+each, ``bench/load.py``'s generator), then times fresh processes of every read command over
+several different inputs (p50/p95), the first call after the load in its own figure, and
+the warm in-process engine call for the same question beside it (the kernel), so a slow
+command behind a fast kernel shows.
+
+    python bench/cli.py --pages 5000          # 10,000 artifacts
+    python bench/cli.py --pages 50000         # 100,000 artifacts (long)
+
+Last line: ``cli_match_p50_s=<x> cli_show_p50_s=<x> load_docs_per_s=<x>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import make_document  # noqa: E402
+
+NEEDS = ("extract text from images", "transcribe speech audio", "generate images from prompts",
+         "code completion in the editor", "scrape web pages with retries", "multilingual layout tokens",
+         "deploy weights locally", "streaming agent tools protocol")
+
+
+def _write_pages(directory: Path, pages: int, seed: int) -> None:
+    rng = random.Random(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    for i in range(pages):
+        (directory / f"page-{i:06d}.md").write_text(make_document(i, rng), encoding="utf-8")
+
+
+def _matchgraph(store: Path, *args: str) -> float:
+    """Seconds one fresh ``matchgraph`` process takes (it must succeed)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), *args],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"matchgraph {' '.join(args)} failed: {done.stderr.strip()[-400:]}")
+    return elapsed
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _inputs(pages: int, count: int, seed: int) -> list[int]:
+    rng = random.Random(seed + 1)
+    return [rng.randrange(pages) for _ in range(count)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=5000, help="generated pages (two artifacts each)")
+    parser.add_argument("--repeats", type=int, default=5, help="different inputs per command")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="keep the store here (reused when it exists)")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="mg-bench-cli-"))
+    store = args.keep or work / "store"
+    load_rate = float("nan")
+    try:
+        if not (store / "CURRENT").exists():
+            pages = work / "pages"
+            _write_pages(pages, args.pages, args.seed)
+            start = time.perf_counter()
+            loaded = subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), "load", str(pages)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            elapsed = time.perf_counter() - start
+            if loaded.returncode != 0:
+                raise SystemExit(f"load failed: {loaded.stderr[-400:]}")
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            load_rate = args.pages / elapsed
+            print(f"load (matchgraph load, enrichment and index build included): {args.pages} pages, "
+                  f"{2 * args.pages} artifacts in {elapsed:.1f} s = {load_rate:.1f} pages/s, peak RSS {peak:.0f} MiB")
+        index_size = sum(p.stat().st_size for p in store.with_name(store.name + ".index").rglob("*") if p.is_file())
+        print(f"index files: {index_size / 2**20:.0f} MiB")
+
+        picks = _inputs(args.pages, args.repeats, args.seed)
+        slugs = [f"model-{i}a" for i in picks]
+        others = [f"model-{i}b" for i in picks]
+        commands = {
+            "help": [["--help"]] * args.repeats,
+            "stats": [["stats", "--json"]] * args.repeats,
+            "show": [["show", s, "--json"] for s in slugs],
+            "match": [["match", NEEDS[i % len(NEEDS)], "--top", "5", "--json"] for i in range(args.repeats)],
+            "similar": [["similar", s, "--top", "5", "--json"] for s in slugs],
+            "compare": [["compare", a, b, "--json"] for a, b in zip(slugs, others)],
+            "rank": [["rank", "--top", "5", "--json", "--seed", str(i)] for i in range(args.repeats)],
+        }
+        figures: dict[str, float] = {}
+        print(f"{'command':10s} {'p50 s':>8s} {'p95 s':>8s} {'kernel p50 ms':>14s}")
+        kernel = _kernel_times(store, slugs, others, args.repeats)
+        for name, runs in commands.items():
+            times = [_matchgraph(store, *run) for run in runs]
+            figures[name] = statistics.median(times)
+            k = kernel.get(name)
+            print(f"{name:10s} {figures[name]:8.3f} {_pct(times, 0.95):8.3f} {'' if k is None else f'{k * 1000:14.1f}'}")
+        print(f"cli_match_p50_s={figures['match']:.3f} cli_show_p50_s={figures['show']:.3f} "
+              f"load_docs_per_s={load_rate:.1f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _kernel_times(store: Path, slugs: list[str], others: list[str], repeats: int) -> dict[str, float]:
+    """The same questions to one warm in-process engine (what a server pays per request)."""
+    from matchgraph.engine import Engine
+
+    engine = Engine.open(store)
+    try:
+        engine.snapshot(), engine.bundle(), engine.need_index(), engine.stats()
+        calls = {
+            "stats": lambda i: engine.stats(),
+            "show": lambda i: engine.show(slugs[i]),
+            "match": lambda i: engine.match(NEEDS[i % len(NEEDS)], top=5, record=False),
+            "similar": lambda i: engine.similar(slugs[i], 5),
+            "compare": lambda i: engine.compare(slugs[i], others[i]),
+            "rank": lambda i: engine.rank(limit=5, seed=i),
+        }
+        out = {}
+        for name, call in calls.items():
+            times = []
+            for i in range(repeats):
+                start = time.perf_counter()
+                call(i)
+                times.append(time.perf_counter() - start)
+            out[name] = statistics.median(times)
+        return out
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    main()

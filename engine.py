@@ -1,0 +1,301 @@
+"""The match engine as one object: opened on a store, it answers every question.
+
+The CLI, the HTTP API and the MCP server all call an :class:`Engine`; none of them wires
+snapshots, indexes, feedback or match records itself. The engine owns the derived state
+(the match snapshot, the need index, the all-pairs lists of the match index) and keeps it
+beside the store, keyed by the store's version token (:mod:`matchgraph.graph.derived`):
+the first question after a write builds it once, every later process reads it. Feedback
+does not invalidate it: match records and outcomes advance a separate token, and the need
+index takes the current events on top of its persisted arrays.
+
+A long-lived engine (a server) calls :meth:`Engine.refresh` — or simply asks again — and
+switches to a newer store version when another process has written one; until the new
+state is built, answers come from the old one, never from a half-built index.
+
+>>> engine = Engine.open(None)  # an in-memory store
+>>> engine.stats().documents
+0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from matchgraph.errors import ConfigError
+
+if TYPE_CHECKING:
+    from matchgraph.graph.base import GraphStore, StoreStats
+    from matchgraph.queries.artifact_view import ArtifactView
+    from matchgraph.queries.feedback import FeedbackEvent
+    from matchgraph.queries.match_cache import MatchBundle
+    from matchgraph.queries.name_index import NameIndex
+    from matchgraph.queries.need_constraints import NeedConstraints
+    from matchgraph.queries.need_match import NeedAnswer, NeedIndex
+    from matchgraph.queries.pair_score import PairScore
+    from matchgraph.queries.rank_weights import RankWeights
+    from matchgraph.queries.ranks import RankAgreement, RankRow, StabilityReport
+    from matchgraph.queries.snapshot import GraphSnapshot
+    from matchgraph.queries.verdict import Verdict
+
+__all__ = ["Engine", "MatchAnswer", "RankAnswer", "index_dir_for"]
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchAnswer:
+    """A need's answer with the id under which it was recorded (for ``feedback``)."""
+
+    match_id: str | None
+    answer: NeedAnswer
+
+
+@dataclasses.dataclass(frozen=True)
+class RankAnswer:
+    """Recomputed ranks, their agreement with the observed ones, and their stability."""
+
+    weights: RankWeights
+    rows: tuple[RankRow, ...]
+    agreement: RankAgreement
+    stability: StabilityReport
+
+
+def index_dir_for(store_path: Path | None) -> Path | None:
+    """Where an on-disk store's derived state lives: ``<store>.index`` beside it."""
+    if store_path is None:
+        return None
+    return store_path.with_name(store_path.name + ".index")
+
+
+class Engine:
+    """Every question matchgraph answers, over one store and its derived state.
+
+    Thread-safe for readers: derived state is built under a lock, once per version.
+    """
+
+    def __init__(self, store: GraphStore, *, index_dir: Path | None = None,
+                 bundle_dir: Path | None = None) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        self._bundle_dir = bundle_dir
+        self._memo: dict[tuple[str, str], Any] = {}
+        self._lock = threading.RLock()
+        self._closed = False
+
+    @classmethod
+    def open(cls, path: Path | None, *, backend: str = "oxigraph", validator: str = "compiled",
+             index_dir: Path | None = None) -> Engine:
+        """Open the store at ``path`` (None: an in-memory embedded store) with its engine."""
+        from matchgraph.graph.registry import open_store
+
+        options: dict[str, object] = {"validator": validator} if backend == "oxigraph" else {}
+        store = open_store(backend, path=path, **options)
+        if index_dir is None and backend == "oxigraph":
+            index_dir = index_dir_for(getattr(store, "path", None))
+        return cls(store, index_dir=index_dir)
+
+    def close(self) -> None:
+        """Close the store (once; later calls do nothing)."""
+        if not self._closed:
+            self._closed = True
+            self.store.close()
+
+    # -- versions and derived state --------------------------------------------------
+
+    def version(self) -> str:
+        """The store's version token ("" for a store that keeps none: nothing persisted)."""
+        read = getattr(self.store, "version", None)
+        return read() if callable(read) else ""
+
+    def refresh(self) -> str:
+        """Forget derived state of versions other than the store's current one."""
+        current = self.version()
+        with self._lock:
+            for key in [k for k in self._memo if k[0] != current]:
+                del self._memo[key]
+        return current
+
+    def _derived(self, name: str, build: Callable[[], T]) -> T:
+        from matchgraph.graph.derived import DerivedFiles
+
+        version = self.version()
+        key = (version, name)
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+            files = DerivedFiles(self.index_dir, version)
+            value = files.pickled(name, build)
+            if version:
+                self._memo = {k: v for k, v in self._memo.items() if k[0] == version}
+                self._memo[key] = value
+            return value
+
+    def snapshot(self) -> GraphSnapshot:
+        """Everything the match engine needs, as typed records (persisted per version)."""
+        return self._derived("snapshot", self.store.snapshot)
+
+    def bundle(self) -> MatchBundle:
+        """The match index with its all-pairs lists (persisted per version)."""
+        return self._derived_bundle()
+
+    def _derived_bundle(self) -> MatchBundle:
+        from matchgraph.graph.derived import DerivedFiles
+        from matchgraph.queries.match_cache import load_or_build, load_stored
+
+        version = self.version()
+        key = (version, "bundle")
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+            cache = self._bundle_dir or DerivedFiles(self.index_dir, version).directory_for("match")
+            bundle = load_stored(cache, version) if cache is not None and version else None
+            if bundle is None:
+                bundle = load_or_build(self.snapshot(), cache, version=version or None)
+            if version:
+                self._memo[key] = bundle
+            return bundle
+
+    def need_index(self, *, embeddings: bool = False) -> NeedIndex:
+        """The need index with the current feedback events applied."""
+        from matchgraph.graph.feedback_graph import feedback_events
+        from matchgraph.queries.need_match import NeedIndex
+
+        name = "need-dense" if embeddings else "need"
+        embedder = _embedder() if embeddings else None
+
+        def build() -> NeedIndex:
+            return dataclasses.replace(NeedIndex.build(self.snapshot(), embedder), embedder=None)
+
+        base = self._derived(name, build)
+        if embedder is not None:
+            base = dataclasses.replace(base, embedder=embedder)
+        events = feedback_events(self.store)
+        return base.with_events(events) if events else base
+
+    # -- questions ---------------------------------------------------------------------
+
+    def resolve(self, name: str) -> str:
+        """The slug a user means by ``name`` (exact slug or name, else one partial match).
+
+        Raises:
+            NotFoundError: nothing matches.
+            AmbiguousNameError: several artifacts match and none exactly.
+        """
+        return self.resolve_table().resolve(name)
+
+    def resolve_table(self) -> NameIndex:
+        """Every artifact's slug and names, with the merges (built once per version)."""
+        from matchgraph.queries.name_index import NameIndex
+
+        return self._derived("names", lambda: NameIndex.build(self.store))
+
+    def stats(self) -> StoreStats:
+        """Counts of documents, artifacts, capabilities... (computed once per version)."""
+        return self._derived("stats", self.store.stats)
+
+    def show(self, name: str) -> ArtifactView:
+        """One artifact with its observations (by source), capabilities and claims."""
+        from matchgraph.queries.artifact_view import artifact_view
+
+        return artifact_view(self.store, self.resolve(name))
+
+    def match(self, text: str, *, top: int = 10, constraints: NeedConstraints | None = None,
+              embeddings: bool = False, record: bool = True) -> MatchAnswer:
+        """Rank artifacts for a need; recorded (for ``feedback``) unless ``record`` is False."""
+        from matchgraph.graph.feedback_graph import FEEDBACK_GRAPH, match_record_triples, new_match_id
+
+        answer = self.need_index(embeddings=embeddings).search(text, top=top, constraints=constraints)
+        if not record:
+            return MatchAnswer(None, answer)
+        when = datetime.now(UTC)
+        match_id = new_match_id(text, when)
+        self.store.add_facts(FEEDBACK_GRAPH, match_record_triples(match_id, text, list(answer.results), when))
+        return MatchAnswer(match_id, answer)
+
+    def feedback(self, match_id: str, outcome: str, *, artifact: str | None = None,
+                 source: str = "api", comment: str | None = None) -> FeedbackEvent:
+        """Record whether a match worked; later matches use the Beta posterior."""
+        from matchgraph.graph.feedback_graph import record_feedback
+
+        return record_feedback(self.store, match_id, outcome, slug=artifact, source=source, comment=comment)
+
+    def similar(self, name: str, top: int = 10) -> list[PairScore]:
+        """The artifacts nearest to ``name`` by pair score, best first."""
+        from matchgraph.queries.similar import similar
+
+        bundle = self.bundle()
+        return similar(bundle.index, name, top, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
+
+    def pair(self, first: str, second: str) -> PairScore:
+        """The pair score of two artifacts, term by term."""
+        from matchgraph.queries.pair_score import pair_score_rows
+        from matchgraph.queries.similar import resolve_artifact
+
+        index = self.bundle().index
+        return pair_score_rows(index, resolve_artifact(index, first), resolve_artifact(index, second))
+
+    def compare(self, first: str, second: str, *, need: str | None = None) -> Verdict:
+        """A verdict for two artifacts written from the graph (and, with ``need``, which fits)."""
+        from matchgraph.queries.need_fit import need_fit
+        from matchgraph.queries.verdict import compare
+
+        a, b = self.resolve(first), self.resolve(second)
+        verdict = compare(self._pair_snapshot(a, b), self.bundle().index, a, b)
+        if need:
+            verdict = dataclasses.replace(verdict, need=need_fit(self.need_index(), need, a, b))
+        return verdict
+
+    def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
+        """The part of the snapshot a question about ``a`` and ``b`` reads, from the
+        per-artifact table (two lookups) rather than the whole snapshot."""
+        from matchgraph.graph.derived import DerivedFiles
+        from matchgraph.queries.slices import ArtifactSlice, artifact_slices, pair_snapshot
+        from matchgraph.queries.snapshot import ArtifactRecord
+
+        version = self.version()
+        key = (version, "slices")
+        with self._lock:
+            table = self._memo.get(key)
+            if table is None:
+                table = DerivedFiles(self.index_dir, version).table(
+                    "slices", lambda: artifact_slices(self.snapshot()))
+                concepts = self._derived("concepts", lambda: self.snapshot().concepts)
+                if version:
+                    self._memo[key] = table
+            else:
+                concepts = self._derived("concepts", lambda: self.snapshot().concepts)
+        parts = [table.get(s) or ArtifactSlice(ArtifactRecord(s, s)) for s in (a, b)]
+        return pair_snapshot(parts, concepts)
+
+    def rank(self, weights: RankWeights | None = None, *, samples: int = 2000,
+             concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:
+        """Composite ranks from the signals, their fit to the observed ranks, and stability."""
+        from matchgraph.queries.rank_weights import DEFAULT_WEIGHTS
+        from matchgraph.queries.ranks import agreement, recompute, stability
+
+        chosen = weights or DEFAULT_WEIGHTS
+
+        def build() -> RankAnswer:
+            snapshot = self.snapshot()
+            rows = tuple(r for r in recompute(snapshot, chosen) if r.composite is not None)
+            report = stability(snapshot, chosen, samples=samples, concentration=concentration,
+                               seed=seed, limit=limit)
+            return RankAnswer(chosen, rows, agreement(rows), report)
+
+        # Ranks depend only on the store version and these parameters: kept like an index.
+        key = hashlib.sha256(repr((dataclasses.astuple(chosen), samples, concentration, limit, seed)).encode())
+        return self._derived(f"rank-{key.hexdigest()[:16]}", build)
+
+
+def _embedder() -> Any:
+    try:
+        from matchgraph.loaders.embeddings import SentenceEncoder
+    except ImportError as e:  # pragma: no cover - the extra is installed by make install
+        raise ConfigError("the embeddings extra is not installed (pip install 'matchgraph[embeddings]')") from e
+    return SentenceEncoder()

@@ -1,0 +1,164 @@
+"""Files derived from one version of a store, kept beside it and read instead of rebuilt.
+
+A store's version token changes with every write (see
+:meth:`matchgraph.graph.embedded.OxigraphStore.version`), so derived state written under
+``<root>/<version>/`` is valid exactly as long as the store stays at that version: a reader
+that finds the directory of the current version trusts it, and one that does not builds it
+once and writes it for the next process. Files are written to a temporary name and renamed
+into place, so a crash never leaves a half-written file a later reader would trust; a file
+that cannot be read (corrupt, from another format) is rebuilt, never an error. When the
+directory cannot be written (a read-only store), derived state lives in memory only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Generic, TypeVar
+
+__all__ = ["FORMAT", "DerivedFiles", "KeyedTable"]
+
+T = TypeVar("T")
+
+FORMAT = 3
+"""Bump when a derived structure changes shape: files of other formats are then ignored."""
+KEEP = 2
+"""Version directories kept; older ones (earlier store versions) are removed."""
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code whose objects are persisted (sizes and modification times of
+    the query modules and the engine), so files written by other code are never read."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted([*package.glob("queries/**/*.py"), package / "engine.py", Path(__file__)]):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:10]
+
+
+class DerivedFiles:
+    """The derived-state directory of one store version (and one version of the code)."""
+
+    def __init__(self, root: Path | None, version: str) -> None:
+        self.version = version
+        self.directory = (None if root is None or not version
+                          else Path(root) / f"v{FORMAT}-{code_fingerprint()}-{version}")
+
+    def path(self, name: str) -> Path | None:
+        """Where ``name`` lives for this version (None when nothing is persisted)."""
+        return None if self.directory is None else self.directory / name
+
+    def pickled(self, name: str, build: Callable[[], T]) -> T:
+        """The object stored as ``name``, or ``build()`` written there for the next reader."""
+        path = self.path(name + ".pkl")
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as handle:
+                    return pickle.load(handle)  # noqa: S301 - our own file beside our own store
+            except Exception:  # noqa: BLE001 - any unreadable file is rebuilt
+                pass
+        value = build()
+        if path is not None:
+            self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+    def table(self, name: str, build: Callable[[], Mapping[str, T]]) -> KeyedTable[T]:
+        """A keyed table (one pickled value per key) in an SQLite file, so a reader loads
+        the few rows it asks for instead of the whole structure; built on a miss."""
+        path = self.path(name + ".sqlite")
+        if path is not None and path.exists():
+            try:
+                return KeyedTable.open(path)
+            except (sqlite3.Error, OSError):
+                pass
+        rows = build()
+        if path is not None and self._ensure():
+            tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+            try:
+                tmp.unlink(missing_ok=True)
+                KeyedTable.write(tmp, rows)
+                os.replace(tmp, path)
+                return KeyedTable.open(path)
+            except (sqlite3.Error, OSError):
+                tmp.unlink(missing_ok=True)
+        return KeyedTable(dict(rows))
+
+    def directory_for(self, name: str) -> Path | None:
+        """A sub-directory for state with its own file layout (the match index)."""
+        path = self.path(name)
+        if path is not None and self._ensure():
+            return path
+        return None
+
+    def _ensure(self) -> bool:
+        assert self.directory is not None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        self._prune()
+        return True
+
+    def _write(self, path: Path, dump: Callable[[object], None]) -> None:
+        if not self._ensure():
+            return
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                dump(handle)
+            os.replace(tmp, path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        """Drop the directories of older store versions, keeping the newest :data:`KEEP`."""
+        assert self.directory is not None
+        root = self.directory.parent
+        others = sorted((p for p in root.glob("v*-*") if p.is_dir() and p != self.directory),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class KeyedTable(Generic[T]):
+    """Values by key, from an SQLite file (read-only) or from memory."""
+
+    def __init__(self, rows: dict[str, T] | None = None, connection: sqlite3.Connection | None = None) -> None:
+        self._rows = rows
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> KeyedTable[T]:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db.execute("SELECT count(*) FROM rows LIMIT 1").fetchone()
+        return cls(connection=db)
+
+    @staticmethod
+    def write(path: Path, rows: Mapping[str, object]) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.executemany("INSERT INTO rows VALUES (?, ?)",
+                           ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows.items()))
+        db.close()
+
+    def get(self, key: str) -> T | None:
+        if self._rows is not None:
+            return self._rows.get(key)
+        assert self._db is not None
+        found = self._db.execute("SELECT value FROM rows WHERE key = ?", (key,)).fetchone()
+        return None if found is None else pickle.loads(found[0])  # noqa: S301 - our own file

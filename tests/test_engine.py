@@ -1,0 +1,165 @@
+"""The engine: one object answers every question, and its derived state is built once per
+store version, kept beside the store, and never trusted after a write."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from conftest import DATA
+
+from matchgraph.engine import Engine, index_dir_for
+from matchgraph.errors import AmbiguousNameError, NotFoundError
+from matchgraph.loaders.dispatch import iter_document_paths, read_document
+
+
+def _load_data(store_path: Path) -> Engine:
+    engine = Engine.open(store_path)
+    engine.store.load([read_document(path) for path in iter_document_paths([DATA])])
+    return engine
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    engine = _load_data(tmp_path / "store")
+    yield engine
+    engine.close()
+
+
+def test_every_write_changes_the_version_and_reads_do_not(tmp_path: Path) -> None:
+    engine = Engine.open(tmp_path / "s")
+    first = engine.version()
+    assert first and engine.version() == first
+    engine.stats(), engine.snapshot()
+    assert engine.version() == first
+    docs = [read_document(DATA / "comparisons" / "tesseract-vs-paddleocr.md")]
+    engine.store.load(docs)
+    second = engine.version()
+    assert second != first
+    engine.store.load(docs)  # the same content again changes nothing
+    assert engine.version() == second
+    engine.store.remove(docs[0].source.key)
+    assert engine.version() != second
+    engine.close()
+
+
+def test_derived_state_is_persisted_per_version_and_rebuilt_after_a_write(engine: Engine, tmp_path: Path) -> None:
+    snapshot = engine.snapshot()
+    engine.bundle()
+    root = index_dir_for(tmp_path / "store")
+    assert root is not None
+    written = {p.name for p in root.glob("*/*")}
+    assert {"snapshot.pkl", "match"} <= written
+    reopened = Engine(engine.store, index_dir=root)
+    assert reopened.snapshot() == snapshot  # read from disk, same records
+    before = engine.version()
+    engine.store.curate("separate", "tesseract", "paddleocr")
+    assert engine.version() != before
+    assert len(list(root.glob("v*-*"))) >= 1
+    assert engine.snapshot().version  # rebuilt for the new version, not the stale files
+
+
+def test_feedback_does_not_invalidate_the_indexes_but_reaches_the_posteriors(engine: Engine) -> None:
+    answer = engine.match("transcribe speech from audio recordings", top=3)
+    assert answer.match_id and answer.answer.results
+    version = engine.version()
+    top = answer.answer.results[0].slug
+    before = engine.need_index().feedback.copy()
+    engine.feedback(answer.match_id, "failure", artifact=top)
+    assert engine.version() == version
+    after = engine.need_index().feedback
+    assert (after < before).any()
+
+
+def test_resolve_uses_the_name_table_with_the_stores_semantics(engine: Engine) -> None:
+    from matchgraph.queries.artifact_view import resolve_artifact
+
+    for name in ("paddleocr", "PaddleOCR", "Tesseract", "whisper"):
+        try:
+            expected: object = resolve_artifact(engine.store, name)
+        except (NotFoundError, AmbiguousNameError) as e:
+            expected = type(e)
+        try:
+            got: object = engine.resolve(name)
+        except (NotFoundError, AmbiguousNameError) as e:
+            got = type(e)
+        assert got == expected, name
+    with pytest.raises(NotFoundError):
+        engine.resolve("no-such-artifact-anywhere")
+
+
+def test_a_corrupt_derived_file_is_rebuilt(engine: Engine, tmp_path: Path) -> None:
+    engine.snapshot()
+    root = index_dir_for(tmp_path / "store")
+    assert root is not None
+    for path in root.glob("*/snapshot.pkl"):
+        path.write_bytes(b"garbage")
+    fresh = Engine(engine.store, index_dir=root)
+    assert fresh.snapshot().artifacts
+
+
+def test_cli_commands_answer_through_the_engine(engine: Engine, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    engine.close()
+    run = lambda *args: subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", store, *args],  # noqa: E731
+                                       capture_output=True, text=True, timeout=300)
+    shown = run("show", "PaddleOCR", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["slug"]
+    matched = run("match", "transcribe speech from audio recordings", "--top", "3", "--json")
+    assert matched.returncode == 0, matched.stderr
+    assert 1 <= len(json.loads(matched.stdout)) <= 3
+    assert run("similar", "Tesseract", "--top", "2", "--json").returncode == 0
+    assert run("compare", "PaddleOCR", "Tesseract", "--json").returncode == 0
+    assert run("rank", "--top", "3", "--json").returncode == 0
+
+
+def test_help_and_version_import_no_engine() -> None:
+    code = ("import sys; from click.testing import CliRunner; from matchgraph.cli.main import cli; "
+            "CliRunner().invoke(cli, ['--help']); CliRunner().invoke(cli, ['--version']); "
+            "print(','.join(m for m in ('numpy', 'scipy', 'numba', 'pyoxigraph', 'matchgraph.engine') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_lazy_command_table_matches_the_commands() -> None:
+    from matchgraph.cli.main import COMMANDS, LazyGroup, cli
+
+    assert isinstance(cli, LazyGroup)
+    ctx = click.Context(cli)
+    for name, (_, _, short) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+        first_line = " ".join((command.help or "").split())
+        assert first_line.startswith(short.removesuffix("...").rstrip(",. ")), name
+
+
+def test_compare_from_slices_equals_compare_on_the_whole_snapshot(engine: Engine) -> None:
+    from matchgraph.queries.verdict import compare
+
+    snapshot, index = engine.snapshot(), engine.bundle().index
+    slugs = sorted(a.slug for a in snapshot.artifacts)
+    pairs = [(a, b) for a in slugs for b in slugs if a < b]
+    assert len(pairs) > 20
+    for a, b in pairs:
+        assert engine.compare(a, b) == compare(snapshot, index, a, b), (a, b)
+
+
+def test_every_registered_store_implements_the_whole_contract() -> None:
+    import inspect
+    from importlib import import_module
+
+    from matchgraph.graph.base import GraphStore
+    from matchgraph.graph.registry import STORES
+
+    members = {name for name, _ in inspect.getmembers(GraphStore) if not name.startswith("_")} - {"name"}
+    assert {"select", "canonical_map", "curate", "replace_graph", "add_facts", "snapshot"} <= members
+    for name, target in STORES.items():
+        module, attr = target.split(":")
+        cls = getattr(import_module(module), attr)
+        missing = sorted(m for m in members if not callable(getattr(cls, m, None)))
+        assert not missing, f"store {name} lacks {missing}"
