@@ -74,7 +74,7 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
     if app.backend == "oxigraph":
         from matchgraph.cli.evidence_render import render_evidence
 
-        render_evidence(store, view.slug)
+        render_evidence(app.store(), view.slug)
 
 
 @click.command()
