@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Literal as Lit
 
 from matchgraph.errors import MatchgraphError

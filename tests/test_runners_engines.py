@@ -7,7 +7,6 @@ them) and the ``ocr`` extra (``make install``); skips outside CI when they are a
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
