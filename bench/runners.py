@@ -4,22 +4,28 @@
                             [--steps N] [--size PX] [--dtype bfloat16]
 
 Runners that cannot run (no weights, no GPU, a missing package) are listed with the reason.
-Nothing is stored. With random weights (a directory holding RANDOM_WEIGHTS) the figures are
+Each runner runs in a fresh process, so its peak memory is its own. Nothing is stored. With random weights (a directory holding RANDOM_WEIGHTS) the figures are
 of speed and memory only. Last line: ``<runner>_pages_per_s=<x> ...`` for each runner that ran.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from matchgraph.runners.base import RunOptions
+from matchgraph.runners.base import RunOptions, RunRecord
 from matchgraph.runners.execute import run_suite
 from matchgraph.runners.registry import runner_class, runner_names
 from matchgraph.runners.suites import load_suite
 
 SUITES = {"ocr": "ocr-multilingual", "image-prompts": "text-rendering"}
+
+
+def _run(name: str, suite: str, options: RunOptions) -> RunRecord:
+    return run_suite(name, load_suite(suite), options)
 
 
 def main() -> None:
@@ -45,9 +51,9 @@ def main() -> None:
         if not available.ok:
             print(f"{name:12} skipped: {available.reason}")
             continue
-        suite = load_suite(SUITES[info.suites[0]])
         t0 = time.perf_counter()
-        record = run_suite(name, suite, options)
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            record = pool.submit(_run, name, SUITES[info.suites[0]], options).result()
         wall = time.perf_counter() - t0
         pps = record.figure("PagesPerSecond") or 0.0
         print(f"{name:12} {record.suite:22} {record.items:5d} {pps:8.3f} {record.figure('LatencyP50') or 0:7.3f} "
