@@ -73,6 +73,10 @@ def show(app: AppContext, name: str, as_json: bool) -> None:
                                 claims=engine.claims(artifact=view.slug)))
         return
     render_artifact(view)
+    if app.backend == "oxigraph":
+        from matchgraph.cli.evidence_render import render_evidence
+
+        render_evidence(app.store(), view.slug)
 
 
 @click.command()

@@ -56,10 +56,12 @@ def runners(device: str, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N items of each language.")
 @click.option("--steps", type=click.IntRange(min=1), help="Denoising steps (image generators).")
 @click.option("--size", type=click.IntRange(min=16), help="Image side in pixels (image generators).")
+@click.option("--max-new-tokens", type=click.IntRange(min=1), help="Generation budget (OCR language models).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def run(app: AppContext, runner: str, suite_name: str, artifact: str | None, device: str, weights: Path | None,
-        dtype: str | None, limit: int | None, steps: int | None, size: int | None, as_json: bool) -> None:
+        dtype: str | None, limit: int | None, steps: int | None, size: int | None, max_new_tokens: int | None,
+        as_json: bool) -> None:
     """Run RUNNER on a suite, store the run as evidence, print its id and figures."""
     from matchgraph.errors import NotFoundError
     from matchgraph.queries.artifact_view import resolve_artifact
@@ -75,7 +77,8 @@ def run(app: AppContext, runner: str, suite_name: str, artifact: str | None, dev
             slug = resolve_artifact(store, artifact)
         except NotFoundError:  # an artifact no document describes yet keeps the slug given
             slug = artifact
-    options = RunOptions(device=device, weights=weights, dtype=dtype, limit=limit, steps=steps, size=size)  # type: ignore[arg-type]
+    options = RunOptions(device=device, weights=weights, dtype=dtype, limit=limit, steps=steps, size=size,  # type: ignore[arg-type]
+                         max_new_tokens=max_new_tokens)
     record = run_suite(runner, load_suite(suite_name), options, artifact=slug)
     store_run(store, record)
     figures = [m for m in record.measurements if m.item is None]

@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 OWL = "http://www.w3.org/2002/07/owl#"
+EARL = "http://www.w3.org/ns/earl#"
+MLS = "http://www.w3.org/ns/mls#"
+QUDT = "http://qudt.org/schema/qudt/"
 RESOURCE = "Resource"
 """Every node carries it; ``Resource.uri`` is unique (the n10s convention)."""
 
@@ -100,6 +103,15 @@ CLASSES: dict[str, str] = {
     MG + "MatchRecord": "MatchRecord",
     MG + "FeedbackEvent": "FeedbackEvent",
     DQV + "QualityMeasurement": "Measurement",
+    MG + "Run": "Run",
+    MG + "Suite": "Suite",
+    MG + "RunMeasurement": "RunMeasurement",
+    MG + "MeasuredMetric": "MeasuredMetric",
+    MG + "ClaimCheck": "ClaimCheck",
+    PROV + "Activity": "Activity",
+    MLS + "Run": "MLSRun",
+    EARL + "Assertion": "Assertion",
+    EARL + "TestResult": "TestResult",
     SKOS + "Concept": "Concept",
     SKOS + "ConceptScheme": "ConceptScheme",
     OWL + "Ontology": "Ontology",
@@ -138,6 +150,16 @@ RELATIONS: dict[str, RelSpec] = {
     DQV + "hasQualityMeasurement": RelSpec("HAS_MEASUREMENT"),
     DQV + "isMeasurementOf": RelSpec("OF_METRIC"),
     DQV + "computedOn": RelSpec("COMPUTED_ON"),
+    MG + "evaluatedArtifact": RelSpec("EVALUATES"),
+    MG + "onSuite": RelSpec("ON_SUITE"),
+    PROV + "wasGeneratedBy": RelSpec("MEASURED_IN"),
+    PROV + "used": RelSpec("USED"),
+    QUDT + "unit": RelSpec("IN_UNIT"),
+    EARL + "subject": RelSpec("CHECKS"),
+    EARL + "result": RelSpec("HAS_TEST_RESULT"),
+    EARL + "outcome": RelSpec("OUTCOME"),
+    EARL + "assertedBy": RelSpec("ASSERTED_BY"),
+    EARL + "mode": RelSpec("MODE"),
     SKOS + "broader": RelSpec("BROADER"),
     SKOS + "narrower": RelSpec("NARROWER"),
     SKOS + "inScheme": RelSpec("IN_SCHEME"),
@@ -232,6 +254,31 @@ PROPERTIES: dict[tuple[str, str], PropSpec] = {
     (RDFS + "comment", "string"): _p("comment"),
     (RDFS + "comment", "lang:en"): _p("comment_en"),
     (OWL + "versionInfo", "string"): _p("versionInfo"),
+    (MG + "runId", "string"): _p("runId"),
+    (MG + "runner", "string"): _p("runner"),
+    (MG + "suiteName", "string"): _p("suite"),
+    (MG + "suiteHash", "string"): _p("suiteHash"),
+    (MG + "itemCount", "integer"): _p("items"),
+    (MG + "device", "string"): _p("device"),
+    (MG + "hardware", "string"): _p("hardware"),
+    (MG + "memoryBytes", "integer"): _p("memoryBytes"),
+    (MG + "softwareVersion", "string"): _p("software", True),
+    (MG + "weightsIdentity", "string"): _p("weights"),
+    (MG + "randomWeights", "boolean"): _p("randomWeights"),
+    (MG + "caveat", "string"): _p("caveat"),
+    (MG + "ucumCode", "string"): _p("unit"),
+    (MG + "language", "string"): _p("language"),
+    (MG + "suiteItem", "string"): _p("item"),
+    (MG + "status", "string"): _p("status"),
+    (MG + "pairedTest", "string"): _p("pairedTest"),
+    (MG + "pValue", "double"): _p("pValue"),
+    (MG + "effectSize", "double"): _p("effect"),
+    (MG + "effectLow", "double"): _p("effectLow"),
+    (MG + "effectHigh", "double"): _p("effectHigh"),
+    (MG + "pairedItems", "integer"): _p("pairedItems"),
+    (PROV + "startedAtTime", "dateTime"): _p("startedAt"),
+    (PROV + "endedAtTime", "dateTime"): _p("endedAt"),
+    (DCTERMS + "description", "string"): _p("explanation"),
 }
 
 SHORTCUTS: tuple[Shortcut, ...] = (
@@ -242,7 +289,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 PENDING_DECLARATION: frozenset[str] = frozenset()
 """Terms matchgraph writes that ontology/matchgraph.ttl does not declare yet (none today)."""
 
-_EXTERNAL = (SCHEMA, PROV, DCTERMS, SKOS, DQV, RDFS, OWL)
+_EXTERNAL = (SCHEMA, PROV, DCTERMS, SKOS, DQV, RDFS, OWL, EARL, MLS, QUDT)
 
 
 def ontology_problems() -> list[str]:

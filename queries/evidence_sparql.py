@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matchgraph.queries.sparql import SparqlQuery
 
-__all__ = ["ARTIFACT_RUNS", "CHECKS", "RUN_GRAPHS", "RUN_ITEM_VALUES", "RUN_MEASUREMENTS", "RUNS_FOR_ARTIFACTS"]
+__all__ = ["ARTIFACT_RUNS", "CHECKS", "MULTILINGUAL_OCR_CER", "RUN_GRAPHS", "RUN_ITEM_VALUES", "RUN_MEASUREMENTS", "RUNS_FOR_ARTIFACTS"]
 
 _PROLOGUE = """PREFIX earl: <http://www.w3.org/ns/earl#>
 PREFIX qudt: <http://qudt.org/schema/qudt/>
@@ -98,3 +98,21 @@ WHERE {
 GROUP BY ?check ?claim ?status ?outcome ?reason ?test ?p ?effect ?low ?high ?n ?when
 """,
 )
+
+MULTILINGUAL_OCR_CER = SparqlQuery(
+    "multilingual_ocr_cer",
+    """
+SELECT DISTINCT ?slug ?run ?lang ?value WHERE {
+  GRAPH ?doc { ?artifact mg:slug ?slug ; mg:hasCapability ?cap . ?cap mg:instanceOf mgc:MultilingualTextRecognition }
+  GRAPH ?run {
+    ?m a mg:RunMeasurement ; dqv:computedOn ?artifact ; dqv:isMeasurementOf mg:CharacterErrorRate ;
+       dqv:value ?value ; mg:language ?lang ; prov:wasGeneratedBy ?run .
+    FILTER NOT EXISTS { ?m mg:suiteItem ?item }
+  }
+}
+ORDER BY ?slug ?run ?lang
+""",
+)
+"""Every measured per-language CER of artifacts that claim multilingual OCR (a capability
+mapped to mgc:MultilingualTextRecognition); :data:`~matchgraph.queries.evidence_cypher.MULTILINGUAL_OCR_CER`
+is its Cypher twin."""

@@ -15,8 +15,9 @@ its weights or a run is missing; the reason says which), not testable (``earl:in
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Literal as Lit
 
 from matchgraph.errors import MatchgraphError
@@ -177,4 +178,7 @@ def _run_missing(store: EvidenceStore, runners: dict[str, str], suite_name: str,
     have = {(str(r["slug"]), str(r["suiteHash"])) for r in store.select(eq.RUNS_FOR_ARTIFACTS) if not r["random"]}
     for slug, name in runners.items():
         if (slug, wanted) not in have:
-            store_run(store, run_suite(name, suite, options, artifact=slug))
+            # a fresh process per run, so each run's peak memory is its own
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                record = pool.submit(run_suite, name, suite, options, artifact=slug).result()
+            store_run(store, record)

@@ -11,7 +11,6 @@ else, plus the claim checks that relied on it (they are derived and would be sta
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -231,6 +230,3 @@ def item_values(store: EvidenceStore, run: str, metric: str) -> dict[str, float]
     rows = store.select(eq.RUN_ITEM_VALUES, run=NamedNode(run), metric=_mg(metric))
     return {str(r["item"]): float(r["value"]) for r in rows}  # type: ignore[arg-type]
 
-
-def short_hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]

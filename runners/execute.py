@@ -11,6 +11,7 @@ import platform
 import resource
 import secrets
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -20,7 +21,7 @@ from matchgraph.runners.metrics import normalize, ocr_measurements
 from matchgraph.runners.registry import get_runner
 from matchgraph.runners.suites import Suite
 
-__all__ = ["hardware", "new_run_id", "run_suite"]
+__all__ = ["PeakMemory", "hardware", "new_run_id", "run_suite"]
 
 
 def new_run_id(runner: str, when: datetime) -> str:
@@ -52,17 +53,47 @@ def hardware(device: str) -> tuple[str, int]:
     return f"CPU {model}, {os.cpu_count()} logical cores", int(memory)
 
 
-def _peak_memory_bytes(device: str) -> int:
-    """Peak resident memory of this process plus its children (Tesseract runs as one), or
-    the peak CUDA allocation on a GPU run."""
-    if device == "cuda":
-        import torch
+class PeakMemory:
+    """Peak memory while a run is going: this process's resident set sampled every 20 ms
+    (the process's lifetime peak would carry an earlier run's peak into a later one), the
+    largest child process (Tesseract runs as one), or CUDA's peak allocation on a GPU run."""
 
-        return int(torch.cuda.max_memory_allocated())
-    scale = 1 if sys.platform == "darwin" else 1024
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return int(max(own, children) * scale)
+    def __init__(self, device: str) -> None:
+        self.device = device
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        if self.device == "cuda":
+            import torch
+
+            torch.cuda.reset_peak_memory_stats()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        if self.device == "cuda":
+            import torch
+
+            self.peak = int(torch.cuda.max_memory_allocated())
+            return
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        self.peak = max(self.peak, int(children))
+
+    def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+        while True:
+            try:
+                with open("/proc/self/statm", encoding="ascii") as f:
+                    self.peak = max(self.peak, int(f.read().split()[1]) * page)
+            except (OSError, ValueError, IndexError):
+                own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+                self.peak = max(self.peak, int(own))
+            if self._stop.wait(0.02):
+                return
 
 
 def run_suite(runner_name: str, suite: Suite, options: RunOptions, *, artifact: str | None = None,
@@ -86,18 +117,19 @@ def run_suite(runner_name: str, suite: Suite, options: RunOptions, *, artifact: 
     if options.limit:
         suite = suite.take(options.limit)
     started = datetime.now(UTC)
-    runner.load(options)
     rows = []
-    for item in suite.items:
-        t0 = time.perf_counter()
-        text = runner.predict(item)
-        rows.append((item.item_id, item.lang, item.text, text, time.perf_counter() - t0))
+    with PeakMemory(options.device) as memory:
+        runner.load(options)
+        for item in suite.items:
+            t0 = time.perf_counter()
+            text = runner.predict(item)
+            rows.append((item.item_id, item.lang, item.text, text, time.perf_counter() - t0))
     ended = datetime.now(UTC)
     measurements = ocr_measurements(rows)
     if suite.kind == "image-prompts":
         exact = [normalize(r[2], r[1]) == normalize(r[3], r[1]) for r in rows]
         measurements.append(Measurement("ExactMatchRate", sum(exact) / len(exact), "UNITLESS"))
-    measurements.append(Measurement("PeakMemory", float(_peak_memory_bytes(options.device)), "BYTE"))
+    measurements.append(Measurement("PeakMemory", float(memory.peak), "BYTE"))
     weights, random_weights = runner.weights_identity(options)
     notes = []
     if artifact in info.stand_in:

@@ -54,7 +54,7 @@ class StableDiffusion35Runner:
         if root is None:
             raise RunnerError(f"Stable Diffusion 3.5 needs --weights DIR or {ENV}")
         self._options = options
-        pipe = StableDiffusion3Pipeline.from_pretrained(root, torch_dtype=torch_dtype(options), local_files_only=True)
+        pipe = StableDiffusion3Pipeline.from_pretrained(root, dtype=torch_dtype(options), local_files_only=True)
         self._pipe = pipe.to(options.device)
         self._pipe.set_progress_bar_config(disable=True)
         self._reader = _reader()
