@@ -8,13 +8,12 @@ either, Selenium or the server is missing on a developer's machine; fails under 
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_fixtures import chromium
 from conftest import SEED
 from matchgraph.graph.embedded import OxigraphStore
 from matchgraph.graph.neo4j_browser import EXAMPLE_SLUG, serve
@@ -27,36 +26,12 @@ from neo4j_fixtures import neo4j_settings  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.neo4j]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1600,1000")
 ARTIFACT_COLOUR = "#F79767"  # node.Artifact in graph/browser/style.grass
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"the Browser test is required in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture
 def driver() -> Any:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install selenium)")
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        _missing("chromium/chromedriver missing (apt-get install chromium chromium-driver)")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield browser
-    browser.quit()
+    yield from chromium("Browser", "1600,1000")
 
 
 def _run(driver: Any, command: str) -> None:

@@ -7,49 +7,23 @@ either is missing on a developer's machine; fails under CI=true.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_fixtures import chromium
 from conftest import REPO
 from serve_fixtures import Server, data_store  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1400")
 OUT = REPO / "test-output" / "serve"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"the web page test is required in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture
 def driver() -> Iterator[Any]:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (pip install selenium)")
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        _missing("chromium/chromedriver missing (apt-get install chromium chromium-driver)")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    yield browser
-    browser.quit()
+    yield from chromium("web page", "1280,1400")
 
 
 @pytest.fixture
