@@ -291,3 +291,21 @@ def test_stale_resolution_is_repaired_by_a_load_that_changes_nothing(store: Path
     reopened = OxigraphStore(store, read_only=True)
     assert sorted(reopened.canonical_map().items()) == expected
     reopened.close()
+
+
+def test_a_store_on_a_read_only_file_system_can_be_read(store: Path, tmp_path: Path) -> None:
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    bound = subprocess.run(["mount", "--bind", str(store), str(mount)], capture_output=True).returncode == 0
+    if not bound:
+        pytest.skip("cannot bind-mount here (needs CAP_SYS_ADMIN)")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(mount)], capture_output=True).returncode != 0:
+            pytest.skip("cannot remount read-only here")
+        result = run(mount, "stats", "--json")
+        assert result.exit_code == 0, result.output
+        result = run(mount, "merge", "paddleocr", "tesseract")
+        assert result.exit_code == 1
+        assert "Read-only file system" in result.output
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
