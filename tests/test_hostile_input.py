@@ -179,7 +179,7 @@ def test_sparql_timeout(store: Path) -> None:
     result = run(store, "sparql", "--timeout", "1", SLOW_QUERY)
     assert result.exit_code == 1
     assert "stopped after 1 s" in result.output
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 8  # 1 s limit plus the command starting on a busy machine
 
 
 def test_python_api_timeout(store: Path) -> None:
@@ -190,7 +190,7 @@ def test_python_api_timeout(store: Path) -> None:
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
         opened.sparql(SLOW_QUERY, timeout=0.5)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3
     opened.close()
 
 
