@@ -12,7 +12,7 @@ from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
 from matchgraph.cli.output import error
-from matchgraph.errors import MatchgraphError
+from matchgraph.errors import MatchgraphError, ValidationError
 from matchgraph.cli.run_keys import RunKeys
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
@@ -92,7 +92,10 @@ def _store(store, batch: list[PreparedDocument], status: dict[str, str], failure
         for key in getattr(result, kind):
             status[by_key[key]] = kind
     for key, failure in result.failed.items():
-        failures[by_key[key]] = failure
+        name = by_key[key]
+        if isinstance(failure, ValidationError) and name != key:  # name the file, not only its address
+            failure = ValidationError(f"{name} ({key})", failure.violations)
+        failures[name] = failure
 
 
 def _progress(quiet: bool) -> Progress:

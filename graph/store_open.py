@@ -47,11 +47,11 @@ def open_read_only(path: Path) -> Store:
         if not path.exists():
             raise StoreError(f"no store at {path}: `matchgraph load` creates one")
         raise StoreError(f"{path} is not a matchgraph store (no database files in it)")
-    last: OSError | None = None
+    last: Exception | None = None
     for _ in range(5):
         try:
             return Store.read_only(str(path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports a file a writer just replaced as corruption
             last = e
             time.sleep(0.2)
     raise StoreError(f"cannot read the store at {path}: {_reason(last)}", retryable=True)
@@ -78,10 +78,10 @@ def open_writer(path: Path) -> tuple[Store, WriterLock]:
         raise StoreError(f"cannot open the store at {path}: {_reason(e)}", retryable=True) from e
 
 
-def _reason(error: OSError | None) -> str:
+def _reason(error: Exception | None) -> str:
     if error is None:
         return "unknown error"
-    return error.strerror or str(error).split(": ")[-1]
+    return getattr(error, "strerror", None) or str(error).split(": ")[-1]
 
 
 def state_fingerprint(store: Any) -> str:

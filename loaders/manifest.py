@@ -28,7 +28,10 @@ from typing import Any
 
 import yaml
 
-from matchgraph.loaders.error_positions import MAX_DIGITS, long_number_position
+from matchgraph.loaders.error_positions import MAX_DIGITS, deep_nesting_position, long_number_position
+
+MAX_FLOW_DEPTH = 100
+"""Deepest ``[``/``{`` nesting a manifest may have; no real manifest comes close."""
 from pydantic import Field, ValidationError
 
 from matchgraph.errors import LoadError
@@ -133,6 +136,13 @@ def load_manifest(text: str, *, document: str, path: str | None = None) -> Docum
 
 def _parse_yaml(source: Body, document: str) -> tuple[yaml.Node, dict[str, Any]]:
     """The node tree (for positions) and the data, from one safe parse."""
+    deep = deep_nesting_position(source.body, limit=MAX_FLOW_DEPTH)
+    if deep is not None:  # PyYAML's scanner is quadratic in flow nesting: refuse before it
+        line, column, position = source.where(deep)
+        raise LoadError(
+            f"invalid YAML: brackets nested more than {MAX_FLOW_DEPTH} levels deep",
+            document=document, line=line, column=column, position=position,
+        )
     try:
         loader = yaml.SafeLoader(source.body)  # checks for unprintable characters
         try:

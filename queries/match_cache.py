@@ -278,5 +278,8 @@ def load_or_build(
         all_pairs_topk(index, params.candidates, include_self=False, expanded=True),
     )
     if entry is not None:
-        save_index(index, entry, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
+        try:
+            save_index(index, entry, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
+        except OSError:
+            pass  # a cache that cannot be written (read-only home, full disk) is only skipped
     return bundle
