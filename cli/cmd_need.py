@@ -46,8 +46,11 @@ def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool
     console.print(table)
     if answer.note:
         console.print(answer.note, highlight=False)
-    if embeddings and embedder is None:
-        console.print("lexical matching only: the embeddings extra is not installed", highlight=False)
+    if embeddings:
+        from matchgraph.loaders.embeddings import default_embedder
+
+        if default_embedder() is None:
+            console.print("lexical matching only: the embeddings extra is not installed or switched off")
     console.print(f"tell matchgraph how it went: matchgraph feedback {match_id} success|failure")
 
 

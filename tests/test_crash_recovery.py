@@ -22,6 +22,8 @@ from pyoxigraph import NamedNode
 
 from tests.conftest import DATA
 
+META_GRAPH = "https://w3id.org/matchgraph/id/graph/meta"
+"""The store's bookkeeping (version tokens, unfinished-write marks): changes with every write."""
 VOLATILE = {
     "https://w3id.org/matchgraph/ontology#loadedAt",
     "http://www.w3.org/ns/prov#generatedAtTime",
@@ -63,9 +65,9 @@ def _state(store: Path) -> tuple[dict[str, set[str]], list[tuple[str, str]]]:
     try:
         graphs: dict[str, set[str]] = {}
         for quad in opened._store:
-            if quad.predicate.value in VOLATILE:
-                continue
             name = quad.graph_name.value if isinstance(quad.graph_name, NamedNode) else ""
+            if quad.predicate.value in VOLATILE or name == META_GRAPH:
+                continue
             graphs.setdefault(name, set()).add(f"{quad.subject} {quad.predicate} {quad.object}")
         canonical = sorted(opened.canonical_map().items())
         from matchgraph.graph.resolution_graph import refresh_resolution
