@@ -24,7 +24,7 @@ from matchgraph.graph.neo4j_server import Neo4jSettings, start, stop
 if TYPE_CHECKING:
     from neo4j import Driver
 
-__all__ = ["neo4j_driver", "neo4j_settings"]
+__all__ = ["neo", "neo4j_driver", "neo4j_settings"]
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -81,3 +81,14 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
     with GraphDatabase.driver(neo4j_settings.uri,
                               auth=(neo4j_settings.user, neo4j_settings.password)) as driver:
         yield driver
+
+
+@pytest.fixture
+def neo(neo4j_settings: Neo4jSettings) -> Iterator[object]:
+    """A Neo4j store on the test server, emptied first (Community has one database)."""
+    from matchgraph.graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(neo4j_settings)
+    store.wipe()
+    yield store
+    store.close()

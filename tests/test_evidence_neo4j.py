@@ -6,7 +6,6 @@ skip without one on a developer's machine, fail under CI=true) and empty its dat
 
 from __future__ import annotations
 
-from typing import Any
 
 import pytest
 from pyoxigraph import Quad, Store, Triple
@@ -22,7 +21,7 @@ from matchgraph.runners.evidence import remove_run, store_run
 from matchgraph.runners.verify import verify_claims
 
 from conftest import DATA
-from neo4j_fixtures import neo4j_settings  # noqa: F401  (fixture)
+from neo4j_fixtures import neo, neo4j_settings  # noqa: F401  (fixtures)
 from test_evidence import BAD, GOOD, record
 
 RUNS = ("rapidocr-20260101T000000Z-aaaaaa", "tesseract-20260101T000000Z-aaaaaa")
@@ -54,14 +53,6 @@ def test_run_and_check_graphs_round_trip_through_the_mapping(evidence_store: Oxi
     assert sum("/run/" in k for k in graphs) == 2 and sum("/check/" in k for k in graphs) > 2
     for name, triples in graphs.items():
         assert _canonical(part_triples(graph_part(triples))) == set(triples), name
-
-
-@pytest.fixture
-def neo(neo4j_settings) -> Any:  # type: ignore[no-untyped-def]  # noqa: F811
-    store = Neo4jStore(neo4j_settings)
-    store.wipe()
-    yield store
-    store.close()
 
 
 def _count_sparql(store: OxigraphStore, cls: str) -> int:

@@ -32,7 +32,7 @@ from matchgraph.graph.neo4j_sync import artifact_roles
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.pipeline import prepare
 from matchgraph.queries import cypher as c
-from neo4j_fixtures import neo4j_settings  # noqa: F401  (fixture)
+from neo4j_fixtures import neo, neo4j_settings  # noqa: F401  (fixtures)
 from pyoxigraph import Quad, Store, Triple
 
 # --- pure: the table and the mapping ------------------------------------------------------
@@ -104,14 +104,6 @@ def test_artifact_roles_count_what_count_artifacts_counts(case: tuple[list[str],
 
 
 # --- with a server ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def neo(neo4j_settings) -> Any:  # type: ignore[no-untyped-def]  # noqa: F811
-    store = Neo4jStore(neo4j_settings)
-    store.wipe()
-    yield store
-    store.close()
 
 
 def _count(neo: Neo4jStore, label: str) -> int:
