@@ -195,7 +195,9 @@ class ServedStore:
         target = self.copies / f"{os.getpid()}-{self._generation}"
         self.copies.mkdir(parents=True, exist_ok=True)
         _retry(lambda: _checkpoint(self.path, target))
-        store = OxigraphStore(target)
+        # Read-only: a writer's open would refresh resolution in the copy, advance its version
+        # token past the primary's, and so rebuild every index the primary already has.
+        store = OxigraphStore(target, read_only=True)
         engine = Engine(store, index_dir=index_dir_for(self.path))
         return ServedState(engine, store.version(), store.feedback_version(), target)
 
@@ -262,9 +264,7 @@ def _retry(action: Callable[[], T], attempts: int = 20, pause: float = 0.1) -> T
 
 def _warm(engine: Engine) -> None:
     """Build (or read) every derived structure a request may need."""
-    engine.snapshot()
-    engine.bundle()
-    engine.need_index()
+    engine.warm()
 
 
 def _discard(state: ServedState) -> None:

@@ -173,3 +173,18 @@ def test_served_names_resolve_like_the_cli(service: Service, client: TestClient)
         assert answer.status_code == 200 and answer.json()["artifact"]["slug"] == state.engine.resolve(artifact.slug)
     assert client.get("/artifacts/Paddle").json()["artifact"]["slug"] == "paddleocr"
     assert client.get("/artifacts/s").status_code == 409
+
+
+def test_the_served_copy_answers_from_the_primarys_indexes(service: Service, data_store: Path) -> None:  # noqa: F811
+    from matchgraph.engine import index_dir_for
+    from matchgraph.graph.embedded import OxigraphStore
+
+    primary = OxigraphStore(data_store, read_only=True)
+    try:
+        version = primary.version()
+    finally:
+        primary.close()
+    state = service.served.current
+    assert state.version == version  # the copy is not rewritten, so its version is the primary's
+    index_dir = index_dir_for(data_store)
+    assert index_dir is not None and any(p.name.endswith(version) for p in index_dir.iterdir())
