@@ -44,6 +44,9 @@ NEEDS = [
 
 
 def pct(values: list[float], q: float) -> float:
+    """The q-quantile in ms (nan when nothing was measured)."""
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
 
@@ -186,7 +189,10 @@ def main(argv: list[str] | None = None) -> None:
             server.terminate()
             server.wait(timeout=30)
             log.close()
-        mcp_lat = mcp_round_trips(store, 50, args.seconds)
+        try:
+            mcp_lat, mcp_note = mcp_round_trips(store, 50, args.seconds), ""
+        except Exception as e:  # noqa: BLE001 - reported in the table, the HTTP figures still print
+            mcp_lat, mcp_note = [], f"failed: {type(e).__name__}"
         fresh_match = fresh_processes(store, ["match", NEEDS[0], "--top", "10", "--json"], args.fresh)
         fresh_compare = fresh_processes(store, ["compare", pairs[0][0], pairs[0][1], "--json"], args.fresh)
         fresh_show = fresh_processes(store, ["show", slugs[0], "--json"], args.fresh)
@@ -197,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
         ("POST /match, 8 clients", m_lat, m_fail, f"{len(m_lat) / m_wall:.0f} req/s"),
         ("GET /compare", c_lat, c_fail, ""),
         ("GET /artifacts/{slug}", a_lat, a_fail, ""),
-        ("MCP match (stdio)", mcp_lat, 0, ""),
+        ("MCP match (stdio)", mcp_lat, 0, mcp_note),
         ("fresh `matchgraph match`", fresh_match, 0, ""),
         ("fresh `matchgraph compare`", fresh_compare, 0, ""),
         ("fresh `matchgraph show`", fresh_show, 0, ""),
