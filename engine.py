@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from matchgraph.errors import ConfigError
 
 if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore, StoreStats
+    from matchgraph.graph.derived import KeyedTable
     from matchgraph.queries.artifact_view import ArtifactView
     from matchgraph.queries.feedback import FeedbackEvent
     from matchgraph.queries.match_cache import MatchBundle
@@ -144,7 +144,7 @@ class Engine:
         self.resolve_table()
         self.need_index()
         self.bundle()
-        self._slice("")
+        self._slices()
         self._derived("concepts", lambda: self.snapshot().concepts)
         return self.version()
 
@@ -262,9 +262,15 @@ class Engine:
 
     def _slice(self, slug: str) -> ArtifactSlice:
         """One artifact's share of the snapshot, from the per-artifact table (one lookup)."""
-        from matchgraph.graph.derived import DerivedFiles
-        from matchgraph.queries.slices import ArtifactSlice, artifact_slices
+        from matchgraph.queries.slices import ArtifactSlice
         from matchgraph.queries.snapshot import ArtifactRecord
+
+        return self._slices().get(slug) or ArtifactSlice(ArtifactRecord(slug, slug))
+
+    def _slices(self) -> KeyedTable[ArtifactSlice]:
+        """The per-artifact table of this version (built once, then read by key)."""
+        from matchgraph.graph.derived import DerivedFiles
+        from matchgraph.queries.slices import artifact_slices
 
         version = self.version()
         key = (version, "slices")
@@ -275,7 +281,7 @@ class Engine:
                     "slices", lambda: artifact_slices(self.snapshot()))
                 if version:
                     self._memo[key] = table
-        return table.get(slug) or ArtifactSlice(ArtifactRecord(slug, slug))
+        return table
 
     def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
         """The part of the snapshot a question about ``a`` and ``b`` reads, from two slices
