@@ -96,7 +96,13 @@ class Engine:
         from matchgraph.graph.registry import open_store
 
         options: dict[str, object] = {"validator": validator} if backend == "oxigraph" else {}
-        store = open_store(backend, path=path, **options)
+        if backend == "oxigraph" and path is None:
+            from matchgraph.graph.embedded import OxigraphStore
+
+            # Not open_store's default path: "no path" must never touch the user's own store.
+            store: GraphStore = OxigraphStore(None, validator=validator)
+        else:
+            store = open_store(backend, path=path, **options)
         if index_dir is None and backend == "oxigraph":
             index_dir = index_dir_for(getattr(store, "path", None))
         return cls(store, index_dir=index_dir)
@@ -251,12 +257,13 @@ class Engine:
 
     def compare(self, first: str, second: str, *, need: str | None = None) -> Verdict:
         """A verdict for two artifacts written from the graph (and, with ``need``, which fits)."""
-        from matchgraph.queries.need_fit import need_fit
         from matchgraph.queries.verdict import compare
 
         a, b = self.resolve(first), self.resolve(second)
         verdict = compare(self._pair_snapshot(a, b), self.bundle().index, a, b)
         if need:
+            from matchgraph.queries.need_fit import need_fit
+
             verdict = dataclasses.replace(verdict, need=need_fit(self.need_index(), need, a, b))
         return verdict
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import click
 from rich.panel import Panel
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.cli.cmd_match import waterfall
 from matchgraph.cli.output import styled
-from matchgraph.queries.verdict import Verdict
+
+if TYPE_CHECKING:
+    from matchgraph.queries.verdict import Verdict
 
 __all__ = ["compare"]
 
@@ -71,6 +73,8 @@ def _render(v: Verdict) -> None:
         fmt = lambda vals: "; ".join(f"{x:g} ({src.rsplit('/', 1)[-1]})" for src, x in vals) or "—"  # noqa: E731
         table.add_row(s.signal, fmt(s.a_values), fmt(s.b_values), s.leader or "—", s.basis)
     console.print(table)
+    from matchgraph.cli.cmd_match import waterfall
+
     console.print(waterfall(v.pair))
     if v.only_a or v.only_b:
         console.print(styled((f"only {v.names[0]}:", "bold"), f" {', '.join(v.only_a) or '—'}"))

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
-from matchgraph.queries.pair_score import PairScore
-from matchgraph.queries.similar import resolve_artifact
+
+if TYPE_CHECKING:
+    from matchgraph.queries.pair_score import PairScore
 
 __all__ = ["pair", "similar_command", "waterfall"]
 
@@ -80,6 +82,8 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
         emit_json([_neighbour_json(s) for s in found])
         return
     names = dict(zip(bundle.index.slugs, bundle.index.names, strict=True))
+    from matchgraph.queries.similar import resolve_artifact  # loaded by engine.similar already
+
     source = names[bundle.index.slugs[resolve_artifact(bundle.index, name)]]
     table = Table(title=f"nearest to {source}")
     for col in ("#", "artifact", "score", "verdict", "strongest terms"):

@@ -32,7 +32,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchgraph.errors import QueryError
-from matchgraph.queries.all_pairs_kernel import HUBS, postings, row_sums, topk_rows
 from matchgraph.queries.match_index import MatchIndex
 
 __all__ = [
@@ -88,7 +87,12 @@ def _sets(index: MatchIndex, expanded: bool) -> tuple[NDArray[np.int64],
     indices = d.indices.astype(np.int32)
     weight = np.ascontiguousarray(
         index.expanded_weight if expanded else index.concept_weight, dtype=np.float64)
-    mass = row_sums(indptr, indices, weight) if expanded else index.row_mass
+    if expanded:
+        from matchgraph.queries.all_pairs_kernel import row_sums  # compiled: imported when used
+
+        mass = row_sums(indptr, indices, weight)
+    else:
+        mass = index.row_mass
     return indptr, indices, weight, mass
 
 
@@ -117,7 +121,7 @@ def all_pairs_topk(
     rows: NDArray[np.int64] | None = None,
     expanded: bool = False,
     chunks: int = 256,
-    hubs: int = HUBS,
+    hubs: int | None = None,
 ) -> Neighbours:
     """Exact top-``k`` concept neighbours of every artifact (or of ``rows``), compiled.
 
@@ -126,7 +130,7 @@ def all_pairs_topk(
     a second candidate source for ``similar``, finding artifacts whose concepts are
     siblings under a specific broader concept. That similarity is not a score term.
 
-    ``hubs`` (0 to 64) is how many widely shared concepts the kernel counts by bit
+    ``hubs`` (0 to 64, default the kernel's ``HUBS``) is how many widely shared concepts the kernel counts by bit
     mask; it changes speed, never results.
 
     Raises:
@@ -136,11 +140,13 @@ def all_pairs_topk(
     others = k - 1 if include_self else k
     if others < 1:
         raise QueryError(f"k must leave room for at least one neighbour, got {k}")
-    if not 0 <= hubs <= 64:
+    if hubs is not None and not 0 <= hubs <= 64:
         raise QueryError(f"hubs must be in [0, 64], got {hubs}")
     selected = _select_rows(index, rows)
     indptr, indices, weight, mass = _sets(index, expanded)
-    ix = postings(indptr, indices, mass, len(weight), hubs)
+    from matchgraph.queries.all_pairs_kernel import HUBS, postings, topk_rows  # numba: on use
+
+    ix = postings(indptr, indices, mass, len(weight), HUBS if hubs is None else hubs)
     n_chunks = max(1, min(chunks, len(selected)))
     idx, sc, _met, scored = topk_rows((indptr, indices, weight, mass), ix, selected,
                                       others, n_chunks)

@@ -42,7 +42,7 @@ __all__ = [
     "save_index",
 ]
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the index layout or its build logic changes: old entries are then ignored."""
 KEEP = 4
 """Cache entries kept per directory; older ones (earlier store versions) are removed."""
@@ -106,7 +106,7 @@ def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None 
     _put_sparse(arrays, "ancestors", c.ancestors)
     for name in ("facet", "domain", "weight", "ic"):
         arrays[f"concept.{name}"] = getattr(c, name)
-    for name in ("intent_weight", "compare_weight", "claim_pairs", "claim_of_link"):
+    for name in ("intent_weight", "compare_weight", "claim_pairs", "claim_of_link", "row_mass"):
         arrays[name] = getattr(index, name)
     kept = {}
     for key, lists in zip(_LISTS, (neighbours, hierarchy), strict=True):
@@ -125,8 +125,9 @@ def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None 
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
     try:
         np.savez(tmp / "arrays.npz", **arrays)  # type: ignore[arg-type]
-        # Claims in their own file: read only when a pair with claims is explained.
-        (tmp / "claims.json").write_text(json.dumps([asdict(x) for x in index.claims]), encoding="utf-8")
+        # Claims in their own file, one JSON line each with an offset table, so explaining a
+        # pair reads the few claims it names rather than parsing every claim in the store.
+        _write_claims(tmp, index.claims)
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         final = _replace_dir(tmp, entry)
     except BaseException:
@@ -151,31 +152,63 @@ def _replace_dir(tmp: Path, final: Path) -> Path:
     return final
 
 
-class ClaimTable(Sequence[ClaimRecord]):
-    """The index's claims, read from their file on first use.
+def _write_claims(directory: Path, claims: Sequence[ClaimRecord]) -> None:
+    offsets = [0]
+    with open(directory / "claims.jsonl", "wb") as out:
+        for claim in claims:
+            line = json.dumps(asdict(claim), ensure_ascii=False).encode("utf-8") + b"\n"
+            out.write(line)
+            offsets.append(offsets[-1] + len(line))
+    np.save(directory / "claims.offsets.npy", np.asarray(offsets, dtype=np.int64))
 
-    Most questions (``similar`` over pairs without claims, every array term) never touch a
-    claim, so a cached index is usable without parsing them.
+
+class ClaimTable(Sequence[ClaimRecord]):
+    """The index's claims on disk, read one record at a time by offset.
+
+    Most questions never touch a claim, and a pair with claims needs only its own few:
+    ``table[k]`` seeks to record ``k``; iterating reads the file once.
     """
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._records: tuple[ClaimRecord, ...] | None = None
-
-    def _all(self) -> tuple[ClaimRecord, ...]:
-        if self._records is None:
-            try:
-                rows = json.loads(self._path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as e:
-                raise ConfigError(f"{self._path}: unreadable match index claims: {e}") from e
-            self._records = tuple(_claim(d) for d in rows)
-        return self._records
+    def __init__(self, directory: Path) -> None:
+        self._path = directory / "claims.jsonl"
+        try:
+            self._offsets = np.load(directory / "claims.offsets.npy")
+        except (OSError, ValueError) as e:
+            raise ConfigError(f"{directory}: unreadable match index claims: {e}") from e
+        self._cache: dict[int, ClaimRecord] = {}
 
     def __len__(self) -> int:
-        return len(self._all())
+        return max(0, len(self._offsets) - 1)
+
+    def _read(self, k: int) -> ClaimRecord:
+        found = self._cache.get(k)
+        if found is None:
+            start, end = int(self._offsets[k]), int(self._offsets[k + 1])
+            try:
+                with open(self._path, "rb") as f:
+                    f.seek(start)
+                    found = _claim(json.loads(f.read(end - start)))
+            except (OSError, ValueError, TypeError) as e:
+                raise ConfigError(f"{self._path}: unreadable match index claim {k}: {e}") from e
+            self._cache[k] = found
+        return found
 
     def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
-        return self._all()[k]
+        if isinstance(k, slice):
+            return tuple(self._read(i) for i in range(*k.indices(len(self))))
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self._read(k)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        try:
+            with open(self._path, encoding="utf-8") as f:
+                for line in f:
+                    yield _claim(json.loads(line))
+        except (OSError, ValueError, TypeError) as e:
+            raise ConfigError(f"{self._path}: unreadable match index claims: {e}") from e
 
     def __eq__(self, other: object) -> bool:
         return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
@@ -200,8 +233,9 @@ def load_index(entry: Path) -> tuple[MatchIndex, dict[str, Neighbours]]:
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise ConfigError(f"{entry}: cache format {meta.get('format')} != {FORMAT}")
-        if not (entry / "claims.json").exists():
-            raise ValueError("claims.json is missing")
+        for name in ("claims.jsonl", "claims.offsets.npy"):
+            if not (entry / name).exists():
+                raise ValueError(f"{name} is missing")
         with np.load(entry / "arrays.npz") as arrays:
             return _from_arrays(meta, arrays, entry)
     except (OSError, ValueError, KeyError, EOFError, TypeError) as e:
@@ -222,9 +256,10 @@ def _from_arrays(meta: dict[str, Any], arrays: Any, entry: Path
         intent_texts=tuple(meta["intent_texts"]), intents=_get_sparse(arrays, "intents"),
         intent_weight=arrays["intent_weight"], compared=_get_sparse(arrays, "compared"),
         compare_weight=arrays["compare_weight"],
-        claims=ClaimTable(entry / "claims.json"),
+        claims=ClaimTable(entry),
         claim_pairs=arrays["claim_pairs"], claim_of_link=arrays["claim_of_link"],
-        walk=_get_sparse(arrays, "walk"), walk_labels=tuple(meta["walk_labels"]))
+        walk=_get_sparse(arrays, "walk"), walk_labels=tuple(meta["walk_labels"]),
+        stored_row_mass=arrays["row_mass"])
     lists = {
         key: Neighbours(arrays[f"{key}.rows"], arrays[f"{key}.indices"],
                         arrays[f"{key}.scores"], bool(include), arrays[f"{key}.scored"])

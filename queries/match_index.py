@@ -85,6 +85,8 @@ class MatchIndex:
     walk: sp.csr_matrix
     walk_labels: tuple[str, ...]
     """Display label of every walk node: artifact names, then intent texts."""
+    stored_row_mass: NDArray[np.float64] | None = None
+    """:attr:`row_mass` as read from the cache, so a fresh process need not compile the kernel."""
 
     @property
     def n_artifacts(self) -> int:
@@ -122,6 +124,8 @@ class MatchIndex:
         Summed sequentially (not numpy's pairwise sum) so the compiled kernel and any
         plain-Python reference get bit-identical similarities.
         """
+        if self.stored_row_mass is not None:
+            return self.stored_row_mass
         return _sequential_row_sums(self.direct.indptr, self.direct.indices,
                                     self.concept_weight)
 
@@ -138,17 +142,21 @@ class MatchIndex:
         m = self.compared
         return m.indices[m.indptr[row]: m.indptr[row + 1]]
 
-    @cached_property
-    def claims_by_pair(self) -> dict[tuple[int, int], tuple[int, ...]]:
-        """Claim indices linking each unordered artifact pair (lower row first)."""
-        out: dict[tuple[int, int], list[int]] = {}
-        for (s, o), k in zip(self.claim_pairs.tolist(), self.claim_of_link.tolist(),
-                             strict=True):
-            key = (min(s, o), max(s, o))
-            bucket = out.setdefault(key, [])
-            if k not in bucket:
-                bucket.append(k)
-        return {key: tuple(v) for key, v in out.items()}
+    def claims_between(self, a: int, b: int) -> tuple[int, ...]:
+        """Indices of the claims linking rows ``a`` and ``b`` (either direction), in link order.
+
+        A vectorised scan of the link arrays rather than a pair dictionary: a fresh process
+        asking about one pair must not build a map of every pair in the store first.
+        """
+        pairs = self.claim_pairs
+        if not len(pairs):
+            return ()
+        hit = ((pairs[:, 0] == a) & (pairs[:, 1] == b)) | ((pairs[:, 0] == b) & (pairs[:, 1] == a))
+        found: list[int] = []
+        for k in self.claim_of_link[np.flatnonzero(hit)].tolist():
+            if k not in found:
+                found.append(k)
+        return tuple(found)
 
     @cached_property
     def transition(self) -> Transition:

@@ -16,7 +16,6 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import breadth_first_order
 
 from matchgraph.queries.all_pairs import concept_similarity
 from matchgraph.queries.match_index import MatchIndex
@@ -174,7 +173,7 @@ def co_comparison_signal(index: MatchIndex, a: int, b: int) -> Signal:
 
 def claim_signal(index: MatchIndex, a: int, b: int) -> Signal:
     """Direct claims between the two: ``1 - 2**-n`` for n claims naming the other."""
-    found = index.claims_by_pair.get((min(a, b), max(a, b)), ())
+    found = index.claims_between(a, b)
     if not found:
         return Signal(0.0, (), "No claim of one names the other.")
     ev = tuple(
@@ -218,6 +217,8 @@ def _path(index: MatchIndex, a: int, b: int) -> tuple[str, ...]:
     The breadth-first tree from ``a`` is memoised, as ``similar`` asks for many b.
     The walk graph is symmetric, so following its rows as directed edges is exact.
     """
+    from scipy.sparse.csgraph import breadth_first_order  # scipy.linalg behind it: 0.1 s
+
     memo = index.bfs_memo
     if a not in memo:
         if len(memo) >= 64:

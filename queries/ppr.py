@@ -5,10 +5,12 @@ rebuilds its matrix from Python dicts on every call. Two solvers share that matr
 
 * :func:`personalized_pagerank`, power iteration with scipy.sparse: converged to a
   tolerance over the whole graph, the reference;
-* :func:`personalized_pagerank_push`, the local push of Andersen, Chung and Lang
-  (compiled with numba): it only touches the neighbourhood the walk actually reaches,
-  so its cost does not grow with the graph. Every node's error is at most
-  ``eps * degree``. The pair score uses it, as ``similar`` runs one walk per candidate.
+* :func:`personalized_pagerank_push`, the push method of Andersen, Chung and Lang run in
+  synchronous rounds: each round pushes every node whose residual is above its threshold
+  with one sparse product. It stops as soon as the walk's mass has settled, and every
+  node's error is at most ``eps * degree``. The pair score uses it. A sequential
+  numba-compiled queue was as fast warm (about 4 ms at 10,000 artifacts) but cost 0.6 s
+  of JIT start-up in every fresh ``matchgraph`` process.
 
 >>> import scipy.sparse as sp
 >>> path = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
@@ -23,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from matchgraph.queries.jit import njit
 from numpy.typing import NDArray
 
 from matchgraph.errors import QueryError
@@ -106,50 +107,6 @@ def personalized_pagerank(
     return x
 
 
-@njit(cache=True)
-def _push(indptr: NDArray[np.int32], indices: NDArray[np.int32], prob: NDArray[np.float64],
-          degree: NDArray[np.float64], seed: int, alpha: float, eps: float
-          ) -> NDArray[np.float64]:
-    n = len(indptr) - 1
-    p = np.zeros(n)
-    r = np.zeros(n)
-    queued = np.zeros(n, dtype=np.bool_)
-    queue = np.empty(n, dtype=np.int64)
-    head = 0
-    size = 1
-    queue[0] = seed
-    queued[seed] = True
-    r[seed] = 1.0
-    while size > 0:
-        u = queue[head]
-        head = (head + 1) % n
-        size -= 1
-        queued[u] = False
-        ru = r[u]
-        if ru < eps * max(degree[u], 1.0):
-            continue
-        p[u] += alpha * ru
-        r[u] = 0.0
-        spread = (1.0 - alpha) * ru
-        lo = indptr[u]
-        hi = indptr[u + 1]
-        if lo == hi:
-            r[seed] += spread
-            if not queued[seed] and r[seed] >= eps:
-                queue[(head + size) % n] = seed
-                size += 1
-                queued[seed] = True
-            continue
-        for q in range(lo, hi):
-            v = indices[q]
-            r[v] += spread * prob[q]
-            if not queued[v] and r[v] >= eps * max(degree[v], 1.0):
-                queue[(head + size) % n] = v
-                size += 1
-                queued[v] = True
-    return p
-
-
 def personalized_pagerank_push(
     transition: Transition,
     seed: int,
@@ -157,9 +114,10 @@ def personalized_pagerank_push(
     alpha: float = 0.15,
     eps: float = 1e-6,
 ) -> NDArray[np.float64]:
-    """Approximate personalised PageRank from ``seed`` by local push.
+    """Approximate personalised PageRank from ``seed`` by push.
 
-    Pushes residual mass until every node's residual is below ``eps`` times its degree
+    Pushes, in synchronous rounds (one sparse product per round, so no compiled kernel
+    and no JIT start-up in a fresh process), residual mass until every node's residual is below ``eps`` times its degree
     (at least 1); the result underestimates the true vector by at most that residual
     per node. A seed without edges keeps all its mass, as in power iteration.
 
@@ -175,5 +133,19 @@ def personalized_pagerank_push(
         out = np.zeros(n)
         out[seed] = 1.0
         return out
-    f = transition.forward
-    return _push(f.indptr, f.indices, f.data, transition.degree, seed, alpha, eps)
+    threshold = eps * np.maximum(transition.degree, 1.0)
+    p = np.zeros(n)
+    r = np.zeros(n)
+    r[seed] = 1.0
+    while True:
+        active = r >= threshold
+        if not active.any():
+            return p
+        pushed = np.where(active, r, 0.0)
+        p += alpha * pushed
+        r -= pushed
+        spread = (1.0 - alpha) * pushed
+        r += transition.step @ spread
+        lost = float(spread[transition.dangling].sum())  # a dangling node sends its mass home
+        if lost:
+            r[seed] += lost

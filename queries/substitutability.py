@@ -89,7 +89,7 @@ def substitutability(index: MatchIndex, a: int, b: int) -> Verdict:
         return Verdict("alternatives", "the same artifact", coverage=(1.0, 1.0))
     for row in (a, b):
         if not len(index.concepts_of(row)):
-            claims = len(index.claims_by_pair.get((min(a, b), max(a, b)), ()))
+            claims = len(index.claims_between(a, b))
             if claims:
                 return Verdict("partial", f"{names[row]} has no capability concept in the "
                                f"graph, but {claims} claim(s) set them against each other")
