@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import UTC, datetime
+from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, serialize
@@ -26,6 +28,10 @@ from matchgraph.loaders.models import DocumentFacts
 from matchgraph.safe_text import printable
 
 __all__ = ["Failure", "PreparedDocument", "prepare_facts", "prepare_paths", "prepare_texts"]
+
+
+IN_FLIGHT = 3
+"""Chunks submitted ahead per worker process (bounds the prepared documents held at once)."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +169,20 @@ def _run(function, job: _Job, items: list, jobs: int | None) -> Iterator:  # typ
             yield from function(job, chunk)
         return
     # forkserver: never fork a process that may hold a store's native threads and locks.
+    # At most IN_FLIGHT chunks per worker are submitted ahead of the consumer: workers keep
+    # preparing while the store writes, but prepared documents never pile up in memory
+    # when the store is the slower side (peak memory does not grow with the run's size).
+    window = IN_FLIGHT * workers
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        for results in pool.map(partial(function, job), chunks):
+        pending: deque[Future[list]] = deque()
+        submit = partial(pool.submit, function, job)
+        ahead = iter(chunks)
+        for chunk in islice(ahead, window):
+            pending.append(submit(chunk))
+        while pending:
+            results = pending.popleft().result()
+            for chunk in islice(ahead, 1):
+                pending.append(submit(chunk))
             yield from results
 
 
