@@ -152,6 +152,7 @@ class Engine:
         self.bundle()
         self._slices()
         self._derived("concepts", lambda: self.snapshot().concepts)
+        self._rank_inputs()
         return self.version()
 
     def snapshot(self) -> GraphSnapshot:
@@ -314,6 +315,12 @@ class Engine:
                 if (subject is None or c.subject == subject) and (about is None or about in c.others)
                 and (relation is None or c.relation == relation) and (polarity is None or c.polarity == polarity)]
 
+    def _rank_inputs(self) -> GraphSnapshot:
+        """The part of the snapshot ranks read: artifacts and their observations (a few
+        percent of it, so a rank with new weights or a new seed starts in milliseconds)."""
+        return self._derived("rank-inputs", lambda: dataclasses.replace(
+            self.snapshot(), capabilities=(), concepts=(), claims=(), compared=(), verdicts=()))
+
     def rank(self, weights: RankWeights | None = None, *, samples: int = 2000,
              concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:
         """Composite ranks from the signals, their fit to the observed ranks, and stability."""
@@ -323,12 +330,13 @@ class Engine:
         chosen = weights or DEFAULT_WEIGHTS
 
         def build() -> RankAnswer:
-            snapshot = self.snapshot()
+            snapshot = self._rank_inputs()
             rows = tuple(r for r in recompute(snapshot, chosen) if r.composite is not None)
             report = stability(snapshot, chosen, samples=samples, concentration=concentration,
                                seed=seed, limit=limit)
             return RankAnswer(chosen, rows, agreement(rows), report)
 
         # Ranks depend only on the store version and these parameters: kept like an index.
+        # Another seed or weighting reads the small rank inputs, not the whole snapshot.
         key = hashlib.sha256(repr((dataclasses.astuple(chosen), samples, concentration, limit, seed)).encode())
         return self._derived(f"rank-{key.hexdigest()[:16]}", build)
