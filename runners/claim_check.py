@@ -1,7 +1,8 @@
 """Check typed claims against matchgraph's own runs, and record each check as EARL.
 
 A claim is testable when its relation names something a runner measures (accuracy: CER on
-the same items; speed: per-item latency on the same items and hardware), it has a direction
+the same items, or nDCG@10 on the same queries for retrieval runners; speed: per-item latency
+on the same items and hardware), it has a direction
 (polarity for or against the claimant) and its other side is an artifact. Then each side
 needs a runner that stands for it and can run here, and runs of both on one suite (same
 content hash, real weights). :func:`check_claim` finds those runs, or with ``execute`` runs
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal as Lit
@@ -28,7 +30,7 @@ from matchgraph.runners.evidence import EvidenceStore, item_values
 from matchgraph.runners.paired import PairedResult, paired_test
 from matchgraph.runners.registry import runner_class, runner_names
 
-__all__ = ["ACCURACY", "OUTCOMES", "SPEED", "ClaimStatus", "Status", "check_claim", "claim_id", "runner_for"]
+__all__ = ["ACCURACY", "OCR_SUITES", "OUTCOMES", "RETRIEVAL_SUITE", "SPEED", "ClaimStatus", "Status", "check_claim", "claim_id", "retrieval_subset", "runner_for"]
 
 Status = Lit["supported", "contradicted", "inconclusive", "untested", "not testable"]
 OUTCOMES: dict[str, str] = {
@@ -38,6 +40,8 @@ OUTCOMES: dict[str, str] = {
 ACCURACY = frozenset({"more_accurate_than", "less_accurate_than", "outperforms", "better_than", "worse_than",
                       "underperforms", "more_reliable_than"})
 SPEED = frozenset({"faster_than", "slower_than"})
+OCR_SUITES = frozenset({"ocr-multilingual"})
+RETRIEVAL_SUITE = "retrieval-mini"
 
 
 def claim_id(iri: str) -> str:
@@ -88,6 +92,31 @@ def runner_for(slug: str) -> str | None:
     return found
 
 
+_ASPECT_KINDS = (
+    ("exact-code", re.compile(r"\b(codes?|identifiers?|ids?|numbers?|exact|keywords?|sku|part)\b", re.I)),
+    ("paraphrase", re.compile(r"\b(semantic|meaning|paraphras\w*|synonyms?|few words|natural language)\b", re.I)),
+)
+
+
+def retrieval_subset(aspect: str | None) -> tuple[str, frozenset[str]] | None:
+    """(kind, query ids) of ``retrieval-mini`` queries a claim's aspect is about, or None for
+    the whole suite: "exact product codes" is decided on the identifier queries only.
+
+    >>> retrieval_subset("finding exact product codes")[0]
+    'exact-code'
+    >>> retrieval_subset("CPU") is None
+    True
+    """
+    if not aspect:
+        return None
+    from matchgraph.runners.retrieval_suite import QUERIES
+
+    for kind, pattern in _ASPECT_KINDS:
+        if pattern.search(aspect):
+            return kind, frozenset(q for q, _, _, k in QUERIES if k == kind)
+    return None
+
+
 def _latest_common_runs(store: EvidenceStore, a: str, b: str) -> tuple[str, str] | None:
     """The newest pair of real-weights runs of ``a`` and ``b`` on the same suite content."""
     by_slug: dict[str, dict[str, tuple[str, str]]] = {a: {}, b: {}}
@@ -108,7 +137,7 @@ def _direction(claim: ClaimRecord) -> tuple[str | None, str | None]:
         return "CharacterErrorRate", None
     if claim.relation in SPEED:
         return "Latency", None
-    return None, f"relation {claim.relation!r} names nothing a runner measures (accuracy: CER; speed: latency)"
+    return None, f"relation {claim.relation!r} names nothing a runner measures (accuracy: CER, or nDCG@10 for retrieval; speed: latency)"
 
 
 def check_claim(store: EvidenceStore, claim: ClaimRecord, *, execute: bool = False, suite: str = "ocr-multilingual",
@@ -141,6 +170,17 @@ def _check_pair(store: EvidenceStore, claim: ClaimRecord, other: str, metric: st
         if not available.ok:
             return ClaimStatus(claim.iri, "untested", f"{name} (for {slug}) cannot run here: {available.reason}", metric)
         runners[slug] = name
+    tasks = {runner_class(name).info.task for name in runners.values()}
+    if len(tasks) > 1:
+        return ClaimStatus(claim.iri, "not testable", f"{sides[0]} and {other} are measured by runners of different "
+                           f"tasks ({', '.join(sorted(tasks))}): no suite scores both", metric)
+    higher_is_better = False
+    if tasks == {"retrieval"}:
+        # retrieval quality is nDCG@10 per query (higher is better); the OCR suite never applies
+        if metric == "CharacterErrorRate":
+            metric, higher_is_better = "NDCGAt10", True
+        if suite in OCR_SUITES:
+            suite = RETRIEVAL_SUITE
     pair = _latest_common_runs(store, *sides)
     if pair is None and execute:
         _run_missing(store, runners, suite, options)
@@ -149,6 +189,13 @@ def _check_pair(store: EvidenceStore, claim: ClaimRecord, other: str, metric: st
         return ClaimStatus(claim.iri, "untested", f"no runs of {sides[0]} and {sides[1]} on one suite yet "
                            f"(matchgraph verify runs them; or matchgraph run RUNNER --suite {suite})", metric)
     mine, theirs = item_values(store, pair[0], metric), item_values(store, pair[1], metric)
+    subset = retrieval_subset(claim.aspect) if tasks == {"retrieval"} and suite == RETRIEVAL_SUITE else None
+    if subset is not None:
+        kind, ids = subset
+        mine = {k: v for k, v in mine.items() if k in ids}
+        theirs = {k: v for k, v in theirs.items() if k in ids}
+    if higher_is_better:  # paired_test compares lower-is-better values
+        mine, theirs = {k: -v for k, v in mine.items()}, {k: -v for k, v in theirs.items()}
     try:
         result = paired_test(mine, theirs)
     except ValueError as e:
@@ -157,11 +204,13 @@ def _check_pair(store: EvidenceStore, claim: ClaimRecord, other: str, metric: st
         result = replace(result, verdict={"supported": "contradicted", "contradicted": "supported"}.get(
             result.verdict, result.verdict), effect=-result.effect, low=-result.high, high=-result.low,
             wins=result.losses, losses=result.wins)  # type: ignore[arg-type]
-    label = "CER" if metric == "CharacterErrorRate" else "latency (s)"
+    label = {"CharacterErrorRate": "CER", "NDCGAt10": "nDCG@10"}.get(metric, "latency (s)")
     reason = (f"{sides[0]} vs {other} over {result.n} paired items: mean {label} difference {result.effect:+.4f} "
               f"(95% CI {result.low:+.4f} to {result.high:+.4f}; positive agrees with the claim), "
               f"claim-consistent on {result.wins}, against on {result.losses}, sign test p={result.p_value:.3g}")
-    if claim.aspect:
+    if subset is not None:
+        reason += f"; only the suite's {subset[0]} queries, for the claim's aspect {claim.aspect!r}"
+    elif claim.aspect:
         reason += f"; the suite stands in for the claim's aspect {claim.aspect!r}"
     test = f"paired sign test and bootstrap 95% CI of the mean per-item {label} difference"
     return ClaimStatus(claim.iri, result.verdict, reason, metric, test, result, pair)

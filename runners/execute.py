@@ -120,12 +120,22 @@ def run_suite(runner_name: str, suite: Suite, options: RunOptions, *, artifact: 
     rows = []
     with PeakMemory(options.device) as memory:
         runner.load(options)
+        if suite.kind == "retrieval":
+            index = getattr(runner, "index", None)
+            if index is None:
+                raise ConfigError(f"runner {info.name!r} cannot index a retrieval suite's passages")
+            index(suite.documents)  # once, before any query is timed
         for item in suite.items:
             t0 = time.perf_counter()
             text = runner.predict(item)
             rows.append((item.item_id, item.lang, item.text, text, time.perf_counter() - t0))
     ended = datetime.now(UTC)
-    measurements = ocr_measurements(rows)
+    if suite.kind == "retrieval":
+        from matchgraph.runners.retrieval_metrics import retrieval_measurements
+
+        measurements = retrieval_measurements([(r[0], r[2], r[3], r[4]) for r in rows])
+    else:
+        measurements = ocr_measurements(rows)
     if suite.kind == "image-prompts":
         exact = [normalize(r[2], r[1]) == normalize(r[3], r[1]) for r in rows]
         measurements.append(Measurement("ExactMatchRate", sum(exact) / len(exact), "UNITLESS"))

@@ -25,6 +25,8 @@ BUILTIN: dict[str, str] = {
     "rapidocr": "matchgraph.runners.rapidocr_runner:RapidOcrRunner",
     "glm-ocr": "matchgraph.runners.glm_ocr:GlmOcrRunner",
     "sd35-large": "matchgraph.runners.sd35:StableDiffusion35Runner",
+    "minilm": "matchgraph.runners.retrieval_runners:MiniLmRunner",
+    "bm25": "matchgraph.runners.retrieval_runners:Bm25Runner",
 }
 
 

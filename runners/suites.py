@@ -6,6 +6,8 @@ Three sources, one shape:
   :mod:`matchgraph.runners.ocr_suite`), cached under the user cache directory;
 * ``text-rendering``: prompts asking an image generator for given text on signs and labels,
   whose images an OCR runner reads back;
+* ``retrieval-mini``: queries, passages and relevance judgements for retrieval runners (see
+  :mod:`matchgraph.runners.retrieval_suite`);
 * a user's folder ``DIR`` with ``DIR/truth.json`` mapping each image file name to
   ``{"text": ..., "lang": ...}`` (``lang`` optional, ISO 639-1).
 
@@ -27,7 +29,7 @@ from matchgraph.errors import ConfigError
 
 __all__ = ["BUILTIN_SUITES", "Suite", "SuiteItem", "folder_suite", "load_suite", "suite_cache_dir"]
 
-BUILTIN_SUITES = ("ocr-multilingual", "text-rendering")
+BUILTIN_SUITES = ("ocr-multilingual", "text-rendering", "retrieval-mini")
 ISO_LANGS = frozenset("zh en fr es ru de ja ko".split())
 
 
@@ -47,9 +49,12 @@ class SuiteItem:
 class Suite:
     name: str
     kind: str
-    """"ocr" (images with their text) or "image-prompts" (prompts with the text to render)."""
+    """"ocr" (images with their text), "image-prompts" (prompts with the text to render) or
+    "retrieval" (queries with their relevant passage ids, over ``documents``)."""
     items: tuple[SuiteItem, ...]
     content_hash: str
+    documents: tuple[tuple[str, str], ...] = ()
+    """(id, text) passages a retrieval suite's queries search."""
 
     def languages(self) -> list[str]:
         return sorted({i.lang for i in self.items if i.lang})
@@ -64,7 +69,7 @@ class Suite:
                 kept.append(item)
                 seen[item.lang] = seen.get(item.lang, 0) + 1
         return replace(self, name=f"{self.name}[{per_language}/lang]", items=tuple(kept),
-                       content_hash=content_hash(kept))
+                       content_hash=content_hash(kept, self.documents))
 
 
 def suite_cache_dir() -> Path:
@@ -72,8 +77,11 @@ def suite_cache_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_cache_dir("matchgraph")) / "suites"
 
 
-def content_hash(items: list[SuiteItem] | tuple[SuiteItem, ...]) -> str:
+def content_hash(items: list[SuiteItem] | tuple[SuiteItem, ...],
+                 documents: tuple[tuple[str, str], ...] = ()) -> str:
     digest = hashlib.sha256()
+    for doc_id, text in documents:
+        digest.update(f"{doc_id}\x1f{text}\x1e".encode("utf-8"))
     for item in sorted(items, key=lambda i: i.item_id):
         image = hashlib.sha256(item.image.read_bytes()).hexdigest() if item.image else ""
         for part in (item.item_id, image, item.text, item.lang or "", item.prompt or ""):
@@ -126,6 +134,10 @@ def load_suite(name_or_dir: str) -> Suite:
         from matchgraph.runners.prompt_suite import text_rendering_suite
 
         return text_rendering_suite()
+    if name_or_dir == "retrieval-mini":
+        from matchgraph.runners.retrieval_suite import retrieval_mini_suite
+
+        return retrieval_mini_suite()
     path = Path(name_or_dir)
     if path.is_dir():
         return folder_suite(path)
