@@ -21,7 +21,7 @@ from matchgraph.runners.execute import run_suite
 from matchgraph.runners.registry import runner_class, runner_names
 from matchgraph.runners.suites import load_suite
 
-SUITES = {"ocr": "ocr-multilingual", "image-prompts": "text-rendering"}
+SUITES = {"ocr": "ocr-multilingual", "image-prompts": "text-rendering", "retrieval": "retrieval-mini"}
 
 
 def _run(name: str, suite: str, options: RunOptions) -> RunRecord:
@@ -38,11 +38,13 @@ def main() -> None:
     parser.add_argument("--size", type=int)
     parser.add_argument("--dtype")
     parser.add_argument("--max-new-tokens", type=int)
+    parser.add_argument("--only", action="append", help="run only this runner (repeatable)")
     args = parser.parse_args()
     weights = {"glm-ocr": args.glm_weights, "sd35-large": args.sd35_weights}
     summary = []
-    print(f"{'runner':12} {'suite':22} {'items':>5} {'pages/s':>8} {'p50 s':>7} {'p95 s':>7} {'CER':>6} {'peak MiB':>9} wall s")
-    for name in runner_names():
+    print(f"{'runner':12} {'suite':22} {'items':>5} {'items/s':>8} {'p50 s':>7} {'p95 s':>7} {'quality':>14} "
+          f"{'peak MiB':>9} wall s")
+    for name in args.only or runner_names():
         info = runner_class(name).info
         device = args.device if args.device in info.needs.devices else "cpu"
         options = RunOptions(device=device, weights=weights.get(name), dtype=args.dtype, limit=args.limit,  # type: ignore[arg-type]
@@ -55,12 +57,14 @@ def main() -> None:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
             record = pool.submit(_run, name, SUITES[info.suites[0]], options).result()
         wall = time.perf_counter() - t0
-        pps = record.figure("PagesPerSecond") or 0.0
-        print(f"{name:12} {record.suite:22} {record.items:5d} {pps:8.3f} {record.figure('LatencyP50') or 0:7.3f} "
-              f"{record.figure('LatencyP95') or 0:7.3f} {record.figure('CharacterErrorRate') or 0:6.3f} "
+        pps = record.figure("PagesPerSecond") or record.figure("QueriesPerSecond") or 0.0
+        quality = (f"nDCG@10 {record.figure('NDCGAt10'):.3f}" if info.task == "retrieval"
+                   else f"CER {record.figure('CharacterErrorRate') or 0:.3f}")
+        print(f"{name:12} {record.suite:22} {record.items:5d} {pps:8.1f} {record.figure('LatencyP50') or 0:7.3f} "
+              f"{record.figure('LatencyP95') or 0:7.3f} {quality:>14} "
               f"{(record.figure('PeakMemory') or 0) / 2**20:9.0f} {wall:.1f}"
               + ("  (random weights)" if record.random_weights else ""))
-        summary.append(f"{name}_pages_per_s={pps:.3f}")
+        summary.append(f"{name}_{'queries' if info.task == 'retrieval' else 'pages'}_per_s={pps:.3f}")
     print(" ".join(summary))
 
 
