@@ -194,6 +194,10 @@ def _check_pair(store: EvidenceStore, claim: ClaimRecord, other: str, metric: st
         kind, ids = subset
         mine = {k: v for k, v in mine.items() if k in ids}
         theirs = {k: v for k, v in theirs.items() if k in ids}
+        if not set(mine) & set(theirs):
+            return ClaimStatus(claim.iri, "untested", f"the runs of {sides[0]} and {other} hold none of the suite's "
+                               f"{kind} queries the claim's aspect {claim.aspect!r} is about (run without --limit)",
+                               metric, runs=pair)
     if higher_is_better:  # paired_test compares lower-is-better values
         mine, theirs = {k: -v for k, v in mine.items()}, {k: -v for k, v in theirs.items()}
     try:

@@ -11,6 +11,7 @@ BOMs, CRLF, huge numbers, deep nesting, anchor bombs).
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections.abc import Callable
@@ -176,7 +177,7 @@ def json_edit(rng: random.Random, data: bytes) -> bytes:
             if kind == 0 and isinstance(container, dict):
                 del container[key]
             elif kind == 1:
-                container[key] = rng.choice(_JSON_VALUES)  # type: ignore[index]
+                container[key] = copy.deepcopy(rng.choice(_JSON_VALUES))  # type: ignore[index]  # a copy: edits must never reach the shared list
             elif kind == 2:
                 current = container[key]  # type: ignore[index]
                 container[key] = [current] if not isinstance(current, list) else {"x": current}  # type: ignore[index]
@@ -221,7 +222,7 @@ def yaml_edit(rng: random.Random, data: bytes) -> bytes:
             if rng.random() < 0.4 and isinstance(container, dict):
                 del container[key]
             else:
-                container[key] = rng.choice(_JSON_VALUES)  # type: ignore[index]
+                container[key] = copy.deepcopy(rng.choice(_JSON_VALUES))  # type: ignore[index]  # a copy: edits must never reach the shared list
         except (KeyError, IndexError, TypeError):
             pass
         slots = _walk(tree, rng)
