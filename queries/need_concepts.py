@@ -2,8 +2,9 @@
 
 A need that covers a concept's label ("image generation") should reach every capability
 mapped to that concept or to a narrower one ("text-to-image generation"), slightly less
-the further down it sits. The concept-to-capability map is one sparse matrix, so a hit
-reaches its capabilities with a row slice, not a loop over capabilities.
+the further down it sits. The concept-to-capability map is one sparse matrix in CSR
+arrays (plain numpy, so opening a stored index imports no scipy), so a hit reaches its
+capabilities with a row slice, not a loop over capabilities.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from matchgraph.queries.need_index import ConceptHit
 from matchgraph.queries.need_text import Direction, infer_direction
@@ -24,11 +24,14 @@ __all__ = ["ConceptGraph", "ConceptSpread"]
 class ConceptGraph:
     """Concepts, their narrower closure, and which capabilities map to each."""
 
-    def __init__(self, records: list[ConceptRecord | None], iris: list[str], matrix: sp.csr_matrix) -> None:
+    def __init__(self, records: list[ConceptRecord | None], iris: list[str], indptr: np.ndarray,
+                 indices: np.ndarray) -> None:
         self.records = records
         self.iris = iris
         self.index = {iri: k for k, iri in enumerate(iris)}
-        self.matrix = matrix
+        self.indptr = indptr
+        """Concept ``k`` maps capabilities ``indices[indptr[k]:indptr[k + 1]]`` (sorted)."""
+        self.indices = indices
         self.children: list[list[int]] = [[] for _ in iris]
         self.parents: list[list[int]] = [[] for _ in iris]
         for k, rec in enumerate(records):
@@ -54,9 +57,19 @@ class ConceptGraph:
                     records.append(None)
                 rows.append(index[iri])
                 cols.append(i)
-        data = np.ones(len(rows), dtype=np.int8)
-        matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(iris), len(caps)))
-        return cls(records, iris, matrix)
+        # CSR with each (concept, capability) pair once, capabilities sorted within a row.
+        pairs = np.unique(np.array(rows, dtype=np.int64) * max(len(caps), 1) + np.array(cols, dtype=np.int64))
+        concept_of = pairs // max(len(caps), 1)
+        indptr = np.zeros(len(iris) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(concept_of, minlength=len(iris)), out=indptr[1:])
+        return cls(records, iris, indptr, (pairs % max(len(caps), 1)).astype(np.int32))
+
+    def __getstate__(self) -> dict[str, object]:
+        # The caches are rebuilt on use; the index is derived from ``iris``.
+        return {"records": self.records, "iris": self.iris, "indptr": self.indptr, "indices": self.indices}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
 
     def labels(self) -> list[tuple[int, str]]:
         """(concept index, label) for every preferred and alternative label."""
@@ -116,9 +129,10 @@ class ConceptGraph:
         first = np.r_[True, ks[1:] != ks[:-1]]
         ks, vals, who = ks[first], vals[first], who[first]
         source = {int(k): (float(v), hits[int(w)]) for k, v, w in zip(ks, vals, who)}
-        sub = self.matrix[ks]
-        idx = sub.indices.astype(np.int64)
-        val = np.repeat(vals, np.diff(sub.indptr))
+        counts = self.indptr[ks + 1] - self.indptr[ks]
+        idx = (np.concatenate([self.indices[self.indptr[k]:self.indptr[k + 1]] for k in ks]).astype(np.int64)
+               if len(ks) else np.zeros(0, np.int64))
+        val = np.repeat(vals, counts)
         if len(idx) == 0:  # the hits reach concepts no stored capability is mapped to
             return ConceptSpread(np.zeros(0, np.int64), np.zeros(0), source)
         order = np.lexsort((-val, idx))

@@ -178,7 +178,7 @@ def _terms(r: int, ctx: ExplainContext, cap_i: int) -> list[ScoreTerm]:
     t = int(st.best_text[r])
     if t >= 0:
         c = int(idx.stage.text_cap[t])
-        closest = f"capability {_short(idx.snapshot.capabilities[c])!r}" if c >= 0 else "the artifact's card"
+        closest = f"capability {_short(idx.records.capabilities[c])!r}" if c >= 0 else "the artifact's card"
     c_f, d_f, l_f, fb_f, u_f = (float(x[r]) for x in (rr.concept, rr.direction, rr.language, rr.feedback, rr.unknown))
     hit_label = _concept_label(cap_i, ctx)
     d = idx.directions.direction(cap_i) if cap_i >= 0 else Direction()
@@ -204,7 +204,7 @@ def _terms(r: int, ctx: ExplainContext, cap_i: int) -> list[ScoreTerm]:
 def _concept_label(cap_i: int, ctx: ExplainContext) -> str:
     if cap_i < 0:
         return "(none)"
-    hit = ctx.index.concepts.reaching(ctx.index.snapshot.capabilities[cap_i].concepts, ctx.spread)
+    hit = ctx.index.concepts.reaching(ctx.index.records.capabilities[cap_i].concepts, ctx.spread)
     return f"{hit.label!r} ({hit.score:.2f})" if hit else "(none)"
 
 
@@ -214,7 +214,7 @@ def _path(r: int, ctx: ExplainContext, cap_i: int, score: float) -> tuple[PathSt
     art = idx.artifacts[int(idx.stage.rows[r])]
     if cap_i < 0:
         return (PathStep("need", ctx.text, None, score), PathStep("artifact", art.name, art.slug, score))
-    cap = idx.snapshot.capabilities[cap_i]
+    cap = idx.records.capabilities[cap_i]
     hit = idx.concepts.reaching(cap.concepts, ctx.spread) if ctx.rerank.coverage[r] > 0 else None
     intent = _best_intent(cap, ctx.qterms, idx)
     middle: list[PathStep] = []
@@ -233,8 +233,8 @@ def _claims_and_evidence(cap_i: int, ctx: ExplainContext) -> tuple[tuple[str, ..
     idx = ctx.index
     if cap_i < 0:
         return (), ()
-    cap = idx.snapshot.capabilities[cap_i]
-    claims = idx.claims.get(cap.iri, ())
+    cap = idx.records.capabilities[cap_i]
+    claims = idx.records.claims(cap_i)
     texts = [c.text for c in claims if c.text]
     for label, extra in (("Unique", cap.unique), ("vs alternatives", cap.vs_alternatives)):
         if extra and extra not in texts:

@@ -12,11 +12,10 @@ __all__ = ["need_fit"]
 def need_fit(index: NeedIndex, text: str, a: str, b: str) -> dict[str, object]:
     """Both artifacts' scores for the need (0 when the need does not reach them), the one that
     fits, and the path that led to it."""
-    snapshot = index.snapshot
-    answer = index.search(text, top=max(10, len(snapshot.artifacts)))
+    answer = index.search(text, top=max(10, len(index.artifacts)))
     # A weak match (nothing of the artifact matched the need) does not reach it.
     found = {r.slug: r for r in answer.results if r.terms[0].name != "weak match"}
-    names = {x.slug: x.name for x in snapshot.artifacts}
+    names = {r.slug: r.name for r in answer.results}
     scores = {s: (found[s].score if s in found else 0.0) for s in (a, b)}
     best = max((a, b), key=lambda s: scores[s]) if any(scores.values()) else None
     if best is None:

@@ -21,16 +21,18 @@ methods are implemented (:class:`Fusion`); the linear mix won on the development
 the need set (``bench/needs/dev.jsonl``), which is also where its weights were chosen.
 
 Everything the stage keeps is numpy arrays, dicts and the BM25 matrices, so the index
-pickles; the embedder itself is not part of it.
+pickles or is stored as files (:mod:`need_store`); the embedder itself is not part of it.
+Dense scoring lives in :mod:`need_dense` (exact, or approximate at scale).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from matchgraph.queries.need_dense import DenseTexts, unit_rows
 from matchgraph.queries.need_index import SparseBM25
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, GraphSnapshot
 
@@ -114,22 +116,29 @@ class HybridStage:
 
     ``rows`` maps a stage row to the artifact index of ``NeedIndex.artifacts``;
     ``text_owner`` gives each dense text's stage row and ``text_cap`` its capability
-    index (-1 for an artifact card).
+    index (-1 for an artifact card). Texts are grouped by stage row (a row's capabilities
+    in capability order, then its card), as :class:`DenseTexts` keeps their vectors.
     """
 
     rows: np.ndarray
     lexical: SparseBM25
     claims: SparseBM25
-    vectors: np.ndarray | None
+    dense: DenseTexts | None
     text_owner: np.ndarray
     text_cap: np.ndarray
     fusion: Fusion = FUSION
 
+    @property
+    def vectors(self) -> np.ndarray | None:
+        """The texts' unit vectors (None for a lexical index)."""
+        return None if self.dense is None else self.dense.vectors
+
     @classmethod
     def build(cls, snapshot: GraphSnapshot, artifacts: Sequence[ArtifactRecord],
-              cap_art: np.ndarray, concept_labels: dict[str, str], embedder: object | None,
-              fusion: Fusion = FUSION) -> HybridStage:
-        """Index every artifact some document describes (a capability or an observation)."""
+              cap_art: np.ndarray, concept_labels: dict[str, str],
+              embed: Callable[[list[str]], np.ndarray] | None, fusion: Fusion = FUSION) -> HybridStage:
+        """Index every artifact some document describes (a capability or an observation);
+        ``embed`` (texts -> vectors, see :func:`need_vectors.embed_texts`) adds the dense half."""
         caps = snapshot.capabilities
         where = {a.slug: i for i, a in enumerate(artifacts)}
         described = sorted({int(a) for a in cap_art} | {where[o.artifact] for o in snapshot.observations
@@ -161,14 +170,18 @@ class HybridStage:
         owner = np.concatenate([np.array([row_of[int(a)] for a in cap_art], dtype=np.int32),
                                 np.arange(n, dtype=np.int32)])
         text_cap = np.concatenate([np.arange(len(caps), dtype=np.int32), np.full(n, -1, np.int32)])
-        vectors = None
-        if embedder is not None and n:
+        group = np.argsort(owner, kind="stable")  # by row; capability order, then the card
+        owner, text_cap = owner[group], text_cap[group]
+        dense = None
+        if embed is not None and n:
             texts = [capability_text(c, artifacts[int(a)].name) for c, a in zip(caps, cap_art)]
             texts += [artifact_card(artifacts[a], " ".join(sorted(pricing.get(a, ()))), labels[r], names[r])
                       for r, a in enumerate(described)]
-            vectors = _unit(np.vstack([np.asarray(embedder.encode(texts[s:s + 256]), dtype=np.float32)  # type: ignore[attr-defined]
-                                       for s in range(0, len(texts), 256)]))
-        return cls(np.array(described, dtype=np.int64), lexical, claims, vectors, owner, text_cap, fusion)
+            vectors = unit_rows(np.asarray(embed([texts[int(k)] for k in group]), dtype=np.float32))
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(owner, minlength=n), out=ptr[1:])
+            dense = DenseTexts.build(vectors, ptr)
+        return cls(np.array(described, dtype=np.int64), lexical, claims, dense, owner, text_cap, fusion)
 
     @property
     def n(self) -> int:
@@ -182,13 +195,8 @@ class HybridStage:
             lex = lex + f.w_claims * self.claims.scores(self.claims.term_ids(qterms))
         dense = np.zeros(self.n)
         best = np.full(self.n, -1, dtype=np.int64)
-        if query_vector is not None and self.vectors is not None and len(self.vectors):
-            sims = self.vectors @ _unit(query_vector.reshape(1, -1).astype(np.float32))[0]
-            order = np.lexsort((-sims, self.text_owner))
-            first = np.r_[True, self.text_owner[order][1:] != self.text_owner[order][:-1]]
-            rows_hit = self.text_owner[order][first]
-            dense[rows_hit] = np.clip(sims[order][first], 0.0, None)
-            best[rows_hit] = order[first]
+        if query_vector is not None and self.dense is not None:
+            dense, best = self.dense.best(unit_rows(query_vector.reshape(1, -1).astype(np.float32))[0], lex)
         if f.method == "linear":
             bound = sum(self.lexical.term_idf(t) for t in dict.fromkeys(qterms)) or 1.0
             lex_part = f.w_lex * np.minimum(lex / bound, 1.0)
@@ -220,8 +228,3 @@ def _rrf(scores: np.ndarray, k: float) -> np.ndarray:
     ranks = np.searchsorted(-np.unique(vals)[::-1], -vals) + 1
     out[pos] = (k + 1.0) / (k + ranks)
     return out
-
-
-def _unit(m: np.ndarray) -> np.ndarray:
-    return (m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)).astype(np.float32)
-

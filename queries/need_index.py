@@ -1,11 +1,12 @@
 """Sparse BM25 indexes for need matching: capability texts and concept labels.
 
-Why two builders. Concept labels are few (thousands), so they go through bm25s as it is
-meant to be used. Capability texts are many (about 1.25 million at 100k artifacts): bm25s'
+Why two structures. Concept labels are few (thousands) and only their coverage matters,
+so they are plain label-term arrays (:class:`ConceptLabelIndex`). Capability texts are many (about 1.25 million at 100k artifacts): bm25s'
 ``index`` keeps every document as a Python list of token ids and fills its score arrays
 document by document, which at that size takes about a minute and well over a gigabyte.
 :class:`SparseBM25` computes the same Lucene-variant BM25 matrix (bm25s' default method,
-checked against bm25s in the tests; weights kept as float16) with vectorised numpy/scipy,
+checked against bm25s in the tests; weights kept as float16) with vectorised numpy/scipy
+(scipy at build time only),
 chunk by chunk, into term-major (CSC) arrays; a query then adds the postings of its few terms with one
 ``np.bincount`` and never loops over documents in Python.
 """
@@ -17,9 +18,7 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
-import scipy.sparse as sp
 
 from matchgraph.queries.need_text import STOPWORDS, modalities_of_terms, stem, terms
 
@@ -121,6 +120,8 @@ class SparseBM25:
         below what could reorder results that are not already tied; it halves the largest
         array (about 72 million postings at 1.25 million capabilities).
         """
+        import scipy.sparse as sp  # building only: a stored index is read without scipy
+
         vocab: dict[str, int] = {}
         chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         lengths: list[np.ndarray] = []
@@ -222,14 +223,16 @@ class ConceptHit:
 
 
 class ConceptLabelIndex:
-    """BM25 (bm25s) over concept labels and alternative labels.
+    """Concept labels and alternative labels, matched by how much of each the need covers.
 
-    BM25 finds candidate labels; each is then scored by the share of its own terms' IDF
-    (IDF taken from the capability index) that the need covers, so "text extraction"
-    scores 1.0 for "extract text from scans" while "text generation" (half covered) stays
-    below the threshold. A label naming a modality the need does not name is left out:
-    its uncovered word is usually the one that gives the direction. Coverage is one
-    sparse product, not a loop over labels.
+    Candidates are the labels sharing a term with the need (what BM25 over the labels
+    would score above zero); each is then scored by the share of its own terms' IDF (IDF
+    taken from the capability index) that the need covers, so "text extraction" scores
+    1.0 for "extract text from scans" while "text generation" (half covered) stays below
+    the threshold. A label naming a modality the need does not name is left out: its
+    uncovered word is usually the one that gives the direction. Everything is a few numpy
+    arrays (label-term CSR with IDF weights, and its term-major transpose), so a stored
+    index opens without bm25s or scipy.
     """
 
     def __init__(self, labels: Sequence[tuple[int, str]], idf: SparseBM25,
@@ -242,31 +245,33 @@ class ConceptLabelIndex:
         self._mods = [modalities_of_terms(toks) for _, _, toks in rows]
         self._vocab: dict[str, int] = {}
         ids = [[self._vocab.setdefault(t, len(self._vocab)) for t in toks] for _, _, toks in rows]
-        self._bm25: bm25s.BM25 | None = None
-        if not ids:
-            return
-        self._bm25 = bm25s.BM25()
-        self._bm25.index((ids, dict(self._vocab)), show_progress=False)
         term_idf = np.array([idf.term_idf(t) for t in self._vocab], dtype=np.float64)
-        r = np.repeat(np.arange(len(ids)), [len(x) for x in ids])
-        c = np.fromiter((t for x in ids for t in x), np.int64)
-        self._weights = sp.csr_matrix((term_idf[c], (r, c)), shape=(len(ids), len(self._vocab)))
-        self._total = np.asarray(self._weights.sum(axis=1)).ravel()
+        # Label-major: label k's term ids (ascending, the order of a canonical CSR row,
+        # so sums add in the same order and scores stay bit-for-bit) and IDF weights.
+        self._ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in ids], out=self._ptr[1:])
+        self._terms = np.fromiter((t for x in ids for t in sorted(x)), np.int64, int(self._ptr[-1]))
+        self._weights = term_idf[self._terms] if len(self._terms) else np.zeros(0)
+        self._total = np.add.reduceat(self._weights, self._ptr[:-1]) if len(ids) else np.zeros(0)
+        # Term-major: the labels holding each term (sorted).
+        owner = np.repeat(np.arange(len(ids), dtype=np.int64), np.diff(self._ptr))
+        order = np.lexsort((owner, self._terms))
+        self._tptr = np.zeros(len(self._vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self._terms, minlength=len(self._vocab)), out=self._tptr[1:])
+        self._tlabels = owner[order]
 
     def hits(self, query_terms: Sequence[str]) -> list[ConceptHit]:
         """The best-covered concepts (at most ``limit``), best label per concept.
 
         Ordered by coverage, then by the IDF mass covered (the more specific label first).
         """
-        if self._bm25 is None:
-            return []
         qids = [self._vocab[t] for t in dict.fromkeys(query_terms) if t in self._vocab]
         if not qids:
             return []
-        cand = np.flatnonzero(self._bm25.get_scores(qids) > 0)
+        cand = np.unique(np.concatenate([self._tlabels[self._tptr[t]:self._tptr[t + 1]] for t in qids]))
         q = np.zeros(len(self._vocab))
         q[qids] = 1.0
-        mass = self._weights[cand] @ q
+        mass = self._mass(cand, q)
         cover = mass / self._total[cand]
         keep = cover >= self.threshold
         qmods = modalities_of_terms(query_terms)
@@ -279,3 +284,15 @@ class ConceptLabelIndex:
                 best[concept] = (float(cov), float(m), int(k))
         order = sorted(best.items(), key=lambda x: (-x[1][0], -x[1][1], x[0]))[: self.limit]
         return [ConceptHit(c, self._texts[k], cov) for c, (cov, _, k) in order]
+
+    def _mass(self, cand: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """IDF mass of each candidate label the need covers: its terms' weights times the
+        query's 0/1, added position by position (the order a sparse row product adds in,
+        so scores are bit-for-bit those of a CSR product)."""
+        start, width = self._ptr[cand], self._ptr[cand + 1] - self._ptr[cand]
+        mass = np.zeros(len(cand))
+        for j in range(int(width.max()) if len(cand) else 0):
+            has = width > j
+            at = start[has] + j
+            mass[has] += self._weights[at] * q[self._terms[at]]
+        return mass

@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
@@ -46,11 +45,13 @@ from matchgraph.queries.need_constraints import NeedConstraints, parse_constrain
 from matchgraph.queries.need_explain import AppliedConstraint, ExplainContext, NeedResult
 from matchgraph.queries.need_explain import PathStep, ScoreTerm, claims_by_capability, explain
 from matchgraph.queries.need_concepts import ConceptGraph
-from matchgraph.queries.need_hybrid import FUSION, Fusion, HybridStage
+from matchgraph.queries.need_hybrid import FUSION, Fusion, HybridStage, StageScores
 from matchgraph.queries.need_index import ConceptLabelIndex, SparseBM25
+from matchgraph.queries.need_records import NeedRecords
 from matchgraph.queries.need_rerank import rerank
 from matchgraph.queries.need_text import Direction, terms
-from matchgraph.queries.snapshot import ArtifactRecord, ClaimRecord, GraphSnapshot
+from matchgraph.queries.need_vectors import EmbeddingCache, Embedder, embed_texts
+from matchgraph.queries.snapshot import ArtifactRecord, GraphSnapshot
 
 __all__ = [
     "AppliedConstraint",
@@ -63,12 +64,6 @@ __all__ = [
     "ScoreTerm",
     "parse_constraints",
 ]
-
-class Embedder(Protocol):
-    """Anything that turns texts into vectors, one row per text."""
-
-    def encode(self, texts: list[str]) -> np.ndarray: ...
-
 
 @dataclass(frozen=True)
 class NeedAnswer:
@@ -93,13 +88,15 @@ re-ranked by the graph (the default). The others exist for the evaluation."""
 class NeedIndex:
     """Precomputed indexes over one snapshot: make it with :meth:`build`, query it often.
 
-    Everything it holds is arrays, dicts and records, so it pickles; the embedder is not
-    pickled (a loaded index finds the installed one again on its first dense query).
+    Everything it holds is arrays, dicts and records, so it pickles, and it is stored as
+    files (:mod:`need_store`: arrays memory-mapped, records in SQLite read per result);
+    the embedder is not kept (a loaded index finds the installed one again on its first
+    dense query).
     """
 
-    snapshot: GraphSnapshot
-    artifacts: tuple[ArtifactRecord, ...]
-    """The snapshot's artifacts, plus a bare record for any slug only a capability names."""
+    records: NeedRecords
+    """Artifact and capability records (and claims), by the index's numbering; only the
+    results a query returns read them."""
     cap_art: np.ndarray
     """Artifact index of every capability (int32)."""
     flags: ns.ArtifactFlags
@@ -108,22 +105,37 @@ class NeedIndex:
     directions: ns.DirectionTable
     concepts: ConceptGraph
     concept_labels: ConceptLabelIndex
+    seed_alpha: np.ndarray
+    seed_beta: np.ndarray
+    """Beta posterior of every capability from the reported match data alone (float64)."""
     alpha: np.ndarray
     beta: np.ndarray
     """Beta posterior of every capability (reported matches plus feedback events)."""
     feedback: np.ndarray
     """Match multiplier of every capability, from ``alpha`` and ``beta``."""
     intent_feedback: dict[str, float]
-    claims: dict[str, tuple[ClaimRecord, ...]]
     stage: HybridStage
     stage_row_of_cap: np.ndarray
-    caps_of_row: list[np.ndarray]
+    row_caps: np.ndarray
+    row_caps_ptr: np.ndarray
+    """Capabilities of stage row ``r``: ``row_caps[row_caps_ptr[r]:row_caps_ptr[r + 1]]``."""
     prior: np.ndarray
     """Per stage row: a tiny score from the best observed rank, for weak matches."""
     embedder: Embedder | None = None
     embedder_kind: str | None = None
     """The embedder's class (module.name) the vectors were made with: a loaded index only
     picks the installed default encoder up again when it is that same class."""
+    snapshot: GraphSnapshot | None = None
+    """The snapshot an index was built from (None for one opened from files)."""
+
+    @property
+    def artifacts(self) -> Sequence[ArtifactRecord]:
+        """The snapshot's artifacts, plus a bare record for any slug only a capability names."""
+        return self.records.artifacts
+
+    def caps_of(self, row: int) -> np.ndarray:
+        """Capability indexes of stage row ``row`` (ascending)."""
+        return self.row_caps[self.row_caps_ptr[row]:self.row_caps_ptr[row + 1]]
 
     @classmethod
     def build(
@@ -134,13 +146,15 @@ class NeedIndex:
         events: Sequence[FeedbackEvent] = (),
         feedback_strength: float = 0.2,
         fusion: Fusion = FUSION,
+        cache: EmbeddingCache | None = None,
     ) -> NeedIndex:
         """Index ``snapshot``; ``events`` add feedback on top of the reported match data.
 
         ``embedder`` (anything with ``encode(list[str]) -> ndarray``; see
         ``loaders.embeddings.default_embedder``) adds the dense half of the hybrid: every
-        capability and artifact card is encoded once, here. Without one, matching is
-        lexical plus graph signals.
+        capability and artifact card is encoded here, once per distinct text, or read from
+        ``cache`` when an earlier build encoded it. Without one, matching is lexical plus
+        graph signals.
         """
         caps = snapshot.capabilities
         arts = list(snapshot.artifacts)
@@ -154,34 +168,40 @@ class NeedIndex:
             (ns.capability_text(c, arts[a].name) for c, a in zip(caps, cap_art)), len(caps))
         concepts = ConceptGraph.build(snapshot.concepts, caps)
         labels = {c.iri: c.label for c in snapshot.concepts}
-        stage = HybridStage.build(snapshot, arts, cap_art, labels, embedder, fusion)
+        embed = None if embedder is None else (lambda texts: embed_texts(texts, embedder, cache))
+        stage = HybridStage.build(snapshot, arts, cap_art, labels, embed, fusion)
         row_of_art = np.full(len(arts), -1, dtype=np.int64)
         row_of_art[stage.rows] = np.arange(stage.n)
         stage_row_of_cap = row_of_art[cap_art] if len(caps) else np.zeros(0, np.int64)
-        order = np.argsort(stage_row_of_cap, kind="stable")
-        bounds = np.searchsorted(stage_row_of_cap[order], np.arange(stage.n + 1))
-        caps_of_row = [order[bounds[r]:bounds[r + 1]].astype(np.int64) for r in range(stage.n)]
+        order = np.argsort(stage_row_of_cap, kind="stable").astype(np.int64)
+        bounds = np.searchsorted(stage_row_of_cap[order], np.arange(stage.n + 1)).astype(np.int64)
+        directions = ns.DirectionTable.build(caps)
+        # Every direction now, not on a capability's first query: a stored index then
+        # never reads capability records to rank, only to explain.
+        directions.ensure(np.arange(len(caps)), caps, concepts)
         alpha, beta = seed_arrays(caps)
         index = cls(
-            snapshot=snapshot,
-            artifacts=tuple(arts),
+            records=NeedRecords.in_memory(tuple(arts), caps, claims_by_capability(snapshot.claims)),
             cap_art=cap_art,
             flags=ns.ArtifactFlags.build(arts),
             bm25=bm25,
-            directions=ns.DirectionTable.build(caps),
+            directions=directions,
             concepts=concepts,
             concept_labels=ConceptLabelIndex(concepts.labels(), bm25),
+            seed_alpha=alpha,
+            seed_beta=beta,
             alpha=alpha.astype(np.float32),
             beta=beta.astype(np.float32),
             feedback=match_multipliers(alpha, beta, feedback_strength).astype(np.float32),
             intent_feedback={},
-            claims=claims_by_capability(snapshot.claims),
             stage=stage,
             stage_row_of_cap=stage_row_of_cap,
-            caps_of_row=caps_of_row,
+            row_caps=order,
+            row_caps_ptr=bounds,
             prior=_prior(snapshot, [arts[a].slug for a in stage.rows]),
             embedder=embedder,
             embedder_kind=None if embedder is None else _kind(embedder),
+            snapshot=snapshot,
         )
         return index.with_events(events, feedback_strength=feedback_strength) if events else index
 
@@ -191,14 +211,13 @@ class NeedIndex:
         Only the posterior arrays change, so an index persisted without feedback is brought
         up to date in milliseconds instead of rebuilt.
         """
-        caps = self.snapshot.capabilities
-        alpha, beta = seed_arrays(caps)
+        alpha, beta = self.seed_alpha.copy(), self.seed_beta.copy()
         posts = posteriors_from_events(events)
-        if any(not k.startswith("intent:") for k in posts):
-            for i, c in enumerate(caps):
-                if c.iri in posts:
-                    alpha[i] += posts[c.iri].successes
-                    beta[i] += posts[c.iri].failures
+        named = [k for k in posts if not k.startswith("intent:")]
+        for iri, found in self.records.capability_ids(named).items():
+            for i in found:
+                alpha[i] += posts[iri].successes
+                beta[i] += posts[iri].failures
         return dataclasses.replace(
             self,
             alpha=alpha.astype(np.float32),
@@ -281,9 +300,18 @@ class NeedIndex:
         score = np.where(fused > 0, fused * rr.total, weak * rr.unknown)
         order = _best(cand, score[cand], top)
         ctx = ExplainContext(text, qterms, need_dir, cons, checks, st, rr, spread, self.prior, score, self)
+        self._prefetch(order, st, rr.best_cap)
         results = tuple(explain(int(r), ctx) for r in order)
         note = None if fused[cand].any() else "weak matches only: nothing in the graph matches the need"
         return NeedAnswer(text, cons, need_dir, results, filtered, note)
+
+    def _prefetch(self, order: np.ndarray, st: StageScores, best_cap: np.ndarray) -> None:
+        """Read the records the results will explain in one query per table (a stored
+        index reads these and no others)."""
+        self.records.artifacts_at(self.stage.rows[order])
+        texts = st.best_text[order]
+        caps = np.concatenate([best_cap[order], self.stage.text_cap[texts[texts >= 0]]])
+        self.records.capabilities_at(np.unique(caps[caps >= 0]))
 
     def _query_vector(self, text: str) -> np.ndarray | None:
         if not self.dense:
@@ -304,9 +332,9 @@ class NeedIndex:
         out = np.ones(len(cand))
         if not self.intent_feedback:
             return out
-        caps = self.snapshot.capabilities
-        for k, i in enumerate(cand):
-            fs = [self.intent_feedback[key] for t in caps[int(i)].intents
+        caps = self.records.capabilities_at(cand)
+        for k, cap in enumerate(caps):
+            fs = [self.intent_feedback[key] for t in cap.intents
                   if (key := intent_key(t)) in self.intent_feedback]
             if fs:
                 out[k] = float(np.mean(fs))

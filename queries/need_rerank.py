@@ -70,8 +70,8 @@ def rerank(index: NeedIndex, stage: StageScores, rows: np.ndarray, cand: np.ndar
     direction = np.ones(n)
     has = cand[best[cand] >= 0]
     if need_dir.known and len(has):
-        caps = np.concatenate([index.caps_of_row[r] for r in has])
-        f = index.directions.factors(caps, need_dir, index.snapshot.capabilities, index.concepts,
+        caps = np.concatenate([index.caps_of(r) for r in has])
+        f = index.directions.factors(caps, need_dir, index.records.capabilities, index.concepts,
                                      index.cap_art)
         lookup = dict(zip(caps.tolist(), f.tolist()))
         direction[has] = [lookup[int(best[r])] for r in has]
@@ -105,9 +105,9 @@ def _best_capabilities(index: NeedIndex, stage: StageScores, rows: np.ndarray, c
         if t >= 0 and text_cap[t] >= 0:
             best[r] = int(text_cap[t])
     rest = cand[best[cand] < 0]
-    rest = rest[[len(index.caps_of_row[r]) > 0 for r in rest]] if len(rest) else rest
+    rest = rest[[len(index.caps_of(r)) > 0 for r in rest]] if len(rest) else rest
     if len(rest):
-        caps = np.concatenate([index.caps_of_row[r] for r in rest])
+        caps = np.concatenate([index.caps_of(r) for r in rest])
         owner = index.stage_row_of_cap[caps]
         cap_scores = index.bm25.scores_for(index.bm25.term_ids(qterms), caps)
         order = np.lexsort((caps, -cap_scores, owner))

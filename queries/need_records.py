@@ -1,0 +1,220 @@
+"""The records behind need results: artifacts, capabilities and their claims, by index.
+
+A query ranks artifacts with arrays only; records (names, descriptions, intents, claims,
+sources) are needed to explain the ``top`` results it returns and nothing else. At
+100,000 artifacts they are most of a snapshot, and unpickling them all is what made every
+fresh ``matchgraph match`` wait. :class:`NeedRecords` gives them as sequences indexed like
+the index's arrays: in memory for an index just built, or from ``records.sqlite`` in a
+stored index, read row by row (by rowid, parameterised queries) when a result asks.
+
+Each stored row is a compressed pickle of the record (and, for a capability, the claims
+about it): written by this package beside the user's own store, like every derived file.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Generic, TypeVar, overload
+
+from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
+
+__all__ = ["NeedRecords", "write_records"]
+
+T = TypeVar("T")
+_LEVEL = 6
+_KEEP = 50_000
+"""Records kept once read, per table."""
+
+
+def _pack(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL)
+
+
+def _unpack(blob: bytes) -> object:
+    return pickle.loads(zlib.decompress(blob))  # noqa: S301 - our own file beside our own store
+
+
+class _Rows(Sequence[T]):
+    """One table's records by index (0-based), read on demand and kept once read."""
+
+    def __init__(self, owner: NeedRecords, table: str, count: int) -> None:
+        self._owner, self._table, self._count = owner, table, count
+        self._seen: dict[int, T] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return self.many(range(*i.indices(self._count)))
+        k = int(i) + self._count if int(i) < 0 else int(i)
+        if not 0 <= k < self._count:
+            raise IndexError(i)
+        if k not in self._seen:
+            self.many([k])
+        return self._seen[k]
+
+    def many(self, ids: Iterable[int]) -> list[T]:
+        """Records ``ids`` (in that order), those not yet read in one query."""
+        wanted = [int(k) for k in ids]
+        if len(self._seen) + len(wanted) > _KEEP:
+            self._seen.clear()  # a long-lived server keeps a bounded working set
+        missing = sorted({k for k in wanted if k not in self._seen})
+        for start in range(0, len(missing), 500):
+            part = missing[start:start + 500]
+            rows = self._owner._select(self._table, part)
+            for k, value in rows:
+                self._seen[k] = value  # type: ignore[assignment]
+        return [self._seen[k] for k in wanted]
+
+    def __iter__(self) -> Iterator[T]:
+        for start in range(0, self._count, 2000):
+            yield from self.many(range(start, min(start + 2000, self._count)))
+
+
+class NeedRecords:
+    """Artifact and capability records of a need index, and claims per capability.
+
+    ``fetched`` counts the rows read from disk (0 for records held in memory), so a test
+    can tell that a query read its ``top`` results and nothing else.
+    """
+
+    def __init__(self, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
+                 claims: Mapping[str, tuple[ClaimRecord, ...]] | None = None,
+                 db: sqlite3.Connection | None = None) -> None:
+        self.artifacts = artifacts
+        self.capabilities = capabilities
+        self._claims = claims
+        self._db = db
+        self._lock = threading.Lock()
+        self.fetched = 0
+
+    @classmethod
+    def in_memory(cls, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
+                  claims: Mapping[str, tuple[ClaimRecord, ...]]) -> NeedRecords:
+        return cls(artifacts, capabilities, claims)
+
+    @classmethod
+    def open(cls, path: Path) -> NeedRecords:
+        """Records from a ``records.sqlite`` written by :func:`write_records` (read-only).
+
+        Raises:
+            sqlite3.Error: the file is missing or not such a table.
+        """
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        counts = dict(db.execute("SELECT name, value FROM counts").fetchall())
+        records = cls((), (), None, db)
+        records.artifacts = _Rows(records, "artifacts", int(counts["artifacts"]))
+        records.capabilities = _Rows(records, "capabilities", int(counts["capabilities"]))
+        return records
+
+    @property
+    def stored(self) -> bool:
+        return self._db is not None
+
+    def _select(self, table: str, ids: list[int]) -> list[tuple[int, object]]:
+        assert self._db is not None and table in ("artifacts", "capabilities")
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(f"SELECT id, record FROM {table} WHERE id IN ({marks})",  # noqa: S608 - fixed names
+                                    [k + 1 for k in ids]).fetchall()
+            self.fetched += len(rows)
+        out = []
+        for rowid, blob in rows:
+            value = _unpack(blob)
+            if table == "capabilities":
+                cap, claims = value  # type: ignore[misc]
+                self._claim_cache[cap.iri] = claims
+                value = cap
+            out.append((int(rowid) - 1, value))
+        return out
+
+    @property
+    def _claim_cache(self) -> dict[str, tuple[ClaimRecord, ...]]:
+        if self._claims is None:
+            self._claims = {}
+        return self._claims  # type: ignore[return-value]
+
+    def claims(self, capability: int) -> tuple[ClaimRecord, ...]:
+        """Claims made about capability ``capability`` (by index)."""
+        iri = self.capabilities[capability].iri
+        return tuple(self._claim_cache.get(iri, ()))
+
+    def capability_ids(self, iris: Iterable[str]) -> dict[str, list[int]]:
+        """Indexes of the capabilities with each IRI the index holds (others left out)."""
+        wanted = list(dict.fromkeys(iris))
+        out: dict[str, list[int]] = {}
+        if self._db is None:
+            want = set(wanted)
+            for i, c in enumerate(self.capabilities):
+                if c.iri in want:
+                    out.setdefault(c.iri, []).append(i)
+            return out
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT iri, id FROM capabilities WHERE iri IN ({','.join('?' * len(part))}) ORDER BY id",  # noqa: S608
+                    part).fetchall()
+            for iri, rowid in rows:
+                out.setdefault(iri, []).append(int(rowid) - 1)
+        return out
+
+    def artifacts_at(self, ids: Iterable[int]) -> list[ArtifactRecord]:
+        """Artifact records ``ids`` (one query for those not yet read)."""
+        return _many(self.artifacts, ids)
+
+    def capabilities_at(self, ids: Iterable[int]) -> list[CapabilityRecord]:
+        """Capability records ``ids`` (one query for those not yet read)."""
+        return _many(self.capabilities, ids)
+
+    def __getstate__(self) -> dict[str, object]:
+        if self._db is not None:
+            raise TypeError("stored need records are not pickled; open the records file instead")
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _many(rows: Sequence[T], ids: Iterable[int]) -> list[T]:
+    if isinstance(rows, _Rows):
+        return rows.many(ids)
+    return [rows[int(k)] for k in ids]
+
+
+def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
+                  claims: Mapping[str, tuple[ClaimRecord, ...]]) -> None:
+    """Write ``records.sqlite`` at ``path`` (a new file): rowid = index + 1."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            db.execute("PRAGMA page_size = 8192")
+            db.execute("CREATE TABLE counts (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+            db.execute("CREATE TABLE artifacts (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
+            db.execute("CREATE TABLE capabilities (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, record BLOB NOT NULL)")
+            db.executemany("INSERT INTO counts VALUES (?, ?)",
+                           [("artifacts", len(artifacts)), ("capabilities", len(capabilities))])
+            db.executemany("INSERT INTO artifacts VALUES (?, ?)",
+                           ((i + 1, _pack(a)) for i, a in enumerate(artifacts)))
+            db.executemany("INSERT INTO capabilities VALUES (?, ?, ?)",
+                           ((i + 1, c.iri, _pack((c, claims.get(c.iri, ())))) for i, c in enumerate(capabilities)))
+            db.execute("CREATE INDEX capability_iri ON capabilities (iri)")
+    finally:
+        db.close()
