@@ -19,6 +19,7 @@ state is built, answers come from the old one, never from a half-built index.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import threading
@@ -27,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from matchgraph.errors import IndexFormatError
 
 if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore, StoreStats
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from matchgraph.queries.name_index import NameIndex
     from matchgraph.queries.need_constraints import NeedConstraints
     from matchgraph.queries.need_match import NeedAnswer, NeedIndex
+    from matchgraph.queries.need_vectors import Embedder
     from matchgraph.queries.pair_score import PairScore
     from matchgraph.queries.rank_weights import RankWeights
     from matchgraph.queries.ranks import RankAgreement, RankRow, StabilityReport
@@ -185,14 +188,60 @@ class Engine:
         with the current feedback events applied."""
         from matchgraph.graph.feedback_graph import feedback_events
         from matchgraph.loaders.embeddings import default_embedder
-        from matchgraph.queries.need_match import NeedIndex
 
-        embedder = default_embedder() if embeddings else None
-        name = "need-lexical" if embedder is None else "need-hybrid"
-        # The pickled index drops its inference session and finds the same encoder on use.
-        base = self._derived(name, lambda: NeedIndex.build(self.snapshot(), embedder))
+        base = self._need_base(default_embedder() if embeddings else None)
         events = feedback_events(self.store)
         return base.with_events(events) if events else base
+
+    def _need_base(self, embedder: Embedder | None) -> NeedIndex:
+        """The need index of this version without feedback: opened from its folder
+        (:mod:`matchgraph.queries.need_store`; a lexical question may use the hybrid
+        folder without its vectors), else built once and written there. Embeddings come
+        from the cache in ``<store>.index/embeddings/``, so a rebuild encodes only new texts."""
+        from matchgraph.graph.derived import DerivedFiles
+        from matchgraph.queries.need_store import open_need_index
+        from matchgraph.queries.need_vectors import model_tag
+
+        name = "need-lexical" if embedder is None else "need-hybrid"
+        version = self.version()
+        key = (version, name)
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+            files = DerivedFiles(self.index_dir, version)
+            index = None
+            model = None if embedder is None else model_tag(embedder)
+            for folder in [files.path(name)] + ([files.path("need-hybrid")] if embedder is None else []):
+                if folder is not None and folder.is_dir():
+                    with contextlib.suppress(IndexFormatError):
+                        index = open_need_index(folder, dense=embedder is not None)
+                    if index is not None and index.embedder_model == model:
+                        break
+                    index = None  # stale, unreadable, or vectors of another model: rebuilt
+            if index is None:
+                index = self._build_need_index(embedder, files.directory_for(name))
+            if embedder is not None and index.embedder_model == model:
+                index.embedder = embedder
+            if version:
+                self._memo[key] = index
+            return index
+
+    def _build_need_index(self, embedder: Embedder | None, folder: Path | None) -> NeedIndex:
+        from matchgraph.queries.need_match import NeedIndex
+        from matchgraph.queries.need_store import open_need_index, write_need_index
+        from matchgraph.queries.need_vectors import EmbeddingCache, model_tag
+
+        cache = None
+        if embedder is not None and self.index_dir is not None:
+            cache = EmbeddingCache(self.index_dir / "embeddings" / model_tag(embedder))
+        built = NeedIndex.build(self.snapshot(), embedder, cache=cache)
+        if folder is None:
+            return built
+        try:
+            # Read back what was written, so this process answers as every later one will.
+            return open_need_index(write_need_index(built, folder), dense=embedder is not None)
+        except (OSError, IndexFormatError):
+            return built  # a read-only store: the index lives in memory only
 
     # -- questions ---------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 __all__ = [
     "AmbiguousNameError",
     "ConfigError",
+    "IndexFormatError",
     "LoadError",
     "MatchgraphError",
     "NotFoundError",
@@ -102,6 +103,14 @@ class StoreError(MatchgraphError):
     def __init__(self, message: str, *, retryable: bool = False) -> None:
         self.retryable = retryable
         super().__init__(message)
+
+
+class IndexFormatError(StoreError):
+    """A derived index on disk is missing parts, unreadable or of another format version.
+
+    The engine rebuilds such an index from the store; a caller reading one directly gets
+    this error, which says what was found and what was expected.
+    """
 
 
 class RunnerError(MatchgraphError):

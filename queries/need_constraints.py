@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, replace
 
 from matchgraph.errors import ConfigError
-from matchgraph.loaders.models import ArtifactType
 from matchgraph.queries.need_text import LANGUAGES, MODALITIES, infer_direction, normalise_modality
 
 __all__ = [
@@ -27,8 +26,12 @@ __all__ = [
     "parse_constraints",
 ]
 
-ARTIFACT_TYPES: tuple[str, ...] = tuple(t.value for t in ArtifactType)
-"""The artifact type values of the loaders (``ArtifactType``)."""
+ARTIFACT_TYPES: tuple[str, ...] = (
+    "model", "repository", "mcp_server", "extension", "product", "agent", "cli_tool", "web_app",
+    "framework", "workflow", "benchmark", "dataset", "skill", "api", "library", "other",
+)
+"""The values of the loaders' ``ArtifactType``, written out so that reading a need does not
+import the pydantic models (0.07 s of a fresh ``match``); a test keeps the two equal."""
 
 _TYPE_SYNONYMS = {
     "mcp server": "mcp_server", "mcp servers": "mcp_server", "cli tool": "cli_tool",

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -50,8 +51,10 @@ from matchgraph.queries.need_index import ConceptLabelIndex, SparseBM25
 from matchgraph.queries.need_records import NeedRecords
 from matchgraph.queries.need_rerank import rerank
 from matchgraph.queries.need_text import Direction, terms
-from matchgraph.queries.need_vectors import EmbeddingCache, Embedder, embed_texts
 from matchgraph.queries.snapshot import ArtifactRecord, GraphSnapshot
+
+if TYPE_CHECKING:
+    from matchgraph.queries.need_vectors import EmbeddingCache, Embedder
 
 __all__ = [
     "AppliedConstraint",
@@ -125,6 +128,9 @@ class NeedIndex:
     embedder_kind: str | None = None
     """The embedder's class (module.name) the vectors were made with: a loaded index only
     picks the installed default encoder up again when it is that same class."""
+    embedder_model: str | None = None
+    """:func:`need_vectors.model_tag` of the embedder (class and model file): a stored
+    index made with another model is rebuilt rather than read."""
     snapshot: GraphSnapshot | None = None
     """The snapshot an index was built from (None for one opened from files)."""
 
@@ -156,6 +162,8 @@ class NeedIndex:
         ``cache`` when an earlier build encoded it. Without one, matching is lexical plus
         graph signals.
         """
+        from matchgraph.queries.need_vectors import embed_texts, model_tag
+
         caps = snapshot.capabilities
         arts = list(snapshot.artifacts)
         where = {a.slug: i for i, a in enumerate(arts)}
@@ -201,6 +209,7 @@ class NeedIndex:
             prior=_prior(snapshot, [arts[a].slug for a in stage.rows]),
             embedder=embedder,
             embedder_kind=None if embedder is None else _kind(embedder),
+            embedder_model=None if embedder is None else model_tag(embedder),
             snapshot=snapshot,
         )
         return index.with_events(events, feedback_strength=feedback_strength) if events else index

@@ -23,8 +23,7 @@ import inspect
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,7 +37,7 @@ CHUNK = 256
 """Texts per task handed to a worker (sorted by length, so similar lengths travel together)."""
 BATCH = 16
 """Texts per inference call inside a chunk (short batches of similar length pad little)."""
-MAX_SHARDS = 8
+MAX_SHARDS = 16
 """Shards beyond which the cache is rewritten as one (each load appends one)."""
 
 
@@ -140,43 +139,84 @@ class EmbeddingCache:
 
 def embed_texts(texts: Sequence[str], embedder: Embedder, cache: EmbeddingCache | None = None) -> np.ndarray:
     """Unit float32 vectors of ``texts`` (rounded through float16 as the cache keeps them),
-    encoding only the distinct texts the cache lacks, and adding those to it."""
+    encoding only the distinct texts the cache lacks. New vectors reach the cache every
+    :data:`BLOCK` texts, so an interrupted build keeps what it encoded."""
     hashes = text_hashes(texts)
     distinct, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
     dimension = getattr(embedder, "dimension", None)
     found, cached = cache.lookup(distinct, dimension) if cache is not None else (
         np.zeros(len(distinct), dtype=bool), None)
     missing = np.flatnonzero(~found)
-    fresh = encode_bulk([texts[int(first[k])] for k in missing], embedder)
-    width = fresh.shape[1] if len(missing) else (cached.shape[1] if cached is not None and len(cached) else 0)
+    width = cached.shape[1] if cached is not None and len(cached) else int(dimension or 0)
     vectors = np.zeros((len(distinct), width), dtype=np.float16)
     if cached is not None and found.any():
         vectors[found] = cached
-    if len(missing):
-        vectors[missing] = fresh.astype(np.float16)
+
+    def done(positions: np.ndarray, block: np.ndarray) -> None:
+        nonlocal vectors
+        if block.shape[1] != vectors.shape[1]:  # the first vectors of an unknown width
+            vectors = np.zeros((len(distinct), block.shape[1]), dtype=np.float16)
+        rows = missing[positions]
+        vectors[rows] = block.astype(np.float16)
         if cache is not None:
-            cache.add(distinct[missing], vectors[missing])
+            cache.add(distinct[rows], vectors[rows])
+
+    encode_bulk([texts[int(first[k])] for k in missing], embedder, done)
     return vectors.astype(np.float32)[inverse.reshape(-1)]
 
 
-def encode_bulk(texts: list[str], embedder: Embedder) -> np.ndarray:
+BLOCK = 50_000
+"""Texts encoded between two writes to the cache."""
+
+
+def encode_bulk(texts: list[str], embedder: Embedder,
+                done: Callable[[np.ndarray, np.ndarray], None] | None = None) -> np.ndarray:
     """Encode ``texts`` (float32 rows, input order), shortest first in batches; in worker
-    processes, one per core, when there are many and the embedder is the shipped encoder."""
+    processes, one per core, when there are many and the embedder is the shipped encoder.
+    ``done(positions, vectors)`` is called for every block of about :data:`BLOCK` texts."""
     if not texts:
         return np.zeros((0, int(getattr(embedder, "dimension", 0) or 0)), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    order = np.array(sorted(range(len(texts)), key=lambda i: len(texts[i])), dtype=np.int64)
     chunks = [[texts[i] for i in order[s:s + CHUNK]] for s in range(0, len(order), CHUNK)]
+    out: np.ndarray | None = None
+    pending: list[np.ndarray] = []
+    start = end = 0
+    for k, part in enumerate(_encoded(chunks, embedder)):
+        if out is None:
+            out = np.empty((len(texts), part.shape[1]), dtype=np.float32)
+        pending.append(part)
+        end += len(part)
+        if end - start >= BLOCK or k == len(chunks) - 1:
+            block = np.vstack(pending)
+            out[order[start:end]] = block
+            if done is not None:
+                done(order[start:end], block)
+            pending, start = [], end
+    assert out is not None
+    return out
+
+
+def _encoded(chunks: list[list[str]], embedder: Embedder) -> Iterator[np.ndarray]:
+    """Each chunk's vectors, in order: in worker processes (forkserver: never fork a
+    process holding a store's native threads) when they can help and can be started,
+    else, or from where they failed (a script without a main guard), in this process."""
     workers = os.cpu_count() or 1
     spec = _worker_spec(embedder)
-    if spec is not None and workers > 1 and len(texts) >= BULK_MIN:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                                 initializer=_start_worker, initargs=spec) as pool:
-            parts = list(pool.map(_encode_chunk, chunks))
-    else:
-        parts = [_encode(embedder, chunk) for chunk in chunks]
-    out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
-    out[np.array(order)] = np.vstack(parts)
-    return out
+    finished = 0
+    if spec is not None and workers > 1 and sum(map(len, chunks)) >= BULK_MIN:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                                     initializer=_start_worker, initargs=spec) as pool:
+                for part in pool.map(_encode_chunk, chunks):
+                    yield part
+                    finished += 1
+        except (BrokenProcessPool, OSError, RuntimeError):
+            pass
+    for chunk in chunks[finished:]:
+        yield _encode(embedder, chunk)
 
 
 def _encode(embedder: Any, chunk: list[str]) -> np.ndarray:
