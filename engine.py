@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from matchgraph.queries.need_match import NeedAnswer, NeedIndex
     from matchgraph.queries.need_vectors import Embedder
     from matchgraph.queries.pair_score import PairScore
+    from matchgraph.queries.rank_table import RankTable
     from matchgraph.queries.rank_weights import RankWeights
     from matchgraph.queries.ranks import RankAgreement, RankRow, StabilityReport
     from matchgraph.queries.slices import ArtifactSlice
@@ -66,8 +67,12 @@ class RankAnswer:
 
     weights: RankWeights
     rows: tuple[RankRow, ...]
+    """The ``limit`` best rows, best first."""
     agreement: RankAgreement
+    """Over every artifact with both a composite and an observed rank."""
     stability: StabilityReport
+    scored: int = 0
+    """How many artifacts have a composite (``rows`` shows the first ``limit``)."""
 
 
 def index_dir_for(store_path: Path | None) -> Path | None:
@@ -155,7 +160,7 @@ class Engine:
         self.bundle()
         self._slices()
         self._derived("concepts", lambda: self.snapshot().concepts)
-        self._rank_inputs()
+        self._rank_table()
         return self.version()
 
     def snapshot(self) -> GraphSnapshot:
@@ -364,26 +369,29 @@ class Engine:
                 if (subject is None or c.subject == subject) and (about is None or about in c.others)
                 and (relation is None or c.relation == relation) and (polarity is None or c.polarity == polarity)]
 
-    def _rank_inputs(self) -> GraphSnapshot:
-        """The part of the snapshot ranks read: artifacts and their observations (a few
-        percent of it, so a rank with new weights or a new seed starts in milliseconds)."""
-        return self._derived("rank-inputs", lambda: dataclasses.replace(
-            self.snapshot(), capabilities=(), concepts=(), claims=(), compared=(), verdicts=()))
+    def _rank_table(self) -> RankTable:
+        """The part of the snapshot ranks read, as arrays over every artifact (a few
+        percent of the snapshot, so a rank with new weights or a new seed starts in
+        milliseconds and builds objects only for the rows shown)."""
+        from matchgraph.queries.rank_table import RankTable
+
+        return self._derived("rank-table", lambda: RankTable.from_snapshot(self.snapshot()))
 
     def rank(self, weights: RankWeights | None = None, *, samples: int = 2000,
              concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:
-        """Composite ranks from the signals, their fit to the observed ranks, and stability."""
+        """The ``limit`` best composite ranks from the signals, their fit to the observed
+        ranks (over every artifact), and the stability of their ordering."""
+        from matchgraph.queries.rank_table import agreement_of, top_rows
         from matchgraph.queries.rank_weights import DEFAULT_WEIGHTS
-        from matchgraph.queries.ranks import agreement, recompute, stability
+        from matchgraph.queries.ranks import stability_of
 
         chosen = weights or DEFAULT_WEIGHTS
 
         def build() -> RankAnswer:
-            snapshot = self._rank_inputs()
-            rows = tuple(r for r in recompute(snapshot, chosen) if r.composite is not None)
-            report = stability(snapshot, chosen, samples=samples, concentration=concentration,
-                               seed=seed, limit=limit)
-            return RankAnswer(chosen, rows, agreement(rows), report)
+            table = self._rank_table()
+            rows, top, scored = top_rows(table, chosen, limit)
+            report = stability_of(rows, table.matrix[top], chosen, samples, concentration, seed)
+            return RankAnswer(chosen, tuple(rows), agreement_of(table, chosen), report, scored)
 
         # Ranks depend only on the store version and these parameters: kept like an index.
         # Another seed or weighting reads the small rank inputs, not the whole snapshot.

@@ -89,6 +89,7 @@ def rank(app: AppContext, weights: str | None, samples: int, concentration: floa
         emit_json({
             "weights": dataclasses.asdict(chosen),
             "agreement": dataclasses.asdict(fit),
+            "scored": answer.scored,
             "rows": [dataclasses.asdict(r) | {"range": dataclasses.asdict(ranges[r.slug]) if r.slug in ranges else None} for r in rows],
             "orderings": [dataclasses.asdict(o) for o in report.orderings],
             "tie_groups": [list(g) for g in report.tie_groups],

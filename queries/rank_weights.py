@@ -157,7 +157,32 @@ def composites(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
     w = np.atleast_2d(weights)
     present = ~np.isnan(matrix)
     values = np.where(present, matrix, 0.0)
-    num = w @ values.T
-    den = w @ present.T.astype(np.float64)
+    # Summed signal by signal rather than by a matrix product: BLAS blocks differently
+    # for different shapes, and a composite must not depend on which artifacts are
+    # computed beside it (the rank table computes all, then describes a few).
+    num = np.zeros((w.shape[0], matrix.shape[0]))
+    den = np.zeros_like(num)
+    for j in range(matrix.shape[1]):
+        num += w[:, j, None] * values[None, :, j]
+        den += w[:, j, None] * present[None, :, j]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties given their average rank (what Spearman's rho correlates)."""
+    order = np.argsort(values, kind="mergesort")
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.arange(len(values))
+    ordered = values[order]
+    starts = np.r_[True, ordered[1:] != ordered[:-1]]
+    dense = starts.cumsum()[inverse]
+    bounds = np.r_[np.flatnonzero(starts), len(values)]
+    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+
+
+def spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rank correlation with average ranks for ties, in numpy (scipy.stats
+    takes a second to import, longer than a whole ``rank`` command should)."""
+    ra, rb = average_ranks(np.asarray(a, dtype=float)), average_ranks(np.asarray(b, dtype=float))
+    return float(np.corrcoef(ra, rb)[0, 1])

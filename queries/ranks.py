@@ -40,6 +40,7 @@ from matchgraph.queries.rank_weights import (
     composites,
     observations_by_artifact,
     signal_matrix,
+    spearman,
 )
 from matchgraph.queries.snapshot import GraphSnapshot
 
@@ -57,6 +58,7 @@ __all__ = [
     "agreement",
     "recompute",
     "stability",
+    "stability_of",
 ]
 
 
@@ -164,9 +166,7 @@ def agreement(rows: Sequence[RankRow]) -> RankAgreement:
     deltas = [abs(c - o) for c, o in pairs]
     rho = None
     if len(pairs) >= 3 and len({c for c, _ in pairs}) > 1 and len({o for _, o in pairs}) > 1:
-        from scipy import stats  # imported here: only rank agreement needs it
-
-        rho = float(stats.spearmanr([c for c, _ in pairs], [o for _, o in pairs]).statistic)
+        rho = spearman(np.array([c for c, _ in pairs]), np.array([o for _, o in pairs]))
     return RankAgreement(len(pairs), sum(deltas) / len(deltas), max(deltas), rho)
 
 
@@ -305,9 +305,27 @@ def stability(
         rows = rows[:limit]
     all_slugs, matrix, _ = signal_matrix(snapshot)
     where = {s: i for i, s in enumerate(all_slugs)}
+    return stability_of(rows, matrix[[where[r.slug] for r in rows]], weights, samples, concentration, seed,
+                        level=level, interval=interval)
+
+
+def stability_of(
+    rows: Sequence[RankRow],
+    signals: np.ndarray,
+    weights: RankWeights,
+    samples: int,
+    concentration: float,
+    seed: int,
+    *,
+    level: float = 0.95,
+    interval: float = 0.90,
+) -> StabilityReport:
+    """:func:`stability` of ``rows`` (best first, each with a composite) whose signal
+    values are the rows of ``signals`` (artifacts x signals, NaN where missing)."""
+    _check(samples, concentration, level, interval, max(1, len(rows)))
     sel = tuple(r.slug for r in rows)
     n = len(sel)
-    comp = composites(matrix[[where[s] for s in sel]], _draws(weights, samples, concentration, seed))
+    comp = composites(signals, _draws(weights, samples, concentration, seed))
     ahead, tie, ranks = _pairwise(comp) if n else (np.zeros((0, 0)),) * 2 + (np.zeros((samples, 0)),)
     p_ahead, p_tie = ahead / samples, tie / samples
     lo = np.quantile(ranks, (1 - interval) / 2, axis=0, method="lower") if n else []

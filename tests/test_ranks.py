@@ -162,3 +162,43 @@ def test_agreement() -> None:
     agr = agreement(recompute(s))
     assert agr.n == 3 and agr.spearman == pytest.approx(1.0)
     assert agr.max_abs_delta == pytest.approx(10.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(observations, st.one_of(st.just(DEFAULT_WEIGHTS), weights), st.integers(1, 14), st.integers(0, 99))
+def test_rank_table_gives_the_rows_and_agreement_of_recompute(values: list[dict], w: RankWeights,
+                                                              limit: int, seed: int) -> None:
+    """The array path the engine uses at scale shows exactly what the object path computes."""
+    from matchgraph.queries.rank_table import RankTable, agreement_of, top_rows
+    from matchgraph.queries.ranks import stability_of
+
+    snapshot = as_snapshot(values)
+    table = RankTable.from_snapshot(snapshot)
+    expected = [r for r in recompute(snapshot, w) if r.composite is not None]
+    rows, top, scored = top_rows(table, w, limit)
+    assert scored == len(expected)
+    assert rows == expected[:limit]
+    fit, want = agreement_of(table, w), agreement(expected)
+    assert fit.n == want.n
+    for got, ref in ((fit.mean_abs_delta, want.mean_abs_delta), (fit.max_abs_delta, want.max_abs_delta),
+                     (fit.spearman, want.spearman)):
+        assert (got is None) == (ref is None) and (got is None or got == pytest.approx(ref, abs=1e-9))
+    if rows:
+        via_table = stability_of(rows, table.matrix[top], w, 100, 50.0, seed)
+        reference = stability(snapshot, w, samples=100, seed=seed, limit=limit)
+        assert via_table.slugs == reference.slugs
+        assert [(r.rank, r.low, r.high, r.shown) for r in via_table.ranks] == [(r.rank, r.low, r.high, r.shown) for r in reference.ranks]
+        np.testing.assert_allclose(via_table.prob_ahead, reference.prob_ahead)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.floats(-5, 5, allow_nan=False)), min_size=3, max_size=40))
+def test_spearman_matches_scipy(pairs: list[tuple[int, float]]) -> None:
+    from scipy import stats
+
+    from matchgraph.queries.rank_weights import spearman
+
+    a, b = np.array([float(p[0]) for p in pairs]), np.array([p[1] for p in pairs])
+    if len(np.unique(a)) < 2 or len(np.unique(b)) < 2:
+        return
+    assert spearman(a, b) == pytest.approx(float(stats.spearmanr(a, b).statistic), abs=1e-9)
