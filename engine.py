@@ -33,20 +33,20 @@ from matchgraph.errors import IndexFormatError
 if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore, StoreStats
     from matchgraph.graph.derived import KeyedTable
-    from matchgraph.queries.artifact_view import ArtifactView
-    from matchgraph.queries.feedback import FeedbackEvent
-    from matchgraph.queries.match_cache import MatchBundle
-    from matchgraph.queries.name_index import NameIndex
-    from matchgraph.queries.need_constraints import NeedConstraints
-    from matchgraph.queries.need_match import NeedAnswer, NeedIndex
-    from matchgraph.queries.need_vectors import Embedder
-    from matchgraph.queries.pair_score import PairScore
-    from matchgraph.queries.rank_table import RankTable
-    from matchgraph.queries.rank_weights import RankWeights
-    from matchgraph.queries.ranks import RankAgreement, RankRow, StabilityReport
-    from matchgraph.queries.slices import ArtifactSlice
+    from matchgraph.queries.views.artifact import ArtifactView
+    from matchgraph.queries.feedback.posteriors import FeedbackEvent
+    from matchgraph.queries.match.cache import MatchBundle
+    from matchgraph.queries.views.names import NameIndex
+    from matchgraph.queries.need.constraints import NeedConstraints
+    from matchgraph.queries.need.match import NeedAnswer, NeedIndex
+    from matchgraph.queries.need.vectors import Embedder
+    from matchgraph.queries.match.pair_score import PairScore
+    from matchgraph.queries.ranks.table import RankTable
+    from matchgraph.queries.ranks.weights import RankWeights
+    from matchgraph.queries.ranks.recompute import RankAgreement, RankRow, StabilityReport
+    from matchgraph.queries.views.slices import ArtifactSlice
     from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
-    from matchgraph.queries.verdict import Verdict
+    from matchgraph.queries.match.verdict import Verdict
 
 __all__ = ["Engine", "MatchAnswer", "RankAnswer", "index_dir_for"]
 
@@ -173,7 +173,7 @@ class Engine:
 
     def _derived_bundle(self) -> MatchBundle:
         from matchgraph.graph.derived import DerivedFiles
-        from matchgraph.queries.match_cache import load_or_build, load_stored
+        from matchgraph.queries.match.cache import load_or_build, load_stored
 
         version = self.version()
         key = (version, "bundle")
@@ -191,7 +191,7 @@ class Engine:
     def need_index(self, *, embeddings: bool = True) -> NeedIndex:
         """The need index (hybrid when the embeddings extra is installed and ``embeddings``),
         with the current feedback events applied."""
-        from matchgraph.graph.feedback_graph import feedback_events
+        from matchgraph.queries.feedback.facts import feedback_events
         from matchgraph.loaders.embeddings import default_embedder
 
         base = self._need_base(default_embedder() if embeddings else None)
@@ -200,12 +200,12 @@ class Engine:
 
     def _need_base(self, embedder: Embedder | None) -> NeedIndex:
         """The need index of this version without feedback: opened from its folder
-        (:mod:`matchgraph.queries.need_store`; a lexical question may use the hybrid
+        (:mod:`matchgraph.queries.need.store`; a lexical question may use the hybrid
         folder without its vectors), else built once and written there. Embeddings come
         from the cache in ``<store>.index/embeddings/``, so a rebuild encodes only new texts."""
         from matchgraph.graph.derived import DerivedFiles
-        from matchgraph.queries.need_store import open_need_index
-        from matchgraph.queries.need_vectors import model_tag
+        from matchgraph.queries.need.store import open_need_index
+        from matchgraph.queries.need.vectors import model_tag
 
         name = "need-lexical" if embedder is None else "need-hybrid"
         version = self.version()
@@ -232,9 +232,9 @@ class Engine:
             return index
 
     def _build_need_index(self, embedder: Embedder | None, folder: Path | None) -> NeedIndex:
-        from matchgraph.queries.need_match import NeedIndex
-        from matchgraph.queries.need_store import open_need_index, write_need_index
-        from matchgraph.queries.need_vectors import EmbeddingCache, model_tag
+        from matchgraph.queries.need.match import NeedIndex
+        from matchgraph.queries.need.store import open_need_index, write_need_index
+        from matchgraph.queries.need.vectors import EmbeddingCache, model_tag
 
         cache = None
         if embedder is not None and self.index_dir is not None:
@@ -261,7 +261,7 @@ class Engine:
 
     def resolve_table(self) -> NameIndex:
         """Every artifact's slug and names, with the merges (built once per version)."""
-        from matchgraph.queries.name_index import NameIndex
+        from matchgraph.queries.views.names import NameIndex
 
         return self._derived("names", lambda: NameIndex.build(self.store))
 
@@ -271,14 +271,14 @@ class Engine:
 
     def show(self, name: str) -> ArtifactView:
         """One artifact with its observations (by source), capabilities and claims."""
-        from matchgraph.queries.artifact_view import artifact_view
+        from matchgraph.queries.views.artifact import artifact_view
 
         return artifact_view(self.store, self.resolve(name))
 
     def match(self, text: str, *, top: int = 10, constraints: NeedConstraints | None = None,
               embeddings: bool = True, record: bool = True) -> MatchAnswer:
         """Rank artifacts for a need; recorded (for ``feedback``) unless ``record`` is False."""
-        from matchgraph.graph.feedback_graph import FEEDBACK_GRAPH, match_record_triples, new_match_id
+        from matchgraph.queries.feedback.facts import FEEDBACK_GRAPH, match_record_triples, new_match_id
 
         answer = self.need_index(embeddings=embeddings).search(text, top=top, constraints=constraints)
         if not record:
@@ -291,40 +291,40 @@ class Engine:
     def feedback(self, match_id: str, outcome: str, *, artifact: str | None = None,
                  source: str = "api", comment: str | None = None) -> FeedbackEvent:
         """Record whether a match worked; later matches use the Beta posterior."""
-        from matchgraph.graph.feedback_graph import record_feedback
+        from matchgraph.queries.feedback.facts import record_feedback
 
         return record_feedback(self.store, match_id, outcome, slug=artifact, source=source, comment=comment)
 
     def similar(self, name: str, top: int = 10) -> list[PairScore]:
         """The artifacts nearest to ``name`` by pair score, best first."""
-        from matchgraph.queries.similar import similar
+        from matchgraph.queries.match.similar import similar
 
         bundle = self.bundle()
         return similar(bundle.index, name, top, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
 
     def pair(self, first: str, second: str) -> PairScore:
         """The pair score of two artifacts, term by term."""
-        from matchgraph.queries.pair_score import pair_score_rows
-        from matchgraph.queries.similar import resolve_artifact
+        from matchgraph.queries.match.pair_score import pair_score_rows
+        from matchgraph.queries.match.similar import resolve_artifact
 
         index = self.bundle().index
         return pair_score_rows(index, resolve_artifact(index, first), resolve_artifact(index, second))
 
     def compare(self, first: str, second: str, *, need: str | None = None) -> Verdict:
         """A verdict for two artifacts written from the graph (and, with ``need``, which fits)."""
-        from matchgraph.queries.verdict import compare
+        from matchgraph.queries.match.verdict import compare
 
         a, b = self.resolve(first), self.resolve(second)
         verdict = compare(self._pair_snapshot(a, b), self.bundle().index, a, b)
         if need:
-            from matchgraph.queries.need_fit import need_fit
+            from matchgraph.queries.need.fit import need_fit
 
             verdict = dataclasses.replace(verdict, need=need_fit(self.need_index(), need, a, b))
         return verdict
 
     def _slice(self, slug: str) -> ArtifactSlice:
         """One artifact's share of the snapshot, from the per-artifact table (one lookup)."""
-        from matchgraph.queries.slices import ArtifactSlice
+        from matchgraph.queries.views.slices import ArtifactSlice
         from matchgraph.queries.snapshot import ArtifactRecord
 
         return self._slices().get(slug) or ArtifactSlice(ArtifactRecord(slug, slug))
@@ -332,7 +332,7 @@ class Engine:
     def _slices(self) -> KeyedTable[ArtifactSlice]:
         """The per-artifact table of this version (built once, then read by key)."""
         from matchgraph.graph.derived import DerivedFiles
-        from matchgraph.queries.slices import artifact_slices
+        from matchgraph.queries.views.slices import artifact_slices
 
         version = self.version()
         key = (version, "slices")
@@ -348,7 +348,7 @@ class Engine:
     def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
         """The part of the snapshot a question about ``a`` and ``b`` reads, from two slices
         rather than the whole snapshot."""
-        from matchgraph.queries.slices import pair_snapshot
+        from matchgraph.queries.views.slices import pair_snapshot
 
         concepts = self._derived("concepts", lambda: self.snapshot().concepts)
         return pair_snapshot([self._slice(a), self._slice(b)], concepts)
@@ -373,7 +373,7 @@ class Engine:
         """The part of the snapshot ranks read, as arrays over every artifact (a few
         percent of the snapshot, so a rank with new weights or a new seed starts in
         milliseconds and builds objects only for the rows shown)."""
-        from matchgraph.queries.rank_table import RankTable
+        from matchgraph.queries.ranks.table import RankTable
 
         return self._derived("rank-table", lambda: RankTable.from_snapshot(self.snapshot()))
 
@@ -381,9 +381,9 @@ class Engine:
              concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:
         """The ``limit`` best composite ranks from the signals, their fit to the observed
         ranks (over every artifact), and the stability of their ordering."""
-        from matchgraph.queries.rank_table import agreement_of, top_rows
-        from matchgraph.queries.rank_weights import DEFAULT_WEIGHTS
-        from matchgraph.queries.ranks import stability_of
+        from matchgraph.queries.ranks.table import agreement_of, top_rows
+        from matchgraph.queries.ranks.weights import DEFAULT_WEIGHTS
+        from matchgraph.queries.ranks.recompute import stability_of
 
         chosen = weights or DEFAULT_WEIGHTS
 

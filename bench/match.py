@@ -6,7 +6,7 @@ Measures, in one run: all-pairs top-k by the compiled kernel against the network
 plain-Python baseline (timed on a sample of source rows and scaled to all rows, and
 checked to return exactly the same top-k on those rows), personalised PageRank from
 one artifact on the prebuilt walk matrix, need-query latency on a warm index (when
-``matchgraph.queries.need_match`` exists), and the match index's peak memory. Prints a
+``matchgraph.queries.need.match`` exists), and the match index's peak memory. Prints a
 table, then as its last line ``all_pairs_speedup=<ratio> need_p50_ms=<ms>``.
 """
 
@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nx_baseline import baseline_topk, bipartite_graph, nx_jaccard_seconds  # noqa: E402
 from synthetic import synthetic_snapshot  # noqa: E402
 
-from matchgraph.queries.all_pairs import all_pairs_topk  # noqa: E402
-from matchgraph.queries.match_index import MatchIndex, build_match_index  # noqa: E402
-from matchgraph.queries.ppr import (  # noqa: E402
+from matchgraph.queries.match.all_pairs import all_pairs_topk  # noqa: E402
+from matchgraph.queries.match.index import MatchIndex, build_match_index  # noqa: E402
+from matchgraph.queries.match.ppr import (  # noqa: E402
     personalized_pagerank,
     personalized_pagerank_push,
 )
@@ -148,7 +148,7 @@ def bench_ppr(index: MatchIndex, seed: int, runs: int = 20) -> list[Row]:
 
 def bench_need(snapshot: GraphSnapshot, index: MatchIndex, seed: int,
                queries: int = 200) -> tuple[list[Row], str]:
-    from matchgraph.queries.need_match import NeedIndex
+    from matchgraph.queries.need.match import NeedIndex
 
     rng = np.random.default_rng(seed + 2)
     caps = snapshot.capabilities

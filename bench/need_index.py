@@ -91,8 +91,8 @@ def store_figures(store: Path, repeats: int) -> dict[str, float]:
 
 def _dense(index, embedder) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The dense part per query (encode + best-cosine pass), exact and forced approximate."""
-    from matchgraph.queries.need_dense import DenseTexts, unit_rows
-    from matchgraph.queries.need_text import terms
+    from matchgraph.queries.need.dense import DenseTexts, unit_rows
+    from matchgraph.queries.need.text import terms
 
     if embedder is None or index.stage.dense is None:
         return {}
@@ -124,7 +124,7 @@ def _dense(index, embedder) -> dict[str, float]:  # type: ignore[no-untyped-def]
 
 def synthetic(artifacts: int, texts_per: int = 8, dim: int = 384, queries: int = 30) -> dict[str, float]:
     """Approximate mode on random unit vectors: folder size and the dense pass per query."""
-    from matchgraph.queries.need_dense import DenseTexts, unit_rows
+    from matchgraph.queries.need.dense import DenseTexts, unit_rows
 
     rng = np.random.default_rng(0)
     ptr = np.arange(0, artifacts * texts_per + 1, texts_per, dtype=np.int64)

@@ -20,8 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-from matchgraph.queries.need_eval import EvalTable, RawPageBM25, Scores, build_corpus, evaluate, load_needs
-from matchgraph.queries.need_match import NeedIndex
+from matchgraph.queries.need.evaluation import EvalTable, RawPageBM25, Scores, build_corpus, evaluate, load_needs
+from matchgraph.queries.need.match import NeedIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDS = ROOT / "bench" / "needs"

@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import make_document
 from matchgraph.graph.embedded import OxigraphStore
-from matchgraph.graph.lpg_mapping import graph_part
-from matchgraph.graph.neo4j_csv import merged_state
-from matchgraph.graph.neo4j_push import push, source_graphs
-from matchgraph.graph.neo4j_store import Neo4jStore
+from matchgraph.graph.neo4j.lpg_mapping import graph_part
+from matchgraph.graph.neo4j.csv_export import merged_state
+from matchgraph.graph.neo4j.push import push, source_graphs
+from matchgraph.graph.neo4j.store import Neo4jStore
 from matchgraph.loaders.dispatch import parse_document
 from matchgraph.loaders.pipeline import prepare
 from matchgraph.ontology.vocab import document_iri

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from matchgraph.queries.match_index import MatchIndex
+from matchgraph.queries.match.index import MatchIndex
 
 __all__ = ["BaselineRun", "bipartite_graph", "baseline_topk", "nx_jaccard_seconds"]
 

@@ -13,31 +13,9 @@ from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.output import styled
 
 if TYPE_CHECKING:
-    from matchgraph.queries.verdict import Verdict
+    from matchgraph.queries.match.verdict import Verdict
 
 __all__ = ["compare"]
-
-
-def verdict_json(v: Verdict) -> dict[str, object]:
-    return {
-        "a": v.a,
-        "b": v.b,
-        "names": list(v.names),
-        "score": v.pair.score,
-        "explanation": [dataclasses.asdict(t) for t in v.pair.terms],
-        "substitutability": v.pair.substitutability,
-        "substitutability_reason": v.pair.reason,
-        "winner_by_rank": v.winner_by_rank,
-        "leads": v.leads,
-        "signals": [dataclasses.asdict(s) for s in v.signals],
-        "shared_concepts": list(v.shared_concepts),
-        "distinct_concepts": {v.a: list(v.only_a), v.b: list(v.only_b)},
-        "claims": [dataclasses.asdict(c) for c in v.claims_between],
-        "shared_third_parties": {k: [dataclasses.asdict(c) for c in cs] for k, cs in v.shared_third_parties.items()},
-        "inconsistencies": [dataclasses.asdict(i) for i in (*v.inconsistencies, *v.disagreements)],
-        "for_need": v.need,
-        "text": v.text,
-    }
 
 
 @click.command()
@@ -57,6 +35,8 @@ def compare(app: AppContext, first: str, second: str, need: str | None, as_json:
     mine = engine.claims(artifact=verdict.a) + engine.claims(artifact=verdict.b)
     measured = compare_sentences(engine.store, verdict.a, verdict.b, claims=mine)
     if as_json:
+        from matchgraph.queries.match.verdict import verdict_json
+
         emit_json({**verdict_json(verdict), "measured": measured})
         return
     _render(verdict)

@@ -12,8 +12,8 @@ from rich.tree import Tree
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.output import styled
 from matchgraph.loaders.relations import RELATIONS
-from matchgraph.queries.claims_view import alternatives as list_alternatives
-from matchgraph.queries.concepts_view import concept_counts
+from matchgraph.queries.views.claims import alternatives as list_alternatives
+from matchgraph.queries.views.concepts import concept_counts
 
 __all__ = ["alternatives", "claims", "concepts", "merge", "resolution", "separate"]
 
@@ -120,7 +120,7 @@ def concepts(app: AppContext, show_all: bool, as_json: bool) -> None:
 @pass_app
 def resolution(app: AppContext, as_json: bool) -> None:
     """Entity resolution: merged artifacts with rule and reason, and ambiguous names."""
-    from matchgraph.queries import sparql as q
+    from matchgraph.queries.library import sparql as q
 
     store = app.store()
     merges = store.select(q.MERGES)

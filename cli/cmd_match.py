@@ -3,7 +3,7 @@
 The engine keeps the match index and its all-pairs lists beside the store, keyed by the
 store's version, so a second query reads them instead of recomputing (the first query
 after a load builds them). Rendering only: scores and explanations come from
-:mod:`matchgraph.queries.pair_score` and :mod:`matchgraph.queries.similar`.
+:mod:`matchgraph.queries.match.pair_score` and :mod:`matchgraph.queries.match.similar`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.table import Table
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 
 if TYPE_CHECKING:
-    from matchgraph.queries.pair_score import PairScore
+    from matchgraph.queries.match.pair_score import PairScore
 
 __all__ = ["pair", "similar_command", "waterfall"]
 
@@ -82,7 +82,7 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
         emit_json([_neighbour_json(s) for s in found])
         return
     names = dict(zip(bundle.index.slugs, bundle.index.names, strict=True))
-    from matchgraph.queries.similar import resolve_artifact  # loaded by engine.similar already
+    from matchgraph.queries.match.similar import resolve_artifact  # loaded by engine.similar already
 
     source = names[bundle.index.slugs[resolve_artifact(bundle.index, name)]]
     table = Table(title=f"nearest to {source}")

@@ -28,7 +28,7 @@ __all__ = ["feedback", "match", "rank"]
 def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool, local: bool,
           open_weights: bool, embeddings: bool, as_json: bool) -> None:
     """Rank artifacts for a need written in plain words, with the path that led to each."""
-    from matchgraph.queries.need_constraints import NeedConstraints
+    from matchgraph.queries.need.constraints import NeedConstraints
 
     options = NeedConstraints(free=free, local=local, open_weights=open_weights, types=types)
     found = app.engine().match(text, top=k, constraints=options, embeddings=embeddings)
@@ -79,7 +79,7 @@ def feedback(app: AppContext, match_id: str, outcome: str, artifact: str | None,
 def rank(app: AppContext, weights: str | None, samples: int, concentration: float, limit: int, seed: int, as_json: bool) -> None:
     """Recompute composite ranks from the signals, compare with the observed ranks, and
     say how stable each ordering is when the weights move."""
-    from matchgraph.queries.rank_weights import RankWeights
+    from matchgraph.queries.ranks.weights import RankWeights
 
     answer = app.engine().rank(RankWeights.parse(weights) if weights else None, samples=samples,
                                concentration=concentration, limit=limit, seed=seed)

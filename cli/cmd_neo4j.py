@@ -1,6 +1,6 @@
 """``matchgraph neo4j start|stop|status|push|browser``: the Neo4j side of matchgraph.
 
-start/stop/status call :mod:`matchgraph.graph.neo4j_server` (the one implementation that
+start/stop/status call :mod:`matchgraph.graph.neo4j.server` (the one implementation that
 ``graph/server/neo4j.sh`` also calls); push syncs the embedded store into Neo4j; browser
 prints how to look at the graph and serves the style and guide. Nothing here imports the
 driver before a command runs, so ``matchgraph --help`` never needs it.
@@ -27,8 +27,8 @@ def neo4j() -> None:
 @neo4j.command()
 def start() -> None:
     """Install (first time) and start the local Neo4j server; waits until it answers."""
-    from matchgraph.graph.neo4j_server import Neo4jSettings
-    from matchgraph.graph.neo4j_server import start as start_server
+    from matchgraph.graph.neo4j.server import Neo4jSettings
+    from matchgraph.graph.neo4j.server import start as start_server
 
     _print_status(start_server(Neo4jSettings.load()))
 
@@ -36,8 +36,8 @@ def start() -> None:
 @neo4j.command()
 def stop() -> None:
     """Stop the local Neo4j server."""
-    from matchgraph.graph.neo4j_server import Neo4jSettings
-    from matchgraph.graph.neo4j_server import stop as stop_server
+    from matchgraph.graph.neo4j.server import Neo4jSettings
+    from matchgraph.graph.neo4j.server import stop as stop_server
 
     console.print("stopped" if stop_server(Neo4jSettings.load()) else "not running")
 
@@ -45,8 +45,8 @@ def stop() -> None:
 @neo4j.command()
 def status() -> None:
     """Whether the server runs; exits 1 when it does not."""
-    from matchgraph.graph.neo4j_server import Neo4jSettings
-    from matchgraph.graph.neo4j_server import status as server_status
+    from matchgraph.graph.neo4j.server import Neo4jSettings
+    from matchgraph.graph.neo4j.server import status as server_status
 
     found = server_status(Neo4jSettings.load())
     _print_status(found)
@@ -62,8 +62,8 @@ def _print_status(found) -> None:  # type: ignore[no-untyped-def]
 
 def push_to_neo4j(app: AppContext, graphs: list[str] | None = None):  # type: ignore[no-untyped-def]
     """Push the CLI's embedded store into Neo4j (all graphs, or only ``graphs``)."""
-    from matchgraph.graph.neo4j_push import push
-    from matchgraph.graph.neo4j_store import Neo4jStore
+    from matchgraph.graph.neo4j.push import push
+    from matchgraph.graph.neo4j.store import Neo4jStore
 
     if app.backend != "oxigraph":
         raise ConfigError("push copies the embedded store into Neo4j; drop --backend neo4j")
@@ -108,9 +108,9 @@ def push(app: AppContext, as_json: bool) -> None:
 @click.option("--print-style", is_flag=True, help="Print the GraSS style and exit.")
 def browser(serve: bool, port: int | None, print_style: bool) -> None:
     """How to explore the graph in Neo4j Browser: address, login steps, style and guide."""
-    from matchgraph.graph.neo4j_browser import BROWSER_DIR, DEFAULT_PORT, login_steps
-    from matchgraph.graph.neo4j_browser import serve as serve_files
-    from matchgraph.graph.neo4j_server import Neo4jSettings
+    from matchgraph.graph.neo4j.browser import BROWSER_DIR, DEFAULT_PORT, login_steps
+    from matchgraph.graph.neo4j.browser import serve as serve_files
+    from matchgraph.graph.neo4j.server import Neo4jSettings
 
     if print_style:
         click.echo((BROWSER_DIR / "style.grass").read_text(encoding="utf-8"), nl=False)

@@ -14,7 +14,7 @@ from rich.table import Table
 from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.render import render_artifact
 from matchgraph.errors import ConfigError, QueryError, StoreError
-from matchgraph.queries.sparql_sandbox import DEFAULT_TIMEOUT
+from matchgraph.queries.library.sandbox import DEFAULT_TIMEOUT
 from matchgraph.safe_text import printable
 
 __all__ = ["documents", "export", "show", "sparql", "stats"]
@@ -164,7 +164,7 @@ def export(app: AppContext, fmt: str, output: Path | None) -> None:
     if app.backend != "oxigraph":
         raise ConfigError("export reads the embedded store; use `matchgraph neo4j` tools for Neo4j")
     if fmt == "neo4j-csv":
-        from matchgraph.graph.neo4j_csv import IMPORT_COMMAND, export_store
+        from matchgraph.graph.neo4j.csv_export import IMPORT_COMMAND, export_store
 
         if output is None:
             raise ConfigError("neo4j-csv writes several files: give a folder with -o")

@@ -64,7 +64,7 @@ def run(app: AppContext, runner: str, suite_name: str, artifact: str | None, dev
         as_json: bool) -> None:
     """Run RUNNER on a suite, store the run as evidence, print its id and figures."""
     from matchgraph.errors import NotFoundError
-    from matchgraph.queries.artifact_view import resolve_artifact
+    from matchgraph.queries.views.artifact import resolve_artifact
     from matchgraph.runners.base import RunOptions
     from matchgraph.runners.evidence import store_run
     from matchgraph.runners.execute import run_suite
@@ -113,7 +113,7 @@ def _figure_table(figures) -> None:  # type: ignore[no-untyped-def]
 def evidence(app: AppContext, name: str, as_json: bool) -> None:
     """Measured runs of an artifact, with figures, conditions and caveats."""
     from matchgraph.errors import NotFoundError
-    from matchgraph.queries.artifact_view import resolve_artifact
+    from matchgraph.queries.views.artifact import resolve_artifact
     from matchgraph.runners.evidence import artifact_runs
     from matchgraph.runners.evidence_view import empty_evidence_note
 

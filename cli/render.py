@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from matchgraph.cli.app import console
-from matchgraph.queries.artifact_view import ArtifactView
+from matchgraph.queries.views.artifact import ArtifactView
 
 __all__ = ["render_artifact"]
 

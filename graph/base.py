@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from matchgraph.graph.prepared import PreparedDocument
     from matchgraph.loaders.resolution import Resolution
-    from matchgraph.queries.sparql import SparqlQuery
+    from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats", "count_artifacts"]
 

@@ -27,13 +27,13 @@ from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats
 from matchgraph.graph.prepared import PreparedDocument, prepare_facts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
-from matchgraph.graph.validation import Validator, get_validator
+from matchgraph.graph.shacl.validation import Validator, get_validator
 from matchgraph.loaders.resolution import Resolution
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
-from matchgraph.queries import sparql as q
+from matchgraph.queries.library import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
-from matchgraph.queries.sparql_sandbox import DEFAULT_TIMEOUT, Solutions, check_read_only, run_bounded
+from matchgraph.queries.library.sandbox import DEFAULT_TIMEOUT, Solutions, check_read_only, run_bounded
 
 __all__ = ["OxigraphStore", "default_store_path"]
 
@@ -287,7 +287,7 @@ class OxigraphStore:
         """Run a user's read-only SPARQL query over the union of all graphs.
 
         Refused before it runs if it could write or reach the network
-        (:mod:`~matchgraph.queries.sparql_sandbox`); evaluated and read in full within
+        (:mod:`~matchgraph.queries.library.sandbox`); evaluated and read in full within
         ``timeout`` seconds (None: no limit), and Ctrl-C stops the wait at once.
 
         Raises:

@@ -138,7 +138,7 @@ def _validated(job: _Job, results: list[PreparedDocument | Failure]) -> list[Pre
     """Validate a chunk's documents in the worker, so the store process only writes."""
     if job.validator is None:
         return results
-    from matchgraph.graph.validation import get_validator
+    from matchgraph.graph.shacl.validation import get_validator
 
     docs = [r for r in results if isinstance(r, PreparedDocument)]
     try:

@@ -13,7 +13,7 @@ __all__ = ["STORES", "open_store"]
 
 STORES: dict[str, str] = {
     "oxigraph": "matchgraph.graph.embedded:OxigraphStore",
-    "neo4j": "matchgraph.graph.neo4j_store:Neo4jStore",
+    "neo4j": "matchgraph.graph.neo4j.store:Neo4jStore",
 }
 
 

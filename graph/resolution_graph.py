@@ -15,13 +15,11 @@ from typing import Protocol
 from pyoxigraph import Literal, NamedNode, Triple
 
 from matchgraph.loaders.resolution import AliasTable, ArtifactNode, Merge, Resolution, resolve
-from matchgraph.ontology.vocab import ID, MG, PROV, RDF, XSD, artifact_iri
-from matchgraph.queries import sparql as q
+from matchgraph.ontology.vocab import RESOLUTION_GRAPH, CURATION_GRAPH, ID, MG, PROV, RDF, XSD, artifact_iri
+from matchgraph.queries.library import sparql as q
 
 __all__ = ["CURATION_GRAPH", "RESOLUTION_GRAPH", "canonical_map", "curate", "curation_triples", "refresh_resolution"]
 
-RESOLUTION_GRAPH = ID + "graph/resolution"
-CURATION_GRAPH = ID + "graph/curation"
 _A = NamedNode(RDF + "type")
 
 
@@ -93,7 +91,7 @@ def curate(store: ResolvableStore, kind: str, first: str, second: str) -> Resolu
         UnknownSlugError: a slug no stored artifact has (nothing is recorded).
         UsageError: both slugs are the same.
     """
-    from matchgraph.queries.slug_check import check_pair
+    from matchgraph.graph.slug_check import check_pair
 
     check_pair(store, first, second)
     decisions = [

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matchgraph.ontology.vocab import ArtifactType
+
 __all__ = [
     "ArtifactRef",
     "ArtifactType",
@@ -31,52 +33,6 @@ __all__ = [
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ArtifactType(StrEnum):
-    """Kinds of artifact seen on comparison pages and in passports."""
-
-    MODEL = "model"
-    REPOSITORY = "repository"
-    MCP_SERVER = "mcp_server"
-    EXTENSION = "extension"
-    PRODUCT = "product"
-    AGENT = "agent"
-    CLI_TOOL = "cli_tool"
-    WEB_APP = "web_app"
-    FRAMEWORK = "framework"
-    WORKFLOW = "workflow"
-    BENCHMARK = "benchmark"
-    DATASET = "dataset"
-    SKILL = "skill"
-    API = "api"
-    LIBRARY = "library"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        """Display label as the site writes it ("MCP Server", "CLI Tool")."""
-        return _TYPE_LABELS[self]
-
-
-_TYPE_LABELS = {
-    ArtifactType.MODEL: "Model",
-    ArtifactType.REPOSITORY: "Repository",
-    ArtifactType.MCP_SERVER: "MCP Server",
-    ArtifactType.EXTENSION: "Extension",
-    ArtifactType.PRODUCT: "Product",
-    ArtifactType.AGENT: "Agent",
-    ArtifactType.CLI_TOOL: "CLI Tool",
-    ArtifactType.WEB_APP: "Web App",
-    ArtifactType.FRAMEWORK: "Framework",
-    ArtifactType.WORKFLOW: "Workflow",
-    ArtifactType.BENCHMARK: "Benchmark",
-    ArtifactType.DATASET: "Dataset",
-    ArtifactType.SKILL: "Skill",
-    ArtifactType.API: "API",
-    ArtifactType.LIBRARY: "Library",
-    ArtifactType.OTHER: "Other",
-}
 
 
 class DocumentFormat(StrEnum):

@@ -6,11 +6,11 @@ Kept as plain strings so any backend (pyoxigraph, rdflib, Cypher properties) can
 from __future__ import annotations
 
 import hashlib
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from matchgraph.loaders.models import ArtifactType
 
 __all__ = [
     "ARTIFACT_CLASS",
@@ -36,6 +36,12 @@ __all__ = [
 
 MG = "https://w3id.org/matchgraph/ontology#"
 ID = "https://w3id.org/matchgraph/id/"
+RESOLUTION_GRAPH = ID + "graph/resolution"
+"""Entity resolution's merges and ambiguities."""
+CURATION_GRAPH = ID + "graph/curation"
+"""Merges and separations a person decided."""
+FEEDBACK_GRAPH = ID + "graph/feedback"
+"""Match runs and their outcomes."""
 MGC = "https://w3id.org/matchgraph/concept/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -59,6 +65,52 @@ PREFIXES = {
     "dqv": DQV,
     "dcterms": DCTERMS,
 }
+
+class ArtifactType(StrEnum):
+    """Kinds of artifact seen on comparison pages and in passports."""
+
+    MODEL = "model"
+    REPOSITORY = "repository"
+    MCP_SERVER = "mcp_server"
+    EXTENSION = "extension"
+    PRODUCT = "product"
+    AGENT = "agent"
+    CLI_TOOL = "cli_tool"
+    WEB_APP = "web_app"
+    FRAMEWORK = "framework"
+    WORKFLOW = "workflow"
+    BENCHMARK = "benchmark"
+    DATASET = "dataset"
+    SKILL = "skill"
+    API = "api"
+    LIBRARY = "library"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """Display label as the site writes it ("MCP Server", "CLI Tool")."""
+        return _TYPE_LABELS[self]
+
+
+_TYPE_LABELS = {
+    ArtifactType.MODEL: "Model",
+    ArtifactType.REPOSITORY: "Repository",
+    ArtifactType.MCP_SERVER: "MCP Server",
+    ArtifactType.EXTENSION: "Extension",
+    ArtifactType.PRODUCT: "Product",
+    ArtifactType.AGENT: "Agent",
+    ArtifactType.CLI_TOOL: "CLI Tool",
+    ArtifactType.WEB_APP: "Web App",
+    ArtifactType.FRAMEWORK: "Framework",
+    ArtifactType.WORKFLOW: "Workflow",
+    ArtifactType.BENCHMARK: "Benchmark",
+    ArtifactType.DATASET: "Dataset",
+    ArtifactType.SKILL: "Skill",
+    ArtifactType.API: "API",
+    ArtifactType.LIBRARY: "Library",
+    ArtifactType.OTHER: "Other",
+}
+
 
 ARTIFACT_CLASS: dict[ArtifactType, str] = {
     ArtifactType.MODEL: MG + "Model",

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from matchgraph.queries.snapshot import GraphSnapshot
 
 if TYPE_CHECKING:
-    from matchgraph.queries.match_index import ConceptWeights
+    from matchgraph.queries.match.index import ConceptWeights
 
 __all__ = [
     "FACET_PATTERN",

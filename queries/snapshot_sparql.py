@@ -16,7 +16,7 @@ from collections import defaultdict
 from typing import Protocol
 
 from matchgraph.ontology.vocab import CLASS_TO_TYPE, SIGNAL_METRICS
-from matchgraph.queries import sparql as q
+from matchgraph.queries.library import sparql as q
 from matchgraph.queries.snapshot import (
     ArtifactRecord,
     CapabilityRecord,

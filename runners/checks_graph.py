@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from matchgraph.errors import ValidationError
 from matchgraph.ontology.vocab import DCTERMS, ID, MG, PROV, RDF, XSD
-from matchgraph.queries import evidence_sparql as eq
+from matchgraph.queries.library import evidence_sparql as eq
 from matchgraph.runners.claim_check import ClaimStatus, claim_id
 from matchgraph.runners.evidence import EvidenceStore
 

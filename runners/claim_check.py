@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Literal as Lit
 
 from matchgraph.errors import MatchgraphError
-from matchgraph.queries import evidence_sparql as eq
+from matchgraph.queries.library import evidence_sparql as eq
 from matchgraph.queries.snapshot import ClaimRecord
 from matchgraph.runners.base import RunOptions
 from matchgraph.runners.evidence import EvidenceStore, item_values

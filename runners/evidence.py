@@ -19,8 +19,8 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from matchgraph.errors import NotFoundError, StoreError, ValidationError
 from matchgraph.ontology.vocab import ID, MG, PROV, RDF, XSD, artifact_iri
-from matchgraph.queries import evidence_sparql as eq
-from matchgraph.queries.sparql import SparqlQuery
+from matchgraph.queries.library import evidence_sparql as eq
+from matchgraph.queries.library.sparql import SparqlQuery
 from matchgraph.runners.base import RunRecord
 from matchgraph.runners.metrics import UNITS
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from matchgraph.queries.claims_view import claims as list_claims
+from matchgraph.queries.views.claims import claims as list_claims
 from matchgraph.queries.snapshot import ClaimRecord
 from matchgraph.runners.checks_graph import stored_checks
 from matchgraph.runners.claim_check import check_claim, claim_id, runner_for

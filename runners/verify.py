@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matchgraph.errors import NotFoundError
-from matchgraph.queries.claims_view import claims as list_claims
+from matchgraph.queries.views.claims import claims as list_claims
 from matchgraph.runners.base import RunOptions
 from matchgraph.runners.checks_graph import record_check
 from matchgraph.runners.claim_check import ClaimStatus, check_claim, claim_id

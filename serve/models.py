@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchgraph.queries.artifact_view import ArtifactView
+from matchgraph.queries.views.artifact import ArtifactView
 
 __all__ = [
     "ArtifactAnswer", "ArtifactList", "ArtifactSummary", "ClaimList", "ClaimOut", "CompareAnswer",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from matchgraph.queries.sparql import SparqlQuery
+from matchgraph.queries.library.sparql import SparqlQuery
 
 if TYPE_CHECKING:
     from matchgraph.serve.state import ServedState

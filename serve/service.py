@@ -42,7 +42,7 @@ from matchgraph.serve.models import (
 )
 
 if TYPE_CHECKING:
-    from matchgraph.queries.need_explain import NeedResult
+    from matchgraph.queries.need.explain import NeedResult
     from matchgraph.serve.state import ServedState, ServedStore
 
 __all__ = ["InputTooLarge", "Service"]
@@ -82,8 +82,8 @@ class Service:
 
     def match(self, need: str, top: int = 10, constraints: Constraints | None = None,
               state: ServedState | None = None) -> MatchAnswerOut:
-        from matchgraph.graph.feedback_graph import new_match_id
-        from matchgraph.queries.need_constraints import NeedConstraints
+        from matchgraph.queries.feedback.facts import new_match_id
+        from matchgraph.queries.need.constraints import NeedConstraints
 
         _limit(need, "need")
         state = state or self.state
@@ -117,8 +117,8 @@ class Service:
     def feedback(self, match_id: str, outcome: str, artifact: str | None = None,
                  comment: str | None = None, source: str = "api") -> FeedbackAnswer:
         """Write the match's record (when it was asked here) and the outcome, in the primary store."""
-        from matchgraph.graph.feedback_graph import FEEDBACK_GRAPH, match_record_triples, record_feedback
-        from matchgraph.queries import sparql as q
+        from matchgraph.queries.feedback.facts import FEEDBACK_GRAPH, match_record_triples, record_feedback
+        from matchgraph.queries.library import sparql as q
 
         _limit(comment or "", "comment")
         with self._pending_lock:
@@ -150,7 +150,7 @@ class Service:
                             artifacts=[ArtifactSummary(slug=a.slug, name=a.name, type=a.type) for a in hits[:limit]])
 
     def compare(self, a: str, b: str, need: str | None = None) -> CompareAnswer:
-        from matchgraph.cli.cmd_compare import verdict_json
+        from matchgraph.queries.match.verdict import verdict_json
 
         for value, what in ((a, "a"), (b, "b"), (need or "", "for")):
             _limit(value, what)
@@ -181,7 +181,7 @@ class Service:
                            **dataclasses.asdict(state.engine.stats()))
 
     def rank(self, weights: str | None = None, samples: int = 500, limit: int = 50) -> RankAnswerOut:
-        from matchgraph.queries.rank_weights import RankWeights
+        from matchgraph.queries.ranks.weights import RankWeights
 
         _limit(weights or "", "weights")
         state = self.state

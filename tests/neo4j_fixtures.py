@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 
 from matchgraph.errors import MatchgraphError
-from matchgraph.graph.neo4j_server import Neo4jSettings, start, stop
+from matchgraph.graph.neo4j.server import Neo4jSettings, start, stop
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -86,7 +86,7 @@ def neo4j_driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
 @pytest.fixture
 def neo(neo4j_settings: Neo4jSettings) -> Iterator[object]:
     """A Neo4j store on the test server, emptied first (Community has one database)."""
-    from matchgraph.graph.neo4j_store import Neo4jStore
+    from matchgraph.graph.neo4j.store import Neo4jStore
 
     store = Neo4jStore(neo4j_settings)
     store.wipe()

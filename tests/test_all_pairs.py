@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from match_graphs import seed_snapshot, snapshots
 
 from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
-from matchgraph.queries.all_pairs import all_pairs_topk, concept_similarity, topk_reference
-from matchgraph.queries.match_index import build_match_index
-from matchgraph.queries.pair_score import pair_score_rows
-from matchgraph.queries.similar import resolve_artifact, similar
+from matchgraph.queries.match.all_pairs import all_pairs_topk, concept_similarity, topk_reference
+from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.pair_score import pair_score_rows
+from matchgraph.queries.match.similar import resolve_artifact, similar
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, GraphSnapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

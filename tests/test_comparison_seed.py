@@ -73,7 +73,7 @@ def test_line_numbers_point_into_the_file(seed, seed_path: Path) -> None:
 
 
 def test_seed_in_the_store(seed, memory_store) -> None:
-    from matchgraph.queries.artifact_view import artifact_view
+    from matchgraph.queries.views.artifact import artifact_view
 
     result = memory_store.load([seed])
     assert result.ok and result.loaded == [seed.source.key]

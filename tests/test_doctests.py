@@ -32,7 +32,7 @@ NEEDS = {"matchgraph.runners.metrics": "jiwer"}
 
 
 def test_the_walk_finds_the_package() -> None:
-    assert {"matchgraph.engine", "matchgraph.queries.need_match", "matchgraph.loaders.formats"} <= set(MODULES)
+    assert {"matchgraph.engine", "matchgraph.queries.need.match", "matchgraph.loaders.formats"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

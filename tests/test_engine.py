@@ -76,7 +76,7 @@ def test_feedback_does_not_invalidate_the_indexes_but_reaches_the_posteriors(eng
 
 
 def test_resolve_uses_the_name_table_with_the_stores_semantics(engine: Engine) -> None:
-    from matchgraph.queries.artifact_view import resolve_artifact
+    from matchgraph.queries.views.artifact import resolve_artifact
 
     for name in ("paddleocr", "PaddleOCR", "Tesseract", "whisper"):
         try:
@@ -139,7 +139,7 @@ def test_lazy_command_table_matches_the_commands() -> None:
 
 
 def test_compare_from_slices_equals_compare_on_the_whole_snapshot(engine: Engine) -> None:
-    from matchgraph.queries.verdict import compare
+    from matchgraph.queries.match.verdict import compare
 
     snapshot, index = engine.snapshot(), engine.bundle().index
     slugs = sorted(a.slug for a in snapshot.artifacts)

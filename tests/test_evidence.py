@@ -17,14 +17,14 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from matchgraph.cli.main import cli
 from matchgraph.errors import NotFoundError, StoreError
-from matchgraph.graph.validation import get_validator
+from matchgraph.graph.shacl.validation import get_validator
 from matchgraph.graph.prepared import prepare_paths
 from matchgraph.runners.base import Measurement, RunRecord
 from matchgraph.runners.checks_graph import stored_checks
 from matchgraph.runners.claim_check import check_claim
 from matchgraph.runners.evidence import artifact_runs, remove_run, run_triples, store_run
 from matchgraph.runners.verify import verify_claims
-from matchgraph.queries.claims_view import claims as list_claims
+from matchgraph.queries.views.claims import claims as list_claims
 
 from conftest import DATA
 

@@ -11,12 +11,12 @@ import pytest
 from pyoxigraph import Quad, Store, Triple
 
 from matchgraph.graph.embedded import OxigraphStore
-from matchgraph.graph.lpg_mapping import graph_part, part_triples
-from matchgraph.graph.neo4j_push import push, source_graphs
-from matchgraph.graph.neo4j_store import Neo4jStore
+from matchgraph.graph.neo4j.lpg_mapping import graph_part, part_triples
+from matchgraph.graph.neo4j.push import push, source_graphs
+from matchgraph.graph.neo4j.store import Neo4jStore
 from matchgraph.graph.prepared import prepare_paths
-from matchgraph.queries import evidence_cypher as ec
-from matchgraph.queries import evidence_sparql as es
+from matchgraph.queries.library import evidence_cypher as ec
+from matchgraph.queries.library import evidence_sparql as es
 from matchgraph.runners.evidence import remove_run, store_run
 from matchgraph.runners.verify import verify_claims
 
@@ -61,7 +61,7 @@ def _count_sparql(store: OxigraphStore, cls: str) -> int:
 
 
 def test_neo4j_holds_the_same_runs_measurements_and_checks(evidence_store: OxigraphStore, neo: Neo4jStore) -> None:
-    from matchgraph.queries.cypher import CypherQuery
+    from matchgraph.queries.library.cypher import CypherQuery
 
     push(evidence_store, neo)
     count = CypherQuery("count", "MATCH (n) WHERE $label IN labels(n) RETURN count(n) AS n", ("label",))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import ConfigError
-from matchgraph.queries.feedback import (
+from matchgraph.queries.feedback.posteriors import (
     BetaPosterior,
     FeedbackEvent,
     Outcome,

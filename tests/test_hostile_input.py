@@ -184,7 +184,7 @@ def test_sparql_timeout(store: Path) -> None:
 
 def test_python_api_timeout(store: Path) -> None:
     from matchgraph.graph.embedded import OxigraphStore
-    from matchgraph.queries.sparql_sandbox import QueryTimeout
+    from matchgraph.queries.library.sandbox import QueryTimeout
 
     opened = OxigraphStore(store, read_only=True)
     started = time.monotonic()

@@ -7,9 +7,9 @@ import pytest
 from matchgraph.errors import LoadError
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.pipeline import prepare
-from matchgraph.queries.match_index import build_match_index
-from matchgraph.queries.pair_score import pair_score
-from matchgraph.queries.similar import similar
+from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.pair_score import pair_score
+from matchgraph.queries.match.similar import similar
 
 pytestmark = pytest.mark.corpus
 

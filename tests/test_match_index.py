@@ -10,11 +10,11 @@ import scipy.sparse as sp
 from match_graphs import seed_snapshot
 
 from matchgraph.errors import ConfigError, QueryError
-from matchgraph.queries.match_cache import cache_key, entry_path, load_index, load_or_build
-from matchgraph.queries.match_config import MatchParams
-from matchgraph.queries.match_index import build_match_index
-from matchgraph.queries.pair_score import pair_score
-from matchgraph.queries.ppr import (
+from matchgraph.queries.match.cache import cache_key, entry_path, load_index, load_or_build
+from matchgraph.queries.match.config import MatchParams
+from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.pair_score import pair_score
+from matchgraph.queries.match.ppr import (
     Transition,
     personalized_pagerank,
     personalized_pagerank_push,

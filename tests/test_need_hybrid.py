@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_need_match import HashEmbedder, make_snapshot
 
-from matchgraph.queries.need_concepts import ConceptGraph
-from matchgraph.queries.need_index import ConceptHit
-from matchgraph.queries.need_match import STAGES, NeedConstraints, NeedIndex
+from matchgraph.queries.need.concepts import ConceptGraph
+from matchgraph.queries.need.bm25 import ConceptHit
+from matchgraph.queries.need.match import STAGES, NeedConstraints, NeedIndex
 from matchgraph.queries.snapshot import CapabilityRecord, ConceptRecord, GraphSnapshot
 
 N_DESCRIBED = 8
@@ -133,7 +133,7 @@ def test_a_loaded_index_never_mixes_embedders(indexes: dict[str, NeedIndex]) -> 
 @given(docs=st.lists(st.text(alphabet="abcde ", max_size=30), min_size=1, max_size=30),
        query=st.lists(st.sampled_from(["a", "b", "c", "ab", "zz"]), max_size=4), data=st.data())
 def test_scores_for_some_documents_equal_the_full_scores(docs: list[str], query: list[str], data) -> None:
-    from matchgraph.queries.need_index import SparseBM25
+    from matchgraph.queries.need.bm25 import SparseBM25
 
     bm25 = SparseBM25.build(docs, len(docs))
     ids = bm25.term_ids(query)
@@ -142,7 +142,7 @@ def test_scores_for_some_documents_equal_the_full_scores(docs: list[str], query:
 
 
 def test_need_fit_names_the_artifact_that_fits() -> None:
-    from matchgraph.queries.need_fit import need_fit
+    from matchgraph.queries.need.fit import need_fit
 
     index = NeedIndex.build(make_snapshot())
     fit = need_fit(index, "extract text from scanned documents", "glyphscan-ocr", "canvas-diffusion")

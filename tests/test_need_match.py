@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import ConfigError, QueryError
-from matchgraph.queries.feedback import FeedbackEvent
-from matchgraph.queries.need_index import SparseBM25, encode_corpus
-from matchgraph.queries.need_match import NeedConstraints, NeedIndex, parse_constraints
-from matchgraph.queries.need_scoring import direction_factor
-from matchgraph.queries.need_text import Direction, infer_direction, stem, terms
+from matchgraph.queries.feedback.posteriors import FeedbackEvent
+from matchgraph.queries.need.bm25 import SparseBM25, encode_corpus
+from matchgraph.queries.need.match import NeedConstraints, NeedIndex, parse_constraints
+from matchgraph.queries.need.scoring import direction_factor
+from matchgraph.queries.need.text import Direction, infer_direction, stem, terms
 from matchgraph.queries.snapshot import (
     ArtifactRecord,
     CapabilityRecord,

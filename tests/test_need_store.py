@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from test_need_match import HashEmbedder, make_snapshot
 
 from matchgraph.errors import IndexFormatError
-from matchgraph.queries import need_store
-from matchgraph.queries.need_constraints import NeedConstraints
-from matchgraph.queries.need_dense import DenseTexts, unit_rows
-from matchgraph.queries.need_match import NeedIndex
-from matchgraph.queries.need_store import open_need_index, write_need_index
-from matchgraph.queries.need_vectors import EmbeddingCache, embed_texts
+from matchgraph.queries.need import store as need_store
+from matchgraph.queries.need.constraints import NeedConstraints
+from matchgraph.queries.need.dense import DenseTexts, unit_rows
+from matchgraph.queries.need.match import NeedIndex
+from matchgraph.queries.need.store import open_need_index, write_need_index
+from matchgraph.queries.need.vectors import EmbeddingCache, embed_texts
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord, GraphSnapshot
 
 NEEDS = [
@@ -93,7 +93,7 @@ def test_a_query_reads_the_records_of_its_top_results_only(tmp_path: Path) -> No
 def test_feedback_events_find_their_capabilities_in_the_stored_records(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from matchgraph.queries.feedback import FeedbackEvent, Outcome
+    from matchgraph.queries.feedback.posteriors import FeedbackEvent, Outcome
 
     built = NeedIndex.build(big_snapshot())
     opened = open_need_index(write_need_index(built, tmp_path / "need"))
@@ -188,7 +188,7 @@ def test_the_engine_rebuilds_a_stale_need_folder(tmp_path: Path, monkeypatch) ->
 
 def test_need_types_are_the_loaders_artifact_types() -> None:
     from matchgraph.loaders.models import ArtifactType
-    from matchgraph.queries.need_constraints import ARTIFACT_TYPES
+    from matchgraph.queries.need.constraints import ARTIFACT_TYPES
 
     assert ARTIFACT_TYPES == tuple(t.value for t in ArtifactType)
 
@@ -224,7 +224,7 @@ def test_bulk_encoding_in_worker_processes_gives_the_encoders_vectors(monkeypatc
     pytest.importorskip("onnxruntime")
     from matchgraph.errors import ConfigError
     from matchgraph.loaders.embeddings import default_encoder
-    from matchgraph.queries import need_vectors
+    from matchgraph.queries.need import vectors as need_vectors
 
     try:
         encoder = default_encoder()

@@ -16,12 +16,12 @@ import pytest
 from browser_fixtures import chromium
 from conftest import SEED
 from matchgraph.graph.embedded import OxigraphStore
-from matchgraph.graph.neo4j_browser import EXAMPLE_SLUG, serve
-from matchgraph.graph.neo4j_push import push
-from matchgraph.graph.neo4j_store import Neo4jStore
+from matchgraph.graph.neo4j.browser import EXAMPLE_SLUG, serve
+from matchgraph.graph.neo4j.push import push
+from matchgraph.graph.neo4j.store import Neo4jStore
 from matchgraph.loaders.dispatch import read_document
 from matchgraph.loaders.pipeline import prepare
-from matchgraph.queries.cypher import GUIDE
+from matchgraph.queries.library.cypher import GUIDE
 from neo4j_fixtures import neo4j_settings  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.neo4j]

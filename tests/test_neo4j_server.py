@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.neo4j_server import (
+from matchgraph.graph.neo4j.server import (
     ENTRY_POINT,
     STOCK_JVM_OPTIONS,
     Neo4jSettings,

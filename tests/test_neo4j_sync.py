@@ -23,15 +23,15 @@ from hypothesis import strategies as st
 from matchgraph.errors import StoreError
 from matchgraph.graph.base import count_artifacts
 from matchgraph.graph.embedded import OxigraphStore
-from matchgraph.graph.lpg_mapping import NodePart, combine, graph_part, part_triples, split
-from matchgraph.graph.lpg_schema import ontology_problems
-from matchgraph.graph.neo4j_csv import merged_state, write_csv
-from matchgraph.graph.neo4j_push import push, source_graphs
-from matchgraph.graph.neo4j_store import Neo4jStore, graph_hash
-from matchgraph.graph.neo4j_sync import artifact_roles
+from matchgraph.graph.neo4j.lpg_mapping import NodePart, combine, graph_part, part_triples, split
+from matchgraph.graph.neo4j.lpg_schema import ontology_problems
+from matchgraph.graph.neo4j.csv_export import merged_state, write_csv
+from matchgraph.graph.neo4j.push import push, source_graphs
+from matchgraph.graph.neo4j.store import Neo4jStore, graph_hash
+from matchgraph.graph.neo4j.sync import artifact_roles
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.pipeline import prepare
-from matchgraph.queries import cypher as c
+from matchgraph.queries.library import cypher as c
 from neo4j_fixtures import neo, neo4j_settings  # noqa: F401  (fixtures)
 from pyoxigraph import Quad, Store, Triple
 
@@ -194,7 +194,7 @@ def test_load_with_neo4j_gives_the_graph_of_load_then_push(tmp_path: Path, neo: 
 
 def test_the_guide_queries_find_something(loaded: OxigraphStore, neo: Neo4jStore) -> None:
     push(loaded, neo)
-    from matchgraph.graph.neo4j_browser import BROWSER_DIR, EXAMPLE_SLUG, render_guide
+    from matchgraph.graph.neo4j.browser import BROWSER_DIR, EXAMPLE_SLUG, render_guide
 
     assert (BROWSER_DIR / "guide.html").read_text(encoding="utf-8") == render_guide()
     for key, query in c.GUIDE.items():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import ConfigError, NotFoundError
-from matchgraph.queries.ranks import (
+from matchgraph.queries.ranks.recompute import (
     DEFAULT_WEIGHTS,
     RankWeights,
     agreement,
@@ -169,8 +169,8 @@ def test_agreement() -> None:
 def test_rank_table_gives_the_rows_and_agreement_of_recompute(values: list[dict], w: RankWeights,
                                                               limit: int, seed: int) -> None:
     """The array path the engine uses at scale shows exactly what the object path computes."""
-    from matchgraph.queries.rank_table import RankTable, agreement_of, top_rows
-    from matchgraph.queries.ranks import stability_of
+    from matchgraph.queries.ranks.table import RankTable, agreement_of, top_rows
+    from matchgraph.queries.ranks.recompute import stability_of
 
     snapshot = as_snapshot(values)
     table = RankTable.from_snapshot(snapshot)
@@ -196,7 +196,7 @@ def test_rank_table_gives_the_rows_and_agreement_of_recompute(values: list[dict]
 def test_spearman_matches_scipy(pairs: list[tuple[int, float]]) -> None:
     from scipy import stats
 
-    from matchgraph.queries.rank_weights import spearman
+    from matchgraph.queries.ranks.weights import spearman
 
     a, b = np.array([float(p[0]) for p in pairs]), np.array([p[1] for p in pairs])
     if len(np.unique(a)) < 2 or len(np.unique(b)) < 2:

@@ -9,8 +9,8 @@ from matchgraph.errors import LoadError
 from matchgraph.graph.embedded import OxigraphStore
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.pipeline import prepare
-from matchgraph.queries.artifact_view import artifact_view, resolve_artifact
-from matchgraph.queries.claims_view import claims
+from matchgraph.queries.views.artifact import artifact_view, resolve_artifact
+from matchgraph.queries.views.claims import claims
 
 from conftest import CORPUS, need_corpus
 

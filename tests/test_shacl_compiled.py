@@ -19,8 +19,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from matchgraph.errors import ConfigError, Violation
 from matchgraph.graph.rdf_mapping import document_triples
-from matchgraph.graph.shacl_compiled import CompiledValidator, compile_shapes
-from matchgraph.graph.validation import PyShaclValidator, get_validator
+from matchgraph.graph.shacl.compiled import CompiledValidator, compile_shapes
+from matchgraph.graph.shacl.validation import PyShaclValidator, get_validator
 from matchgraph.loaders.models import (
     ArtifactRef,
     ArtifactType,
@@ -403,7 +403,7 @@ def test_other_supported_features_agree_with_pyshacl(monkeypatch: pytest.MonkeyP
         Triple(NamedNode(ex + "c"), r, NamedNode(ex + "v")),
         Triple(NamedNode(ex + "n1"), r, NamedNode(ex + "w")),
     ]
-    from matchgraph.graph import validation
+    from matchgraph.graph.shacl import validation
 
     compiled = CompiledValidator(shapes).validate({"d": triples}).get("d", [])
     monkeypatch.setattr(validation, "_shapes_graph", lambda: shapes)

@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from matchgraph.errors import ValidationError
 from matchgraph.graph.embedded import OxigraphStore
-from matchgraph.graph.validation import get_validator
+from matchgraph.graph.shacl.validation import get_validator
 from matchgraph.loaders.dispatch import parse_document, read_document
 from matchgraph.ontology.vocab import MG
 
@@ -44,7 +44,7 @@ def test_changed_version_replaces_the_document(tmp_path: Path, memory_store) -> 
     path.write_text(_doc("Alpha OCR", rank=61), encoding="utf-8")
     result = memory_store.load([read_document(path)])
     assert result.replaced == [str(path.resolve())]
-    from matchgraph.queries.artifact_view import artifact_view
+    from matchgraph.queries.views.artifact import artifact_view
 
     assert [o.rank for o in artifact_view(memory_store, "alpha-ocr").observations] == [61]
     assert memory_store.stats().documents == 1
@@ -54,7 +54,7 @@ def test_two_sources_disagreeing_both_stay_visible(tmp_path: Path, memory_store)
     for i, rank in enumerate((53, 47)):
         (tmp_path / f"p{i}.txt").write_text(_doc("Alpha OCR", rank=rank), encoding="utf-8")
     memory_store.load([read_document(tmp_path / f"p{i}.txt") for i in range(2)])
-    from matchgraph.queries.artifact_view import artifact_view
+    from matchgraph.queries.views.artifact import artifact_view
 
     view = artifact_view(memory_store, "alpha-ocr")
     assert sorted(o.rank for o in view.observations) == [47, 53]

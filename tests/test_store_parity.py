@@ -25,10 +25,10 @@ from matchgraph.graph.registry import STORES
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.loaders.pipeline import prepare
-from matchgraph.queries import sparql as q
-from matchgraph.queries.artifact_view import artifact_view, resolve_artifact
-from matchgraph.queries.claims_view import alternatives, claims
-from matchgraph.queries.concepts_view import concept_counts
+from matchgraph.queries.library import sparql as q
+from matchgraph.queries.views.artifact import artifact_view, resolve_artifact
+from matchgraph.queries.views.claims import alternatives, claims
+from matchgraph.queries.views.concepts import concept_counts
 from neo4j_fixtures import neo4j_settings  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.corpus
@@ -57,7 +57,7 @@ def _oxigraph(request: pytest.FixtureRequest, tmp: Path) -> GraphStore:
 
 
 def _neo4j(request: pytest.FixtureRequest, tmp: Path) -> GraphStore:
-    from matchgraph.graph.neo4j_store import Neo4jStore
+    from matchgraph.graph.neo4j.store import Neo4jStore
 
     store = Neo4jStore(request.getfixturevalue("neo4j_settings"))
     store.wipe()
@@ -72,8 +72,8 @@ def _record_a_match(store: Any) -> None:
     """A recorded match and a feedback event, the same in every store (fixed time)."""
     from datetime import UTC, datetime
 
-    from matchgraph.graph.feedback_graph import FEEDBACK_GRAPH, match_record_triples, record_feedback
-    from matchgraph.queries.need_explain import NeedResult, PathStep
+    from matchgraph.queries.feedback.facts import FEEDBACK_GRAPH, match_record_triples, record_feedback
+    from matchgraph.queries.need.explain import NeedResult, PathStep
 
     cap = min(str(r["cap"]) for r in store.select(q.SNAPSHOT_CAPABILITIES))
     path = (PathStep("intent", "read receipts", cap, 0.5), PathStep("capability", "ocr", cap, 0.5))
@@ -136,7 +136,7 @@ def _slugs(store: GraphStore) -> list[str]:
 
 
 _SAMPLED = "SAMPLE(?n)" in q.ARTIFACT_HEAD.text
-"""queries/sparql.py picks an artifact's display name with SAMPLE, which may differ between
+"""queries/library/sparql.py picks an artifact's display name with SAMPLE, which may differ between
 stores when documents disagree on the name; with MIN it is one answer and this goes strict."""
 
 
@@ -185,7 +185,7 @@ def test_artifacts_offering_a_concept(store: GraphStore, reference: OxigraphStor
 
 
 def test_feedback_replays_alike(store: GraphStore, reference: OxigraphStore) -> None:
-    from matchgraph.graph.feedback_graph import feedback_events
+    from matchgraph.queries.feedback.facts import feedback_events
 
     found = feedback_events(store)  # type: ignore[arg-type]
     assert found and found == feedback_events(reference)

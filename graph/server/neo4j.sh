@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # neo4j.sh install|start|stop|status — the local Neo4j server for matchgraph, for CI and shells.
 #
-# A thin wrapper: the one implementation is matchgraph.graph.neo4j_server (Python), so the
+# A thin wrapper: the one implementation is matchgraph.graph.neo4j.server (Python), so the
 # command line, the CLI (`matchgraph neo4j ...`) and the test fixtures cannot drift apart.
 # Needs matchgraph installed (pip install -e '.[neo4j]'); runs $PYTHON when set, else the
 # repository's .venv when there is one, else python3. Settings come from MATCHGRAPH_NEO4J_* variables
@@ -19,8 +19,8 @@ case "${1:-}" in
   *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
 esac
 
-if ! "$PYTHON" -c 'import matchgraph.graph.neo4j_server, neo4j' 2>/dev/null; then
+if ! "$PYTHON" -c 'import matchgraph.graph.neo4j.server, neo4j' 2>/dev/null; then
   echo "error: $PYTHON lacks matchgraph or the neo4j driver; run: pip install -e '$repo[neo4j]'" >&2
   exit 2
 fi
-exec "$PYTHON" -m matchgraph.graph.neo4j_server "$1"
+exec "$PYTHON" -m matchgraph.graph.neo4j.server "$1"

@@ -1,0 +1,615 @@
+"""A local Neo4j 5.26 Community server for matchgraph: install, start, stop, status.
+
+The server is installed as plain jars from Maven Central (``graph/server/pom.xml``) and
+started by running ``org.neo4j.server.CommunityEntryPoint`` with Java 17 directly, so no
+tarball, package manager or container is needed. This module is the one implementation;
+``graph/server/neo4j.sh`` and ``matchgraph neo4j ...`` only call it.
+
+Layout under the home (``MATCHGRAPH_NEO4J_HOME``, default ``user_data_dir/neo4j``)::
+
+    lib/       the server's jars (``lib/.installed`` records which pom installed them)
+    conf/      neo4j.conf, rewritten on every start from the settings
+    data/      the databases;  logs/  neo4j's logs plus console.log and install.log
+    run/       neo4j.pid
+
+The server binds to 127.0.0.1 only and authentication is always on; the password is set
+on first start over Bolt (parameterised ``ALTER CURRENT USER``) and is never printed.
+
+Settings, environment first, then the same key in the JSON config file
+(``MATCHGRAPH_NEO4J_CONFIG``, default ``user_config_dir("matchgraph")/neo4j.json``, mode
+0600): ``MATCHGRAPH_NEO4J_URI``/``uri`` (bolt://127.0.0.1:7687; its port is the Bolt
+port), ``_USER``/``user`` (neo4j), ``_PASSWORD``/``password`` (generated into a new config
+file when unset), ``_HOME``/``home``, ``_HTTP_PORT``/``http_port`` (7474), and
+``MATCHGRAPH_NEO4J_JAVA_OPTS``, extra JVM options appended last.
+
+Example (settings only; no server is needed)::
+
+    >>> settings = Neo4jSettings("bolt://127.0.0.1:7688", "neo4j", "never-shown", Path("/x"), 7475)
+    >>> settings.bolt_port, settings.browser_url
+    (7688, 'http://127.0.0.1:7475/browser/')
+    >>> "never-shown" in repr(settings)
+    False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from matchgraph.errors import ConfigError, MatchgraphError, StoreError
+
+__all__ = [
+    "Neo4jSettings",
+    "ServerStatus",
+    "install",
+    "java_command",
+    "main",
+    "render_conf",
+    "start",
+    "status",
+    "stop",
+]
+
+log = logging.getLogger(__name__)
+
+POM = Path(__file__).resolve().parents[1] / "server" / "pom.xml"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+LOOPBACK = "127.0.0.1"
+DEFAULT_USER = "neo4j"
+DEFAULT_URI = f"bolt://{LOOPBACK}:7687"
+DEFAULT_HTTP_PORT = 7474
+MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length
+# Small on purpose: CI machines have 2 cores and the test graphs are tiny.
+HEAP_INITIAL, HEAP_MAX, PAGECACHE = "256m", "1g", "256m"
+
+# The server.jvm.additional lines of the stock 5.26 neo4j.conf. The bootloader that
+# normally reads them is bypassed when the entry point is started directly.
+STOCK_JVM_OPTIONS: tuple[str, ...] = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+AlwaysPreTouch",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+DebugNonSafepoints",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
+)
+
+# Not stock: C1-only JIT halves start time on 2 cores (measured 12-16 s against 18-34 s to a
+# Bolt login) at the cost of peak speed of long-running queries, which matchgraph's small
+# graphs do not need. MATCHGRAPH_NEO4J_JAVA_OPTS=-XX:TieredStopAtLevel=4 undoes it.
+FAST_START_JVM_OPTIONS: tuple[str, ...] = ("-XX:TieredStopAtLevel=1",)
+
+# Popen objects of servers started by this process, kept so they are reaped on stop
+# instead of lingering as zombies or warning when garbage-collected.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where the server lives and how to reach it; the password never shows in repr."""
+
+    uri: str
+    user: str
+    password: str = field(repr=False)
+    home: Path
+    http_port: int
+    jvm_options: tuple[str, ...] = ()  # appended last, so they win over ours
+
+    @property
+    def bolt_port(self) -> int:
+        """The Bolt port, taken from the URI so the two can never disagree."""
+        return urlsplit(self.uri).port or 7687
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.uri).hostname or LOOPBACK
+
+    @property
+    def browser_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.http_port}/browser/"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "run" / "neo4j.pid"
+
+    @classmethod
+    def load(cls, *, create: bool = True) -> Neo4jSettings:
+        """Read settings from MATCHGRAPH_NEO4J_* variables, then the user's config file.
+
+        Without any password and with ``create``, a random one is generated and stored in
+        a new config file of mode 0600, so a fresh machine needs no setup.
+
+        Raises:
+            ConfigError: unreadable or unsafe config file, bad URI, port or password.
+        """
+        path = config_path()
+        stored = _read_config(path)
+        env = os.environ
+        password = env.get("MATCHGRAPH_NEO4J_PASSWORD") or stored.get("password")
+        if not password:
+            if not create:
+                raise ConfigError(f"no Neo4j password: set MATCHGRAPH_NEO4J_PASSWORD or {path}")
+            password = secrets.token_urlsafe(24)
+            _write_new_config(path, {**stored, "password": password})
+        home = env.get("MATCHGRAPH_NEO4J_HOME") or stored.get("home") or _default_home()
+        settings = cls(
+            uri=env.get("MATCHGRAPH_NEO4J_URI") or stored.get("uri") or DEFAULT_URI,
+            user=env.get("MATCHGRAPH_NEO4J_USER") or stored.get("user") or DEFAULT_USER,
+            password=str(password),
+            home=Path(str(home)).expanduser().absolute(),
+            http_port=_port(env.get("MATCHGRAPH_NEO4J_HTTP_PORT") or stored.get("http_port")),
+            jvm_options=tuple(shlex.split(env.get("MATCHGRAPH_NEO4J_JAVA_OPTS", ""))),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Reject settings the server would refuse later, with a clearer message now."""
+        parts = urlsplit(self.uri)
+        try:
+            parts.port  # noqa: B018  (raises ValueError when out of range)
+        except ValueError:
+            parts = urlsplit("")
+        if parts.scheme not in {"bolt", "neo4j"} or not parts.hostname:
+            raise ConfigError(f"MATCHGRAPH_NEO4J_URI must be bolt://host:port, got {self.uri!r}")
+        if len(self.password) < MIN_PASSWORD_LENGTH:
+            raise ConfigError(
+                f"the Neo4j password must have at least {MIN_PASSWORD_LENGTH} characters"
+            )
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    """What ``status`` found; ``version`` is None when Bolt did not answer with our login."""
+
+    running: bool
+    pid: int | None
+    uri: str
+    browser_url: str
+    version: str | None
+    log_dir: Path
+
+
+def config_path() -> Path:
+    """The user's config file: MATCHGRAPH_NEO4J_CONFIG, else user_config_dir/neo4j.json."""
+    explicit = os.environ.get("MATCHGRAPH_NEO4J_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("matchgraph")) / "neo4j.json"
+
+
+def _default_home() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("matchgraph")) / "neo4j"
+
+
+def _port(value: object, default: int = DEFAULT_HTTP_PORT) -> int:
+    """A TCP port from an env var or JSON value; ``default`` when unset."""
+    if value is None or value == "":
+        return default
+    try:
+        port = int(str(value))
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise ConfigError(f"not a TCP port: {value!r}")
+    return port
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    """Read the JSON config; refuse one that others could read, since it holds a password."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return {}
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+        raise ConfigError(f"{path} holds a password: it must be yours with mode 0600 (chmod 600)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a JSON object")
+    return data
+
+
+def _write_new_config(path: Path, data: dict[str, Any]) -> None:
+    """Create the config file with mode 0600 from the start, never readable by others."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out, indent=2)
+    log.info("generated a Neo4j password in %s", path)
+
+
+# --- install ---------------------------------------------------------------------------
+
+
+def install(settings: Neo4jSettings) -> Path:
+    """Copy the server's jars into ``home/lib`` with Maven; skip when this pom installed them.
+
+    The marker holds the pom's hash, so a version bump in the pom reinstalls and a second
+    install costs nothing. Maven caches downloads in ~/.m2.
+
+    Raises:
+        ConfigError: Maven is not on PATH, or a server runs from the jars to replace.
+        StoreError: Maven failed (its output is in ``logs/install.log``).
+    """
+    lib = settings.home / "lib"
+    marker = lib / ".installed"
+    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if marker.is_file() and marker.read_text().strip() == digest:
+        return lib
+    if _server_pid(settings) is not None:
+        raise ConfigError(f"the pom changed while Neo4j runs from {lib}: stop it, then install")
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise ConfigError("Maven (mvn) is needed to install Neo4j (apt-get install maven)")
+    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staging = settings.home / "lib.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    install_log = settings.log_dir / "install.log"
+    command = [mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
+               f"-DoutputDirectory={staging}"]
+    with install_log.open("wb") as out:
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0 or not _server_jar(staging):
+        raise StoreError(f"Maven could not install Neo4j; see {install_log}", retryable=True)
+    shutil.rmtree(lib, ignore_errors=True)
+    staging.rename(lib)
+    marker.write_text(digest + "\n")
+    return lib
+
+
+def _server_jar(lib: Path) -> Path | None:
+    """The jar holding the entry point; its name carries the installed version."""
+    found = sorted(lib.glob("neo4j-5.*.jar")) if lib.is_dir() else []
+    return found[0] if found else None
+
+
+# --- start -----------------------------------------------------------------------------
+
+
+def render_conf(settings: Neo4jSettings) -> str:
+    """neo4j.conf for this home: loopback only, auth on, small memory, no usage reports."""
+    home = settings.home
+    lines = [
+        "# Written by matchgraph on every start; change the settings, not this file.",
+        f"server.default_listen_address={LOOPBACK}",
+        f"server.default_advertised_address={LOOPBACK}",
+        f"server.bolt.listen_address={LOOPBACK}:{settings.bolt_port}",
+        f"server.http.listen_address={LOOPBACK}:{settings.http_port}",
+        "server.https.enabled=false",
+        "dbms.security.auth_enabled=true",
+        "dbms.usage_report.enabled=false",
+        f"server.memory.heap.initial_size={HEAP_INITIAL}",
+        f"server.memory.heap.max_size={HEAP_MAX}",
+        f"server.memory.pagecache.size={PAGECACHE}",
+    ]
+    for name in ("data", "logs", "plugins", "import", "run", "lib"):
+        lines.append(f"server.directories.{name}={home / name}")
+    return "\n".join(lines) + "\n"
+
+
+def java_command(settings: Neo4jSettings, java: str = "java") -> list[str]:
+    """The command line the tarball's bootloader would build: heap, JVM options, entry point."""
+    home = settings.home
+    classpath = os.pathsep.join(str(home / d / "*") for d in ("plugins", "conf", "lib"))
+    return [
+        java, f"-Xms{HEAP_INITIAL}", f"-Xmx{HEAP_MAX}", *STOCK_JVM_OPTIONS,
+        *FAST_START_JVM_OPTIONS, "-Dfile.encoding=UTF-8", *settings.jvm_options,
+        "-cp", classpath, ENTRY_POINT,
+        "--home-dir", str(home), "--config-dir", str(home / "conf"), "--console-mode",
+    ]
+
+
+def find_java() -> str:
+    """JAVA_HOME's java, else PATH's; Neo4j 5.26 runs on Java 17 or 21 only.
+
+    Raises:
+        ConfigError: no java, or one of another major version.
+    """
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if not java or not Path(java).exists():
+        raise ConfigError("Java 17 is needed to run Neo4j; set JAVA_HOME or put java on PATH")
+    probe = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
+    match = re.search(r'version "(\d+)', probe.stderr)
+    if not match or match.group(1) not in {"17", "21"}:
+        first_line = (probe.stderr.splitlines() or ["nothing"])[0]
+        raise ConfigError(f"Neo4j 5.26 needs Java 17 or 21; {java} reports: {first_line}")
+    return java
+
+
+def start(settings: Neo4jSettings, timeout: float = 120.0) -> ServerStatus:
+    """Start the server in the background and wait until Bolt logs in and /browser/ answers 200.
+
+    Installs first when needed. A server already running from this home is only checked.
+    When a server launched here fails, it is stopped and the error names the log folder.
+
+    Raises:
+        ConfigError: non-loopback URI, a port taken by another program, a wrong password.
+        StoreError: the server died or was not ready within ``timeout`` seconds.
+    """
+    if settings.host not in {LOOPBACK, "localhost"}:
+        raise ConfigError(f"a local server listens on {LOOPBACK} only, not {settings.host}")
+    launched = _server_pid(settings) is None
+    if launched:
+        _launch(settings)
+    try:
+        _wait_ready(settings, time.monotonic() + timeout)
+    except MatchgraphError:
+        if launched:
+            stop(settings)
+        raise
+    return status(settings)
+
+
+def _launch(settings: Neo4jSettings) -> None:
+    """Write the conf and start java detached from this process, output into logs/console.log."""
+    install(settings)
+    java = find_java()
+    for port in (settings.bolt_port, settings.http_port):
+        if _port_open(port):
+            raise ConfigError(f"port {port} on {LOOPBACK} is taken by another program")
+    home = settings.home
+    for name in ("conf", "data", "logs", "plugins", "import", "run"):
+        (home / name).mkdir(parents=True, exist_ok=True, mode=0o700)
+    (home / "conf" / "neo4j.conf").write_text(render_conf(settings), encoding="utf-8")
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    with (settings.log_dir / "console.log").open("ab") as out:
+        proc = subprocess.Popen(
+            java_command(settings, java), stdin=subprocess.DEVNULL, stdout=out,
+            stderr=subprocess.STDOUT, cwd=home, env=env, start_new_session=True,
+        )
+    _CHILDREN[proc.pid] = proc
+    settings.pid_file.write_text(f"{proc.pid}\n")
+    log.info("started Neo4j (pid %d); logs in %s", proc.pid, settings.log_dir)
+
+
+def _wait_ready(settings: Neo4jSettings, deadline: float) -> None:
+    """Poll until the login works (setting the password on first start) and the browser answers."""
+    while time.monotonic() < deadline:
+        if _server_pid(settings) is None:
+            logs = settings.log_dir
+            raise StoreError(f"Neo4j exited during start; see {logs}/console.log and debug.log")
+        if _port_open(settings.bolt_port) and _login(settings) and _browser_ok(settings):
+            return
+        time.sleep(0.5)
+    raise StoreError(f"Neo4j was not ready in time; see {settings.log_dir}", retryable=True)
+
+
+def _login(settings: Neo4jSettings) -> bool:
+    """True once our login runs a query; on a fresh server, replace the default password first.
+
+    Raises:
+        ConfigError: the server knows neither our password nor the default one.
+    """
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+    try:
+        try:
+            _query(settings.uri, (settings.user, settings.password), "RETURN 1")
+            return True
+        except AuthError:
+            _set_initial_password(settings)
+            return False
+    except (DriverError, Neo4jError) as e:
+        if isinstance(e, Neo4jError) and e.code and ".Security." in e.code:
+            hint = _reset_hint(settings)
+            raise ConfigError(f"Neo4j refused the login ({e.code}); {hint}") from e
+        return False  # still starting
+
+
+def _set_initial_password(settings: Neo4jSettings) -> None:
+    """Change the default neo4j/neo4j login to ours; create our user if it is not neo4j."""
+    from neo4j.exceptions import AuthError
+
+    try:
+        _query(settings.uri, (DEFAULT_USER, DEFAULT_USER),
+               "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+               {"old": DEFAULT_USER, "new": settings.password}, database="system")
+    except AuthError as e:
+        raise ConfigError(f"Neo4j rejects the configured password; {_reset_hint(settings)}") from e
+    if settings.user != DEFAULT_USER:
+        _query(settings.uri, (DEFAULT_USER, settings.password),
+               "CREATE USER $user IF NOT EXISTS SET PASSWORD $password CHANGE NOT REQUIRED",
+               {"user": settings.user, "password": settings.password}, database="system")
+    log.info("set the initial Neo4j password")
+
+
+def _reset_hint(settings: Neo4jSettings) -> str:
+    return (f"set MATCHGRAPH_NEO4J_PASSWORD to the one it was first started with, "
+            f"or stop it and delete {settings.home / 'data'} to start afresh")
+
+
+def _query(uri: str, auth: tuple[str, str], text: str, params: dict[str, Any] | None = None,
+           database: str | None = None) -> list[Any]:
+    """One short-lived auto-commit query: no pool kept, and no driver retries (execute_query
+    would retry an unreachable server for 30 s, while start polls on its own)."""
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(uri, auth=auth, connection_timeout=5) as driver:
+        with driver.session(database=database) as session:
+            return [list(row) for row in session.run(text, params or {}).values()]
+
+
+def _browser_ok(settings: Neo4jSettings) -> bool:
+    try:
+        with urllib.request.urlopen(settings.browser_url, timeout=5) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((LOOPBACK, port)) == 0
+
+
+# --- stop and status -------------------------------------------------------------------
+
+
+def _server_pid(settings: Neo4jSettings) -> int | None:
+    """The pid in the pid file if that process is still this home's server (pids get reused).
+
+    A child of this process is trusted while it lives: just after exec the kernel may show
+    an empty cmdline for a moment, which must not read as "exited during start".
+    """
+    try:
+        pid = int(settings.pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        if child.poll() is None:
+            return pid
+        del _CHILDREN[pid]
+        return None
+    if not Path("/proc/self/cmdline").exists():  # macOS: only ask whether it lives
+        return pid if _alive(pid) else None
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    home = str(settings.home).encode()
+    return pid if ENTRY_POINT.encode() in args and home in args else None
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process still exists; an exiting process loses its cmdline before it is gone."""
+    child = _CHILDREN.pop(pid, None)
+    if child is not None:
+        if child.poll() is None:
+            _CHILDREN[pid] = child
+            return True
+        return False
+    if not Path("/proc/self/stat").exists():  # macOS: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in {"Z", "X"}
+
+
+def stop(settings: Neo4jSettings, timeout: float = 60.0) -> bool:
+    """Stop the server: SIGTERM (Neo4j shuts down cleanly on it), SIGKILL after ``timeout``.
+
+    Returns whether a server was running. Afterwards the pid file is gone and no process of
+    this home's server is left.
+    """
+    pid = _server_pid(settings)
+    if pid is None:
+        settings.pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(pid):
+        log.warning("Neo4j (pid %d) ignored SIGTERM for %.0fs; killing it", pid, timeout)
+        os.kill(pid, signal.SIGKILL)
+        while _alive(pid):
+            time.sleep(0.1)
+    settings.pid_file.unlink(missing_ok=True)
+    return True
+
+
+def status(settings: Neo4jSettings) -> ServerStatus:
+    """Whether this home's server runs, and its version when our login works over Bolt."""
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    pid = _server_pid(settings)
+    version = None
+    if _port_open(settings.bolt_port):
+        try:
+            rows = _query(settings.uri, (settings.user, settings.password),
+                          "CALL dbms.components() YIELD versions RETURN versions[0]")
+            version = str(rows[0][0])
+        except (DriverError, Neo4jError) as e:  # only means "no version known"
+            log.debug("status query failed: %s", type(e).__name__)
+    return ServerStatus(pid is not None, pid, settings.uri, settings.browser_url, version,
+                        settings.log_dir)
+
+
+# --- command line (used by neo4j.sh and CI) --------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m matchgraph.graph.neo4j.server install|start|stop|status``; exit 0 on success."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0] not in {"install", "start", "stop", "status"}:
+        print("usage: python -m matchgraph.graph.neo4j.server install|start|stop|status",
+              file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        settings = Neo4jSettings.load()
+        if args[0] == "install":
+            print(f"Neo4j jars in {install(settings)}")
+        elif args[0] == "stop":
+            print("stopped" if stop(settings) else "not running")
+        else:
+            began = time.monotonic()
+            found = start(settings) if args[0] == "start" else status(settings)
+            _print_status(found, time.monotonic() - began if args[0] == "start" else None)
+            return 0 if found.running else 3
+    except MatchgraphError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    return 0
+
+
+def _print_status(found: ServerStatus, took: float | None) -> None:
+    state = f"running (pid {found.pid})" if found.running else "not running"
+    print(f"Neo4j {found.version or '(version unknown)'}: {state}"
+          + (f", ready in {took:.1f}s" if took is not None else ""))
+    print(f"  bolt:    {found.uri}\n  browser: {found.browser_url}\n  logs:    {found.log_dir}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The named SPARQL and Cypher queries, always with bound parameters."""

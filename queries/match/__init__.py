@@ -1,0 +1,1 @@
+"""Pair scores by graph proximity: the match index, all-pairs neighbours, PPR, verdicts."""

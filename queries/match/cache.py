@@ -1,0 +1,320 @@
+"""Match index cache: npz arrays + json names, keyed by snapshot version and parameters.
+
+The all-pairs lists take seconds at 100k artifacts and the index itself a few more, so
+the CLI must not rebuild them per query. A cache entry is a directory
+``match-<key>/`` holding ``arrays.npz`` and ``meta.json``; the key hashes the snapshot's
+``version``, the :class:`MatchParams` and the facet choice, so any change to the store or
+the knobs selects a new entry. Entries are written to a temporary directory and renamed
+into place, so a crash never leaves a half-written entry that a later run would trust.
+A snapshot with an empty ``version`` is never cached, and only the :data:`KEEP` most
+recent entries are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from matchgraph.errors import ConfigError
+from matchgraph.queries.match.all_pairs import Neighbours, all_pairs_topk
+from matchgraph.queries.concept_graph import ConceptGraph
+from matchgraph.queries.match.config import MatchParams, PairWeights
+from matchgraph.queries.match.index import MatchIndex, build_match_index
+from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
+
+__all__ = [
+    "MatchBundle",
+    "cache_key",
+    "entry_path",
+    "load_index",
+    "load_or_build",
+    "load_stored",
+    "save_index",
+]
+
+FORMAT = 3
+"""Bump when the index layout or its build logic changes: old entries are then ignored."""
+KEEP = 4
+"""Cache entries kept per directory; older ones (earlier store versions) are removed."""
+_SPARSE = ("direct", "intents", "compared", "walk")
+
+
+def cache_key(version: str, params: MatchParams, facets: Collection[str] | None) -> str:
+    """Hex digest naming the cache entry of one snapshot version and configuration."""
+    chosen = "default" if facets is None else sorted(facets)
+    text = json.dumps([FORMAT, version, params.fingerprint(), chosen])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _put_sparse(out: dict[str, np.ndarray], name: str, m: sp.csr_matrix) -> None:
+    out[f"{name}.indptr"] = m.indptr
+    out[f"{name}.indices"] = m.indices
+    out[f"{name}.data"] = m.data
+    out[f"{name}.shape"] = np.asarray(m.shape, dtype=np.int64)
+
+
+def _get_sparse(arrays: Any, name: str) -> sp.csr_matrix:
+    shape = tuple(int(x) for x in arrays[f"{name}.shape"])
+    m = sp.csr_matrix((arrays[f"{name}.data"], arrays[f"{name}.indices"],
+                       arrays[f"{name}.indptr"]), shape=shape)
+    return m
+
+
+def entry_path(cache_dir: Path, version: str, params: MatchParams,
+               facets: Collection[str] | None) -> Path:
+    """Directory of the cache entry for one snapshot version and configuration."""
+    return Path(cache_dir) / f"match-{cache_key(version, params, facets)}"
+
+
+@dataclass(frozen=True, eq=False)
+class MatchBundle:
+    """An index with its all-pairs candidate lists: what a warm query needs.
+
+    ``neighbours`` rank by direct concept overlap (the ``concepts`` term), ``hierarchy``
+    by ancestor-expanded overlap; both exclude the artifact itself.
+    """
+
+    index: MatchIndex
+    neighbours: Neighbours
+    hierarchy: Neighbours
+
+
+_LISTS = ("neighbours", "hierarchy")
+
+
+def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None = None,
+               hierarchy: Neighbours | None = None) -> Path:
+    """Write ``index`` (and its neighbour lists) as the cache entry ``entry``.
+
+    All-or-nothing: the entry appears complete or not at all; an existing entry at the
+    same path is replaced. Returns ``entry``.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    for name in _SPARSE:
+        _put_sparse(arrays, name, getattr(index, name))
+    c = index.concepts
+    _put_sparse(arrays, "ancestors", c.ancestors)
+    for name in ("facet", "domain", "weight", "ic"):
+        arrays[f"concept.{name}"] = getattr(c, name)
+    for name in ("intent_weight", "compare_weight", "claim_pairs", "claim_of_link", "row_mass"):
+        arrays[name] = getattr(index, name)
+    kept = {}
+    for key, lists in zip(_LISTS, (neighbours, hierarchy), strict=True):
+        if lists is not None:
+            kept[key] = lists.include_self
+            for name in ("rows", "indices", "scores", "scored"):
+                arrays[f"{key}.{name}"] = getattr(lists, name)
+    meta = {
+        "format": FORMAT, "version": index.version, "params": asdict(index.params),
+        "slugs": index.slugs, "names": index.names, "concept_iris": c.iris,
+        "concept_labels": c.labels, "intent_texts": index.intent_texts,
+        "walk_labels": index.walk_labels,
+        "lists": kept,
+    }
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
+    try:
+        np.savez(tmp / "arrays.npz", **arrays)  # type: ignore[arg-type]
+        # Claims in their own file, one JSON line each with an offset table, so explaining a
+        # pair reads the few claims it names rather than parsing every claim in the store.
+        _write_claims(tmp, index.claims)
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        final = _replace_dir(tmp, entry)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(entry.parent, keep=final)
+    return final
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Drop all but the :data:`KEEP` most recent entries (old store versions)."""
+    entries = sorted((p for p in directory.glob("match-*") if p.is_dir() and p != keep),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_dir(tmp: Path, final: Path) -> Path:
+    if final.exists():
+        shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
+    return final
+
+
+def _write_claims(directory: Path, claims: Sequence[ClaimRecord]) -> None:
+    offsets = [0]
+    with open(directory / "claims.jsonl", "wb") as out:
+        for claim in claims:
+            line = json.dumps(asdict(claim), ensure_ascii=False).encode("utf-8") + b"\n"
+            out.write(line)
+            offsets.append(offsets[-1] + len(line))
+    np.save(directory / "claims.offsets.npy", np.asarray(offsets, dtype=np.int64))
+
+
+class ClaimTable(Sequence[ClaimRecord]):
+    """The index's claims on disk, read one record at a time by offset.
+
+    Most questions never touch a claim, and a pair with claims needs only its own few:
+    ``table[k]`` seeks to record ``k``; iterating reads the file once.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._path = directory / "claims.jsonl"
+        try:
+            self._offsets = np.load(directory / "claims.offsets.npy")
+        except (OSError, ValueError) as e:
+            raise ConfigError(f"{directory}: unreadable match index claims: {e}") from e
+        self._cache: dict[int, ClaimRecord] = {}
+
+    def __len__(self) -> int:
+        return max(0, len(self._offsets) - 1)
+
+    def _read(self, k: int) -> ClaimRecord:
+        found = self._cache.get(k)
+        if found is None:
+            start, end = int(self._offsets[k]), int(self._offsets[k + 1])
+            try:
+                with open(self._path, "rb") as f:
+                    f.seek(start)
+                    found = _claim(json.loads(f.read(end - start)))
+            except (OSError, ValueError, TypeError) as e:
+                raise ConfigError(f"{self._path}: unreadable match index claim {k}: {e}") from e
+            self._cache[k] = found
+        return found
+
+    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
+        if isinstance(k, slice):
+            return tuple(self._read(i) for i in range(*k.indices(len(self))))
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return self._read(k)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        try:
+            with open(self._path, encoding="utf-8") as f:
+                for line in f:
+                    yield _claim(json.loads(line))
+        except (OSError, ValueError, TypeError) as e:
+            raise ConfigError(f"{self._path}: unreadable match index claims: {e}") from e
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _claim(d: dict[str, Any]) -> ClaimRecord:
+    d = dict(d)
+    d["others"] = tuple(d.get("others", ()))
+    d["classes"] = tuple(d.get("classes", ()))
+    return ClaimRecord(**d)
+
+
+def load_index(entry: Path) -> tuple[MatchIndex, dict[str, Neighbours]]:
+    """Read one cache entry written by :func:`save_index`: the index and its lists.
+
+    Raises:
+        ConfigError: the entry is missing, unreadable or of another format.
+    """
+    try:
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ConfigError(f"{entry}: cache format {meta.get('format')} != {FORMAT}")
+        for name in ("claims.jsonl", "claims.offsets.npy"):
+            if not (entry / name).exists():
+                raise ValueError(f"{name} is missing")
+        with np.load(entry / "arrays.npz") as arrays:
+            return _from_arrays(meta, arrays, entry)
+    except (OSError, ValueError, KeyError, EOFError, TypeError) as e:
+        raise ConfigError(f"{entry}: unreadable match index cache: {e}") from e
+
+
+def _from_arrays(meta: dict[str, Any], arrays: Any, entry: Path
+                 ) -> tuple[MatchIndex, dict[str, Neighbours]]:
+    p = dict(meta["params"])
+    params = MatchParams(weights=PairWeights(**p.pop("weights")), **p)
+    concepts = ConceptGraph(
+        tuple(meta["concept_iris"]), tuple(meta["concept_labels"]),
+        _get_sparse(arrays, "ancestors"), arrays["concept.facet"], arrays["concept.domain"],
+        arrays["concept.weight"], arrays["concept.ic"])
+    index = MatchIndex(
+        version=meta["version"], params=params, slugs=tuple(meta["slugs"]),
+        names=tuple(meta["names"]), concepts=concepts, direct=_get_sparse(arrays, "direct"),
+        intent_texts=tuple(meta["intent_texts"]), intents=_get_sparse(arrays, "intents"),
+        intent_weight=arrays["intent_weight"], compared=_get_sparse(arrays, "compared"),
+        compare_weight=arrays["compare_weight"],
+        claims=ClaimTable(entry),
+        claim_pairs=arrays["claim_pairs"], claim_of_link=arrays["claim_of_link"],
+        walk=_get_sparse(arrays, "walk"), walk_labels=tuple(meta["walk_labels"]),
+        stored_row_mass=arrays["row_mass"])
+    lists = {
+        key: Neighbours(arrays[f"{key}.rows"], arrays[f"{key}.indices"],
+                        arrays[f"{key}.scores"], bool(include), arrays[f"{key}.scored"])
+        for key, include in meta.get("lists", {}).items()
+    }
+    return index, lists
+
+
+def load_stored(cache_dir: Path, version: str, *, facets: Collection[str] | None = None,
+                params: MatchParams | None = None) -> MatchBundle | None:
+    """The cached bundle of ``version``, or None when there is none or it cannot be read
+    (a corrupt entry is rebuilt by the caller, never an error)."""
+    entry = entry_path(cache_dir, version, params or MatchParams(), facets)
+    if not (entry / "meta.json").exists():
+        return None
+    try:
+        index, lists = load_index(entry)
+    except ConfigError:
+        return None
+    if set(lists) != set(_LISTS):
+        return None
+    return MatchBundle(index, lists["neighbours"], lists["hierarchy"])
+
+
+def load_or_build(
+    snapshot: GraphSnapshot,
+    cache_dir: Path | None,
+    *,
+    facets: Collection[str] | None = None,
+    params: MatchParams | None = None,
+    version: str | None = None,
+) -> MatchBundle:
+    """The index and all-pairs candidate lists of ``snapshot``, from cache when present.
+
+    Builds and saves them on a miss (an unreadable entry is rebuilt). ``version`` keys the
+    entry (default: the snapshot's fingerprint); ``cache_dir=None`` or an empty version
+    means no caching.
+    """
+    params = params or MatchParams()
+    version = version or snapshot.version
+    entry = None
+    if cache_dir is not None and version:
+        entry = entry_path(cache_dir, version, params, facets)
+        found = load_stored(cache_dir, version, facets=facets, params=params)
+        if found is not None:
+            return found
+    index = build_match_index(snapshot, facets=facets, params=params)
+    bundle = MatchBundle(
+        index,
+        all_pairs_topk(index, params.candidates, include_self=False),
+        all_pairs_topk(index, params.candidates, include_self=False, expanded=True),
+    )
+    if entry is not None:
+        try:
+            save_index(index, entry, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
+        except OSError:
+            pass  # a cache that cannot be written (read-only home, full disk) is only skipped
+    return bundle

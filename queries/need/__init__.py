@@ -1,0 +1,1 @@
+"""Need matching: which artifacts fit a need written in plain words, and why."""

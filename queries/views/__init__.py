@@ -1,0 +1,1 @@
+"""What the read commands show: one artifact, its claims, the taxonomy, names."""
