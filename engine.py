@@ -305,10 +305,10 @@ class Engine:
     def pair(self, first: str, second: str) -> PairScore:
         """The pair score of two artifacts, term by term."""
         from matchgraph.queries.match.pair_score import pair_score_rows
-        from matchgraph.queries.match.similar import resolve_artifact
+        from matchgraph.queries.match.similar import index_row
 
         index = self.bundle().index
-        return pair_score_rows(index, resolve_artifact(index, first), resolve_artifact(index, second))
+        return pair_score_rows(index, index_row(index, first), index_row(index, second))
 
     def compare(self, first: str, second: str, *, need: str | None = None) -> Verdict:
         """A verdict for two artifacts written from the graph (and, with ``need``, which fits)."""

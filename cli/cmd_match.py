@@ -82,9 +82,9 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
         emit_json([_neighbour_json(s) for s in found])
         return
     names = dict(zip(bundle.index.slugs, bundle.index.names, strict=True))
-    from matchgraph.queries.match.similar import resolve_artifact  # loaded by engine.similar already
+    from matchgraph.queries.match.similar import index_row  # loaded by engine.similar already
 
-    source = names[bundle.index.slugs[resolve_artifact(bundle.index, name)]]
+    source = names[bundle.index.slugs[index_row(bundle.index, name)]]
     table = Table(title=f"nearest to {source}")
     for col in ("#", "artifact", "score", "verdict", "strongest terms"):
         table.add_column(col, justify="right" if col in ("#", "score") else "left")

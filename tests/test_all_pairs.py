@@ -15,7 +15,7 @@ from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
 from matchgraph.queries.match.all_pairs import all_pairs_topk, concept_similarity, topk_reference
 from matchgraph.queries.match.index import build_match_index
 from matchgraph.queries.match.pair_score import pair_score_rows
-from matchgraph.queries.match.similar import resolve_artifact, similar
+from matchgraph.queries.match.similar import index_row, similar
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, GraphSnapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -146,13 +146,13 @@ def test_similar_puts_image_generators_first():
 
 def test_names_resolve_or_fail_clearly():
     index = build_match_index(seed_snapshot())
-    assert index.slugs[resolve_artifact(index, "glm-ocr")] == "glm-ocr"
-    assert index.slugs[resolve_artifact(index, "flux.1")] == "flux"
+    assert index.slugs[index_row(index, "glm-ocr")] == "glm-ocr"
+    assert index.slugs[index_row(index, "flux.1")] == "flux"
     with pytest.raises(AmbiguousNameError) as e:
-        resolve_artifact(index, "stable diffusion")
+        index_row(index, "stable diffusion")
     assert {s for s, _ in e.value.candidates} == {"stable-diffusion-3-5-large",
                                                    "stable-diffusion-xl"}
     with pytest.raises(NotFoundError):
-        resolve_artifact(index, "midjourney")
+        index_row(index, "midjourney")
     with pytest.raises(QueryError):
         similar(index, "glm-ocr", 0)

@@ -136,7 +136,7 @@ def test_every_concept_is_in_the_scheme_graph() -> None:
     import rdflib
     from rdflib.namespace import RDF, SKOS
 
-    path = Path(concepts_module.__file__).resolve().parents[1] / "ontology" / "capabilities.ttl"
+    path = Path(concepts_module.__file__).resolve().parents[2] / "ontology" / "capabilities.ttl"
     graph = rdflib.Graph().parse(path)
     scheme_iri = next(graph.subjects(RDF.type, SKOS.ConceptScheme))
     for concept in graph.subjects(RDF.type, SKOS.Concept):

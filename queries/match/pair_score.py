@@ -37,7 +37,7 @@ from matchgraph.queries.match.pair_terms import (
     ppr_rho,
     ppr_signal,
 )
-from matchgraph.queries.match.substitutability import Verdict, substitutability
+from matchgraph.queries.match.substitutability import SubstitutabilityVerdict, substitutability
 
 __all__ = ["PairScore", "ScoreTerm", "pair_score", "pair_score_bounds", "pair_score_rows"]
 
@@ -74,7 +74,7 @@ class PairScore:
     terms: tuple[ScoreTerm, ...]
     substitutability: Substitutability
     reason: str
-    verdict: Verdict
+    verdict: SubstitutabilityVerdict
 
     def term(self, name: str) -> ScoreTerm:
         """The term called ``name``.

@@ -37,7 +37,7 @@ _SLACK = 1e-12
 """Float slack when comparing an exact score with a bound computed in another order."""
 
 
-def resolve_artifact(index: MatchIndex, name: str) -> int:
+def index_row(index: MatchIndex, name: str) -> int:
     """The row of the artifact called ``name``, by the one naming rule
     (:class:`~matchgraph.queries.views.names.NameIndex`) over the index's slugs and names.
 
@@ -108,7 +108,7 @@ def similar(index: MatchIndex, name: str, k: int = 10, *,
     """
     if k < 1:
         raise QueryError(f"--top must be at least 1, got {k}")
-    row = resolve_artifact(index, name)
+    row = index_row(index, name)
     bounded = sorted(((*pair_score_bounds(index, row, j), j)
                       for j in candidate_rows(index, row, k, neighbours, hierarchy)),
                      key=lambda t: (-t[1], index.slugs[t[2]]))

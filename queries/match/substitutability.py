@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from matchgraph.queries.match.config import Substitutability
 from matchgraph.queries.match.index import MatchIndex
 
-__all__ = ["Verdict", "substitutability"]
+__all__ = ["SubstitutabilityVerdict", "substitutability"]
 
 
 @dataclass(frozen=True)
-class Verdict:
+class SubstitutabilityVerdict:
     """The verdict, why, the task concepts covered, and each side's covered share."""
 
     substitutability: Substitutability
@@ -82,18 +82,18 @@ def _no_task_reason(index: MatchIndex, a: int, b: int) -> str:
     return "no capability concept in common"
 
 
-def substitutability(index: MatchIndex, a: int, b: int) -> Verdict:
+def substitutability(index: MatchIndex, a: int, b: int) -> SubstitutabilityVerdict:
     """The substitutability verdict for rows a and b (symmetric)."""
     names = index.names
     if a == b:
-        return Verdict("alternatives", "the same artifact", coverage=(1.0, 1.0))
+        return SubstitutabilityVerdict("alternatives", "the same artifact", coverage=(1.0, 1.0))
     for row in (a, b):
         if not len(index.concepts_of(row)):
             claims = len(index.claims_between(a, b))
             if claims:
-                return Verdict("partial", f"{names[row]} has no capability concept in the "
+                return SubstitutabilityVerdict("partial", f"{names[row]} has no capability concept in the "
                                f"graph, but {claims} claim(s) set them against each other")
-            return Verdict("not_alternatives", f"{names[row]} has no capability concept in "
+            return SubstitutabilityVerdict("not_alternatives", f"{names[row]} has no capability concept in "
                            "the graph and no claim sets them against each other")
     ta, tb = _tasks(index, a), _tasks(index, b)
     ca, cb = _covered(index, ta, tb), _covered(index, tb, ta)
@@ -102,13 +102,13 @@ def substitutability(index: MatchIndex, a: int, b: int) -> Verdict:
     listed = ", ".join(shared[:5]) + (f" and {len(shared) - 5} more" if len(shared) > 5
                                       else "")
     if not ca and not cb:
-        return Verdict("not_alternatives", _no_task_reason(index, a, b))
+        return SubstitutabilityVerdict("not_alternatives", _no_task_reason(index, a, b))
     if min(share) >= index.params.alternatives_coverage:
-        return Verdict("alternatives",
+        return SubstitutabilityVerdict("alternatives",
                        f"they do the same jobs ({listed}): {share[0]:.0%} of "
                        f"{names[a]}'s tasks and {share[1]:.0%} of {names[b]}'s are covered "
                        f"by the other", shared, share)
-    return Verdict("partial",
+    return SubstitutabilityVerdict("partial",
                    f"alternatives only for {listed}: {share[0]:.0%} of {names[a]}'s tasks "
                    f"and {share[1]:.0%} of {names[b]}'s are covered by the other",
                    shared, share)

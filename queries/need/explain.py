@@ -29,7 +29,7 @@ __all__ = [
     "ExplainContext",
     "NeedResult",
     "PathStep",
-    "ScoreTerm",
+    "NeedTerm",
     "claims_by_capability",
     "explain",
 ]
@@ -49,7 +49,7 @@ class PathStep:
 
 
 @dataclass(frozen=True)
-class ScoreTerm:
+class NeedTerm:
     """One additive part of a result's score, with the evidence in words."""
 
     name: str
@@ -77,7 +77,7 @@ class NeedResult:
     path: tuple[PathStep, ...]
     claims: tuple[str, ...]
     constraints: tuple[AppliedConstraint, ...]
-    terms: tuple[ScoreTerm, ...]
+    terms: tuple[NeedTerm, ...]
     evidence: tuple[str, ...]
     """Sources of the capability and claims on the path, and the feedback behind it."""
 
@@ -162,14 +162,14 @@ def _constraints(art: int, cap_i: int, ctx: ExplainContext, r: int) -> tuple[App
     return tuple(out)
 
 
-def _terms(r: int, ctx: ExplainContext, cap_i: int) -> list[ScoreTerm]:
+def _terms(r: int, ctx: ExplainContext, cap_i: int) -> list[NeedTerm]:
     """Score terms of a result (zero-valued optional ones left out); they sum to its score."""
     idx = ctx.index
     st, rr = ctx.stage, ctx.rerank
     lex, dense = float(st.lex_part[r]), float(st.dense_part[r])
     fused = lex + dense
     if fused <= 0.0:
-        return [ScoreTerm("weak match", float(ctx.score[r]),
+        return [NeedTerm("weak match", float(ctx.score[r]),
                           "weak match: no text of this artifact shares a word with the need"
                           + ("" if idx.stage.vectors is not None else " and no embedding model is loaded")
                           + "; ordered by its observed rank")]
@@ -183,19 +183,19 @@ def _terms(r: int, ctx: ExplainContext, cap_i: int) -> list[ScoreTerm]:
     hit_label = _concept_label(cap_i, ctx)
     d = idx.directions.direction(cap_i) if cap_i >= 0 else Direction()
     out = [
-        ScoreTerm("text match", lex,
+        NeedTerm("text match", lex,
                   f"BM25 on {', '.join(words)} in the artifact's capabilities, intents, concepts and claims "
                   f"(raw {float(st.lexical[r]):.2f})" if words else
                   "weak match: no capability, intent, concept or claim of this artifact mentions a word of the need"),
-        ScoreTerm("semantic", dense, f"embedding similarity {float(st.dense[r]):.2f} with {closest}"),
-        ScoreTerm("concept", fused * (c_f - 1.0), f"the need covers concept {hit_label} (x{c_f:.2f})"),
-        ScoreTerm("direction", fused * c_f * (d_f - 1.0),
+        NeedTerm("semantic", dense, f"embedding similarity {float(st.dense[r]):.2f} with {closest}"),
+        NeedTerm("concept", fused * (c_f - 1.0), f"the need covers concept {hit_label} (x{c_f:.2f})"),
+        NeedTerm("direction", fused * c_f * (d_f - 1.0),
                   f"the capability takes {_fmt(d.inputs)} and gives {_fmt(d.outputs)}; the need wants "
                   f"{_fmt(ctx.need_dir.inputs)} -> {_fmt(ctx.need_dir.outputs)} (x{d_f:.2f})"),
-        ScoreTerm("language", fused * c_f * d_f * (l_f - 1.0), f"language factor x{l_f:.2f}"),
-        ScoreTerm("feedback", fused * c_f * d_f * l_f * (fb_f - 1.0),
+        NeedTerm("language", fused * c_f * d_f * (l_f - 1.0), f"language factor x{l_f:.2f}"),
+        NeedTerm("feedback", fused * c_f * d_f * l_f * (fb_f - 1.0),
                   f"Beta posterior of past matches of the capability (x{fb_f:.3f})"),
-        ScoreTerm("constraints", fused * c_f * d_f * l_f * fb_f * (u_f - 1.0),
+        NeedTerm("constraints", fused * c_f * d_f * l_f * fb_f * (u_f - 1.0),
                   f"unknown constraint values (x{u_f:.2f})"),
     ]
     return [x for k, x in enumerate(out) if k == 0 or x.value != 0.0]

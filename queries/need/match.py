@@ -44,7 +44,7 @@ from matchgraph.queries.feedback.posteriors import FeedbackEvent, intent_key, ma
 from matchgraph.queries.feedback.posteriors import posteriors_from_events, seed_arrays
 from matchgraph.queries.need.constraints import NeedConstraints, parse_constraints
 from matchgraph.queries.need.explain import AppliedConstraint, ExplainContext, NeedResult
-from matchgraph.queries.need.explain import PathStep, ScoreTerm, claims_by_capability, explain
+from matchgraph.queries.need.explain import PathStep, NeedTerm, claims_by_capability, explain
 from matchgraph.queries.need.concepts import ConceptGraph
 from matchgraph.queries.need.hybrid import FUSION, Fusion, HybridStage, StageScores
 from matchgraph.queries.need.bm25 import ConceptLabelIndex, SparseBM25
@@ -64,7 +64,7 @@ __all__ = [
     "NeedIndex",
     "NeedResult",
     "PathStep",
-    "ScoreTerm",
+    "NeedTerm",
     "parse_constraints",
 ]
 
