@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -98,10 +99,13 @@ class Engine:
         self._closed = False
 
     @classmethod
-    def open(cls, path: Path | None, *, backend: str = "oxigraph", validator: str = "compiled",
+    def open(cls, path: str | os.PathLike[str] | None, *, backend: str = "oxigraph", validator: str = "compiled",
              index_dir: Path | None = None) -> Engine:
-        """Open the store at ``path`` (None: an in-memory embedded store) with its engine."""
+        """Open the store at ``path`` (a ``str`` or a path, ``~`` expanded; None: an
+        in-memory embedded store) with its engine."""
         from matchgraph.graph.registry import open_store
+
+        path = None if path is None else Path(path).expanduser()
 
         options: dict[str, object] = {"validator": validator} if backend == "oxigraph" else {}
         if backend == "oxigraph" and path is None:

@@ -163,3 +163,14 @@ def test_every_registered_store_implements_the_whole_contract() -> None:
         cls = getattr(import_module(module), attr)
         missing = sorted(m for m in members if not callable(getattr(cls, m, None)))
         assert not missing, f"store {name} lacks {missing}"
+
+
+def test_open_takes_a_string_path_as_the_readme_shows(tmp_path: Path) -> None:
+    first = _load_data(tmp_path / "store")
+    version = first.version()
+    first.close()
+    again = Engine.open(str(tmp_path / "store"))
+    try:
+        assert again.version() == version and again.stats().artifacts > 0
+    finally:
+        again.close()
