@@ -46,6 +46,7 @@ class ObservationRecord:
     match_graph: float | None = None
     times_matched: int | None = None
     pricing: str | None = None
+    starting_price: str | None = None
     capabilities_declared: int | None = None
 
 

@@ -125,6 +125,8 @@ def _observations(store: SnapshotSource, c) -> tuple[ObservationRecord, ...]:  #
         values = grouped[(c(r["slug"]), str(r["key"]))]
         if r.get("pricing") is not None:
             values["pricing"] = str(r["pricing"])
+        if r.get("starting") is not None:
+            values["starting_price"] = str(r["starting"])
         field = _FIELD_BY_METRIC.get(str(r.get("metric")))
         if field is not None:
             values[field] = r["value"]

@@ -168,7 +168,8 @@ RETURN c.uri AS claim, sub.slug AS subject, cap.uri AS cap, c.relation AS relati
 
 SNAPSHOT_OBSERVATIONS = _Q("snapshot_observations", f"""
 MATCH (a:Resource)-[r:OBSERVED_IN]->(o:Observation) WHERE a.slug IS NOT NULL {_OBSERVATIONS}
-RETURN a.slug AS slug, d.key AS key, o.uri AS obs, o.pricing AS pricing, metric.uri AS metric, m.value AS value""")
+RETURN a.slug AS slug, d.key AS key, o.uri AS obs, o.pricing AS pricing, o.startingPrice AS starting,
+       metric.uri AS metric, m.value AS value""")
 
 SNAPSHOT_COMPARED = _Q("snapshot_compared", """
 MATCH (d:Document)-[:COMPARES]->(a:Resource) WHERE a.slug IS NOT NULL

@@ -332,11 +332,12 @@ GROUP BY ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
 SNAPSHOT_OBSERVATIONS = SparqlQuery(
     "snapshot_observations",
     """
-SELECT ?slug ?key ?obs ?pricing ?metric ?value WHERE {
+SELECT ?slug ?key ?obs ?pricing ?starting ?metric ?value WHERE {
   GRAPH ?doc {
     ?obs a mg:Observation ; mg:observedArtifact ?a .
     ?doc mg:documentKey ?key .
     OPTIONAL { ?obs mg:pricing ?pricing }
+    OPTIONAL { ?obs mg:startingPrice ?starting }
     OPTIONAL { ?obs dqv:hasQualityMeasurement ?m . ?m dqv:isMeasurementOf ?metric ; dqv:value ?value }
     ?a mg:slug ?slug .
   }
