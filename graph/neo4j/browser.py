@@ -16,7 +16,7 @@ import socket
 import threading
 from pathlib import Path
 
-from matchgraph.graph.neo4j.server import Neo4jSettings, config_path
+from matchgraph.graph.neo4j.settings import Neo4jSettings, config_path
 from matchgraph.queries.library.cypher import GUIDE
 
 __all__ = ["BROWSER_DIR", "DEFAULT_PORT", "login_steps", "render_guide", "serve"]
