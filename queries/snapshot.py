@@ -81,6 +81,10 @@ class ConceptRecord:
     label: str
     alt_labels: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
+    input_types: tuple[str, ...] = ()
+    """Modalities the concept consumes, as the taxonomy declares them (mgc:inputType)."""
+    output_types: tuple[str, ...] = ()
+    """Modalities the concept produces (mgc:outputType)."""
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ def _concepts(store: SnapshotSource) -> tuple[ConceptRecord, ...]:
             label=str(r["label"]),
             alt_labels=tuple(sorted({a for a in str(r.get("alts") or "").split("\x1f") if a})),
             broader=tuple(sorted(set(str(r.get("broaders") or "").split()))),
+            input_types=tuple(sorted(set(str(r.get("inputs") or "").split()))),
+            output_types=tuple(sorted(set(str(r.get("outputs") or "").split()))),
         )
         for r in sorted(store.select(q.SNAPSHOT_CONCEPTS), key=lambda r: str(r["concept"]))
     )

@@ -153,7 +153,8 @@ SNAPSHOT_CONCEPTS = _Q("snapshot_concepts", f"""
 MATCH (c:Concept) WHERE c.prefLabel IS NOT NULL
 OPTIONAL MATCH (c)-[:BROADER]->(b)
 RETURN c.uri AS concept, head({_vals("c.prefLabel")}) AS label, coalesce(c.altLabels, []) AS alts,
-       collect(DISTINCT b.uri) AS broaders""", joins={"alts": "\x1f", "broaders": " "})
+       collect(DISTINCT b.uri) AS broaders, coalesce(c.conceptInputs, []) AS inputs,
+       coalesce(c.conceptOutputs, []) AS outputs""", joins={"alts": "\x1f", "broaders": " ", "inputs": " ", "outputs": " "})
 
 SNAPSHOT_CLAIMS = _Q("snapshot_claims", """
 MATCH (sub:Resource)-[r:CLAIMS]->(c:Claim)-[:ABOUT]->(cap)

@@ -81,11 +81,16 @@ class ConceptGraph:
         return rec.label if rec else self.iris[k]
 
     def direction(self, k: int) -> Direction:
-        """Direction read from a concept's labels ("text-to-image generation")."""
+        """What a concept consumes and produces: as the taxonomy declares it
+        (``mgc:inputType``/``mgc:outputType``), else read from its labels ("text-to-image
+        generation") by the same analyser that reads needs."""
         if k not in self._dirs:
             rec = self.records[k]
-            text = ". ".join((rec.label, *rec.alt_labels)) if rec else ""
-            self._dirs[k] = infer_direction(text)
+            if rec and (rec.input_types or rec.output_types):
+                self._dirs[k] = Direction(frozenset(rec.input_types), frozenset(rec.output_types))
+            else:
+                text = ". ".join((rec.label, *rec.alt_labels)) if rec else ""
+                self._dirs[k] = infer_direction(text)
         return self._dirs[k]
 
     def direction_of(self, iris: Sequence[str]) -> Direction:
