@@ -140,7 +140,7 @@ class Engine:
                 del self._memo[key]
         return current
 
-    def _derived(self, name: str, build: Callable[[], T]) -> T:
+    def _derived(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
         from matchgraph.graph.derived import DerivedFiles
 
         version = self.version()
@@ -149,7 +149,7 @@ class Engine:
             if key in self._memo:
                 return self._memo[key]
             files = DerivedFiles(self.index_dir, version)
-            value = files.pickled(name, build)
+            value = files.pickled(name, build, compress=compress)
             if version:
                 self._memo = {k: v for k, v in self._memo.items() if k[0] == version}
                 self._memo[key] = value
@@ -169,7 +169,7 @@ class Engine:
 
     def snapshot(self) -> GraphSnapshot:
         """Everything the match engine needs, as typed records (persisted per version)."""
-        return self._derived("snapshot", self.store.snapshot)
+        return self._derived("snapshot", self.store.snapshot, compress=True)
 
     def bundle(self) -> MatchBundle:
         """The match index with its all-pairs lists (persisted per version)."""

@@ -12,12 +12,14 @@ directory cannot be written (a read-only store), derived state lives in memory o
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import pickle
 import shutil
 import sqlite3
 import tempfile
+import zlib
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +29,7 @@ __all__ = ["FORMAT", "DerivedFiles", "KeyedTable"]
 
 T = TypeVar("T")
 
-FORMAT = 3
+FORMAT = 4
 """Bump when a derived structure changes shape: files of other formats are then ignored."""
 KEEP = 2
 """Version directories kept; older ones (earlier store versions) are removed."""
@@ -60,18 +62,32 @@ class DerivedFiles:
         """Where ``name`` lives for this version (None when nothing is persisted)."""
         return None if self.directory is None else self.directory / name
 
-    def pickled(self, name: str, build: Callable[[], T]) -> T:
-        """The object stored as ``name``, or ``build()`` written there for the next reader."""
+    def pickled(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
+        """The object stored as ``name``, or ``build()`` written there for the next reader.
+
+        ``compress`` writes it gzip-compressed (level 1, streamed, so memory does not
+        double): for large state read only on rare paths, such as the whole snapshot
+        (1.5 GB pickled at 100,000 artifacts, a ninth of that compressed).
+        """
         path = self.path(name + ".pkl")
         if path is not None and path.exists():
             try:
                 with path.open("rb") as handle:
-                    return pickle.load(handle)  # noqa: S301 - our own file beside our own store
+                    if handle.peek(2)[:2] == b"\x1f\x8b":
+                        with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
+                            return pickle.load(unzipped)  # type: ignore[no-any-return]  # noqa: S301 - our own file
+                    return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own file beside our own store
             except Exception:  # noqa: BLE001 - any unreadable file is rebuilt
                 pass
         value = build()
         if path is not None:
-            self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+            if compress:
+                def dump(handle: object) -> None:
+                    with gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=1, mtime=0) as zipped:  # type: ignore[arg-type]
+                        pickle.dump(value, zipped, protocol=pickle.HIGHEST_PROTOCOL)
+                self._write(path, dump)
+            else:
+                self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
         return value
 
     def table(self, name: str, build: Callable[[], Mapping[str, T]]) -> KeyedTable[T]:
@@ -136,24 +152,45 @@ class DerivedFiles:
 
 
 class KeyedTable(Generic[T]):
-    """Values by key, from an SQLite file (read-only) or from memory."""
+    """Values by key, from an SQLite file (read-only) or from memory.
 
-    def __init__(self, rows: dict[str, T] | None = None, connection: sqlite3.Connection | None = None) -> None:
+    On disk each value is pickled and zlib-compressed with a dictionary made of sample
+    rows, so the field names and IRI prefixes every row repeats are stored once: per-artifact
+    slices take about a fifth of their pickled size (1.1 GB at 100,000 artifacts before).
+    """
+
+    _LEVEL = 6
+    _SAMPLE = 300
+
+    def __init__(self, rows: dict[str, T] | None = None, connection: sqlite3.Connection | None = None,
+                 zdict: bytes = b"") -> None:
         self._rows = rows
         self._db = connection
+        self._zdict = zdict
 
     @classmethod
     def open(cls, path: Path) -> KeyedTable[T]:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         db.execute("SELECT count(*) FROM rows LIMIT 1").fetchone()
-        return cls(connection=db)
+        (zdict,) = db.execute("SELECT value FROM meta WHERE name = 'zdict'").fetchone()
+        return cls(connection=db, zdict=zdict)
 
-    @staticmethod
-    def write(path: Path, rows: Mapping[str, object]) -> None:
+    @classmethod
+    def write(cls, path: Path, rows: Mapping[str, object]) -> None:
+        keys = list(rows)
+        step = max(1, len(keys) // cls._SAMPLE)
+        sample = b"".join(pickle.dumps(rows[k], protocol=pickle.HIGHEST_PROTOCOL) for k in keys[::step][:cls._SAMPLE])
+        zdict = sample[-32768:]
+
+        def packed(value: object) -> bytes:
+            z = zlib.compressobj(cls._LEVEL, zdict=zdict) if zdict else zlib.compressobj(cls._LEVEL)
+            return z.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) + z.flush()
+
         with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.execute("INSERT INTO meta VALUES ('zdict', ?)", (zdict,))
             db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            db.executemany("INSERT INTO rows VALUES (?, ?)",
-                           ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows.items()))
+            db.executemany("INSERT INTO rows VALUES (?, ?)", ((k, packed(v)) for k, v in rows.items()))
         db.close()
 
     def get(self, key: str) -> T | None:
@@ -161,4 +198,7 @@ class KeyedTable(Generic[T]):
             return self._rows.get(key)
         assert self._db is not None
         found = self._db.execute("SELECT value FROM rows WHERE key = ?", (key,)).fetchone()
-        return None if found is None else pickle.loads(found[0])  # noqa: S301 - our own file
+        if found is None:
+            return None
+        z = zlib.decompressobj(zdict=self._zdict) if self._zdict else zlib.decompressobj()
+        return pickle.loads(z.decompress(found[0]) + z.flush())  # type: ignore[no-any-return]  # noqa: S301 - our own file

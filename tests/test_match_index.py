@@ -134,3 +134,15 @@ def test_transition_rejects_bad_matrices():
         Transition.from_adjacency(sp.csr_matrix((2, 3)))
     with pytest.raises(QueryError):
         Transition.from_adjacency(sp.csr_matrix(np.array([[0.0, -1.0], [1.0, 0.0]])))
+
+
+def test_claims_on_disk_read_back_one_by_one_and_in_order(tmp_path):
+    from matchgraph.queries.match.cache import ClaimTable
+
+    snap = seed_snapshot()
+    assert snap.claims, "the seed snapshot has claims"
+    built = load_or_build(snap, tmp_path)
+    table = ClaimTable(entry_path(tmp_path, snap.version, MatchParams(), None))
+    assert len(table) == len(built.index.claims)
+    assert tuple(table) == tuple(built.index.claims)
+    assert [table[k] for k in reversed(range(len(table)))] == list(reversed(tuple(table)))
