@@ -51,7 +51,7 @@ def test_cache_round_trip(tmp_path):
     snap = seed_snapshot()
     built = load_or_build(snap, tmp_path)
     entry = entry_path(tmp_path, snap.version, MatchParams(), None)
-    assert (entry / "arrays.npz").exists() and (entry / "meta.json").exists()
+    assert (entry / "arrays" / "direct.data.npy").exists() and (entry / "meta.json").exists()
     loaded = load_or_build(snap, tmp_path)
     assert loaded.index is not built.index
     for name in ("neighbours", "hierarchy"):
@@ -86,7 +86,7 @@ def test_corrupt_cache_is_rebuilt_not_an_error(tmp_path):
     snap = seed_snapshot()
     first = load_or_build(snap, tmp_path)
     entry = entry_path(tmp_path, snap.version, MatchParams(), None)
-    (entry / "arrays.npz").write_bytes(b"not a zip")
+    (entry / "arrays" / "direct.data.npy").write_bytes(b"not an array")
     with pytest.raises(ConfigError):
         load_index(entry)
     again = load_or_build(snap, tmp_path)
