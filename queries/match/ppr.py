@@ -22,6 +22,7 @@ rebuilds its matrix from Python dicts on every call. Two solvers share that matr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,10 +43,13 @@ class Transition:
 
     step: sp.csr_matrix
     dangling: NDArray[np.bool_]
-    forward: sp.csr_matrix
-    """The row-normalised transition matrix itself (rows are sources), for the push."""
     degree: NDArray[np.float64]
     """Weighted degree of each node."""
+
+    @cached_property
+    def forward(self) -> sp.csr_matrix:
+        """The row-normalised transition matrix itself (rows are sources)."""
+        return sp.csr_matrix(self.step.T)
 
     @classmethod
     def from_adjacency(cls, adjacency: sp.spmatrix) -> Transition:
@@ -64,7 +68,8 @@ class Transition:
         forward = sp.csr_matrix(sp.diags(inv) @ a)
         forward.sort_indices()
         step = sp.csr_matrix(forward.T)
-        return cls(step=step, dangling=out <= 0, forward=forward, degree=out)
+        step.sort_indices()
+        return cls(step=step, dangling=out <= 0, degree=out)
 
     @property
     def size(self) -> int:
