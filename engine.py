@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from matchgraph.queries.match.pair_score import PairScore
     from matchgraph.queries.ranks.table import RankTable
     from matchgraph.queries.ranks.weights import RankWeights
-    from matchgraph.queries.ranks.recompute import RankAgreement, RankRow, StabilityReport
+    from matchgraph.queries.ranks.composite import RankAgreement, RankRow, StabilityReport
     from matchgraph.queries.views.slices import ArtifactSlice
     from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
     from matchgraph.queries.match.verdict import Verdict
@@ -140,20 +140,25 @@ class Engine:
                 del self._memo[key]
         return current
 
-    def _derived(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
-        from matchgraph.graph.derived import DerivedFiles
-
+    def _memoised(self, name: str, make: Callable[[str], T]) -> T:
+        """``make(version)``'s value, kept in this process for the current version (values
+        of older versions are dropped when a newer one is kept)."""
         version = self.version()
         key = (version, name)
         with self._lock:
             if key in self._memo:
-                return self._memo[key]
-            files = DerivedFiles(self.index_dir, version)
-            value = files.pickled(name, build, compress=compress)
+                return self._memo[key]  # type: ignore[no-any-return]
+            value = make(version)
             if version:
                 self._memo = {k: v for k, v in self._memo.items() if k[0] == version}
                 self._memo[key] = value
             return value
+
+    def _derived(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
+        from matchgraph.graph.derived import DerivedFiles
+
+        return self._memoised(name, lambda version: DerivedFiles(self.index_dir, version).pickled(
+            name, build, compress=compress))
 
     def warm(self) -> str:
         """Build (or read) every piece of derived state for the current version, so the
@@ -179,18 +184,12 @@ class Engine:
         from matchgraph.graph.derived import DerivedFiles
         from matchgraph.queries.match.cache import load_or_build, load_stored
 
-        version = self.version()
-        key = (version, "bundle")
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
+        def make(version: str) -> MatchBundle:
             cache = self._bundle_dir or DerivedFiles(self.index_dir, version).directory_for("match")
             bundle = load_stored(cache, version) if cache is not None and version else None
-            if bundle is None:
-                bundle = load_or_build(self.snapshot(), cache, version=version or None)
-            if version:
-                self._memo[key] = bundle
-            return bundle
+            return bundle or load_or_build(self.snapshot(), cache, version=version or None)
+
+        return self._memoised("bundle", make)
 
     def need_index(self, *, embeddings: bool = True) -> NeedIndex:
         """The need index (hybrid when the embeddings extra is installed and ``embeddings``),
@@ -212,11 +211,8 @@ class Engine:
         from matchgraph.queries.need.vectors import model_tag
 
         name = "need-lexical" if embedder is None else "need-hybrid"
-        version = self.version()
-        key = (version, name)
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
+
+        def make(version: str) -> NeedIndex:
             files = DerivedFiles(self.index_dir, version)
             index = None
             model = None if embedder is None else model_tag(embedder)
@@ -231,9 +227,9 @@ class Engine:
                 index = self._build_need_index(embedder, files.directory_for(name))
             if embedder is not None and index.embedder_model == model:
                 index.embedder = embedder
-            if version:
-                self._memo[key] = index
             return index
+
+        return self._memoised(name, make)
 
     def _build_need_index(self, embedder: Embedder | None, folder: Path | None) -> NeedIndex:
         from matchgraph.queries.need.match import NeedIndex
@@ -387,7 +383,7 @@ class Engine:
         ranks (over every artifact), and the stability of their ordering."""
         from matchgraph.queries.ranks.table import agreement_of, top_rows
         from matchgraph.queries.ranks.weights import DEFAULT_WEIGHTS
-        from matchgraph.queries.ranks.recompute import stability_of
+        from matchgraph.queries.ranks.composite import stability_of
 
         chosen = weights or DEFAULT_WEIGHTS
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import ConfigError, NotFoundError
-from matchgraph.queries.ranks.recompute import (
+from matchgraph.queries.ranks.composite import (
     DEFAULT_WEIGHTS,
     RankWeights,
     agreement,
@@ -170,7 +170,7 @@ def test_rank_table_gives_the_rows_and_agreement_of_recompute(values: list[dict]
                                                               limit: int, seed: int) -> None:
     """The array path the engine uses at scale shows exactly what the object path computes."""
     from matchgraph.queries.ranks.table import RankTable, agreement_of, top_rows
-    from matchgraph.queries.ranks.recompute import stability_of
+    from matchgraph.queries.ranks.composite import stability_of
 
     snapshot = as_snapshot(values)
     table = RankTable.from_snapshot(snapshot)

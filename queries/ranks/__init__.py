@@ -1,34 +1,7 @@
 """Composite ranks recomputed from signals, their fit to observed ranks, and how stable
-each ordering is when the weights move (``matchgraph rank``)."""
+each ordering is when the weights move (``matchgraph rank``). The package's names are
+those of :mod:`~matchgraph.queries.ranks.composite`; weights live in ``weights``, the
+array form that ``rank`` reads at scale in ``table``."""
 
-from matchgraph.queries.ranks.recompute import (
-    ObservedRank,
-    PairStability,
-    RankAgreement,
-    RankRange,
-    RankRow,
-    SignalValue,
-    StabilityReport,
-    agreement,
-    recompute,
-    stability,
-    stability_of,
-)
-from matchgraph.queries.ranks.weights import DEFAULT_WEIGHTS, SIGNALS, RankWeights
-
-__all__ = [
-    "DEFAULT_WEIGHTS",
-    "SIGNALS",
-    "ObservedRank",
-    "PairStability",
-    "RankAgreement",
-    "RankRange",
-    "RankRow",
-    "RankWeights",
-    "SignalValue",
-    "StabilityReport",
-    "agreement",
-    "recompute",
-    "stability",
-    "stability_of",
-]
+from matchgraph.queries.ranks.composite import *  # noqa: F403
+from matchgraph.queries.ranks.composite import __all__  # noqa: F401

@@ -2,7 +2,7 @@
 
 A new weighting or seed then costs array arithmetic over all artifacts (composites,
 positions, agreement) and builds objects only for the rows shown. At 100,000 artifacts
-the object-per-artifact path (:func:`matchgraph.queries.ranks.recompute.recompute`) took seconds;
+the object-per-artifact path (:func:`matchgraph.queries.ranks.composite.recompute`) took seconds;
 this one takes tens of milliseconds. Both give the same rows: tests hold them together.
 """
 
@@ -25,7 +25,7 @@ from matchgraph.queries.ranks.weights import (
 from matchgraph.queries.snapshot import ArtifactRecord, GraphSnapshot, ObservationRecord
 
 if TYPE_CHECKING:
-    from matchgraph.queries.ranks.recompute import RankAgreement, RankRow
+    from matchgraph.queries.ranks.composite import RankAgreement, RankRow
 
 __all__ = ["RankTable", "agreement_of", "top_rows"]
 
@@ -77,9 +77,9 @@ class RankTable:
 
 
 def top_rows(table: RankTable, weights: RankWeights, limit: int) -> tuple[list[RankRow], np.ndarray, int]:
-    """The ``limit`` best rows (as :func:`~matchgraph.queries.ranks.recompute.recompute` orders and
+    """The ``limit`` best rows (as :func:`~matchgraph.queries.ranks.composite.recompute` orders and
     describes them), their table indices, and how many artifacts have a composite."""
-    from matchgraph.queries.ranks.recompute import recompute
+    from matchgraph.queries.ranks.composite import recompute
 
     comp = composites(table.matrix, np.array(weights.as_tuple()))[0] if len(table) else np.zeros(0)
     scored = np.flatnonzero(~np.isnan(comp))
@@ -93,8 +93,8 @@ def top_rows(table: RankTable, weights: RankWeights, limit: int) -> tuple[list[R
 
 
 def agreement_of(table: RankTable, weights: RankWeights) -> RankAgreement:
-    """:func:`~matchgraph.queries.ranks.recompute.agreement` over every artifact, as array sums."""
-    from matchgraph.queries.ranks.recompute import RankAgreement
+    """:func:`~matchgraph.queries.ranks.composite.agreement` over every artifact, as array sums."""
+    from matchgraph.queries.ranks.composite import RankAgreement
 
     comp = composites(table.matrix, np.array(weights.as_tuple()))[0] if len(table) else np.zeros(0)
     both = ~np.isnan(comp) & ~np.isnan(table.observed_mean)
