@@ -203,7 +203,7 @@ def test_snapshot(store: GraphStore, reference: OxigraphStore) -> None:
     assert mine == expected
 
 
-_SETS = ("missings", "names", "alts", "broaders", "candidates", "others", "classes")
+_SETS = ("missings", "names", "alts", "broaders", "candidates", "others", "classes", "inputs", "outputs")
 
 
 def _rows(store: Any, query: q.SparqlQuery, **params: object) -> set[tuple[tuple[str, object], ...]]:

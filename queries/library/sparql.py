@@ -301,8 +301,8 @@ SNAPSHOT_CONCEPTS = SparqlQuery(
 SELECT ?concept (MIN(?l) AS ?label)
        (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="\\u001f") AS ?alts)
        (GROUP_CONCAT(DISTINCT STR(?broader); SEPARATOR=" ") AS ?broaders)
-       (GROUP_CONCAT(DISTINCT ?in; SEPARATOR=" ") AS ?inputs)
-       (GROUP_CONCAT(DISTINCT ?out; SEPARATOR=" ") AS ?outputs) WHERE {
+       (COALESCE(GROUP_CONCAT(DISTINCT ?in; SEPARATOR=" "), "") AS ?inputs)
+       (COALESCE(GROUP_CONCAT(DISTINCT ?out; SEPARATOR=" "), "") AS ?outputs) WHERE {
   ?concept a skos:Concept ; skos:prefLabel ?l .
   OPTIONAL { ?concept skos:altLabel ?alt }
   OPTIONAL { ?concept skos:broader ?broader }
