@@ -19,6 +19,7 @@ import random
 import socket
 import statistics
 import subprocess
+import os
 import sys
 import tempfile
 import threading
@@ -112,8 +113,10 @@ def mcp_round_trips(store: Path, count: int, seconds: float) -> list[float]:
     from mcp import Client, StdioServerParameters
 
     async def run() -> list[float]:
+        # The SDK starts the server with a minimal environment unless told otherwise; this
+        # one must see MATCHGRAPH_EMBEDDINGS like every other process the benchmark runs.
         params = StdioServerParameters(command=sys.executable, args=["-m", "matchgraph.cli.main", "--store", str(store), "mcp"],
-                                       cwd=str(REPO))
+                                       cwd=str(REPO), env=dict(os.environ))
         out: list[float] = []
         async with Client(params, read_timeout_seconds=120) as client:
             await client.call_tool("match", {"need": NEEDS[0], "top": 10})

@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,15 +46,16 @@ def read_token(token_file: Path | None) -> str | None:
     return token or None
 
 
-def _served(app: AppContext) -> Service:
-    """A service over a private copy of the store the global options name."""
+def _served(app: AppContext, *, warm: bool = True) -> Service:
+    """A service over a private copy of the store the global options name (its derived
+    state built before returning unless ``warm`` is False)."""
     from matchgraph.graph.embedded import default_store_path
     from matchgraph.serve.service import Service
     from matchgraph.serve.state import ServedStore
 
     if app.backend != "oxigraph":
         raise ConfigError("serving answers from the embedded store (drop --backend neo4j)")
-    served = ServedStore(app.store_path or default_store_path())
+    served = ServedStore(app.store_path or default_store_path(), warm=warm)
     return Service(served)
 
 
@@ -92,6 +94,15 @@ def serve(app: AppContext, host: str, port: int, token_file: Path | None, cors: 
         service.served.close()
 
 
+def _warm_quietly(service: Service) -> None:
+    """Build the served engine's derived state; a failure is logged, not raised (the
+    engine builds what a request needs on demand anyway)."""
+    try:
+        service.served.current.engine.warm()
+    except Exception:  # noqa: BLE001 - a background warm-up must not kill the server
+        logging.getLogger(__name__).warning("warming the indexes failed; building on demand", exc_info=True)
+
+
 @click.command()
 @pass_app
 def mcp(app: AppContext) -> None:
@@ -99,7 +110,12 @@ def mcp(app: AppContext) -> None:
     from matchgraph.serve.mcp_server import run_stdio
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    service = _served(app)
+    # The handshake must not wait for the indexes: a client gives up on a server that does
+    # not answer ``initialize`` within seconds, and a first build can take minutes (the
+    # hybrid need index at 10,000 artifacts). Warm in the background; a tool call that
+    # needs a structure still being built waits for it under the engine's lock.
+    service = _served(app, warm=False)
+    threading.Thread(target=_warm_quietly, args=(service,), name="matchgraph-warm", daemon=True).start()
     service.served.start()
     try:
         run_stdio(service)
