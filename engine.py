@@ -334,16 +334,8 @@ class Engine:
         from matchgraph.graph.derived import DerivedFiles
         from matchgraph.queries.views.slices import artifact_slices
 
-        version = self.version()
-        key = (version, "slices")
-        with self._lock:
-            table = self._memo.get(key)
-            if table is None:
-                table = DerivedFiles(self.index_dir, version).table(
-                    "slices", lambda: artifact_slices(self.snapshot()))
-                if version:
-                    self._memo[key] = table
-        return table
+        return self._memoised("slices", lambda version: DerivedFiles(self.index_dir, version).table(
+            "slices", lambda: artifact_slices(self.snapshot())))
 
     def _pair_snapshot(self, a: str, b: str) -> GraphSnapshot:
         """The part of the snapshot a question about ``a`` and ``b`` reads, from two slices

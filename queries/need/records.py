@@ -18,30 +18,27 @@ import hashlib
 import pickle
 import sqlite3
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar, overload
 
+from matchgraph.graph.derived import DictCodec
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["NeedRecords", "write_records"]
 
 T = TypeVar("T")
-_LEVEL = 6
 _KEEP = 50_000
 """Records kept once read, per table."""
-_DICT_SAMPLE = 400
-"""Rows whose encodings make the shared compression dictionary."""
 
 
 class _Codec:
     """Records as tuples of field values (field names once per file, not once per row),
-    pickled and zlib-compressed with a dictionary of sample rows: a capability row with
-    its claims takes about 280 bytes instead of 850."""
+    pickled and compressed with a dictionary of sample rows (:class:`DictCodec`): a
+    capability row with its claims takes about 280 bytes instead of 850."""
 
-    def __init__(self, zdict: bytes) -> None:
-        self.zdict = zdict
+    def __init__(self, compressor: DictCodec) -> None:
+        self.compressor = compressor
         self.art_fields = tuple(f.name for f in dataclasses.fields(ArtifactRecord))
         self.cap_fields = tuple(f.name for f in dataclasses.fields(CapabilityRecord))
         self.claim_fields = tuple(f.name for f in dataclasses.fields(ClaimRecord))
@@ -54,12 +51,10 @@ class _Codec:
         return pickle.dumps((_values(cap), tuple(_values(c) for c in claims)), protocol=pickle.HIGHEST_PROTOCOL)
 
     def pack(self, value: object) -> bytes:
-        z = zlib.compressobj(_LEVEL, zdict=self.zdict) if self.zdict else zlib.compressobj(_LEVEL)
-        return z.compress(self.raw(value)) + z.flush()
+        return self.compressor.pack(self.raw(value))
 
     def unpack(self, table: str, blob: bytes) -> object:
-        z = zlib.decompressobj(zdict=self.zdict) if self.zdict else zlib.decompressobj()
-        data = pickle.loads(z.decompress(blob) + z.flush())  # noqa: S301 - our own file beside our own store
+        data = pickle.loads(self.compressor.unpack(blob))  # noqa: S301 - our own file beside our own store
         if table == "artifacts":
             return ArtifactRecord(**dict(zip(self.art_fields, data, strict=True)))
         cap, claims = data
@@ -154,7 +149,7 @@ class NeedRecords:
         counts = dict(db.execute("SELECT name, value FROM counts").fetchall())
         (zdict,) = db.execute("SELECT value FROM blobs WHERE name = 'zdict'").fetchone()
         records = cls((), (), None, db)
-        records._codec = _Codec(zdict)
+        records._codec = _Codec(DictCodec(zdict))
         records.artifacts = _Rows(records, "artifacts", int(counts["artifacts"]))
         records.capabilities = _Rows(records, "capabilities", int(counts["capabilities"]))
         return records
@@ -256,9 +251,7 @@ def _many(rows: Sequence[T], ids: Iterable[int]) -> list[T]:
 def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
                   claims: Mapping[str, tuple[ClaimRecord, ...]]) -> None:
     """Write ``records.sqlite`` at ``path`` (a new file): rowid = index + 1."""
-    step = max(1, len(capabilities) // _DICT_SAMPLE)
-    sample = b"".join(_Codec.raw((c, claims.get(c.iri, ()))) for c in capabilities[::step][:_DICT_SAMPLE])
-    codec = _Codec(sample[-32768:])
+    codec = _Codec(DictCodec.trained(capabilities, lambda c: _Codec.raw((c, claims.get(c.iri, ())))))
     db = sqlite3.connect(path)
     try:
         with db:
@@ -271,7 +264,7 @@ def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities:
                        "PRIMARY KEY (key, id)) WITHOUT ROWID")
             db.executemany("INSERT INTO counts VALUES (?, ?)",
                            [("artifacts", len(artifacts)), ("capabilities", len(capabilities))])
-            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (codec.zdict,))
+            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (codec.compressor.zdict,))
             db.executemany("INSERT INTO artifacts VALUES (?, ?)",
                            ((i + 1, codec.pack(a)) for i, a in enumerate(artifacts)))
             db.executemany("INSERT INTO capabilities VALUES (?, ?)",
