@@ -28,7 +28,8 @@ install: $(STAMP)
 # without it, except under CI=true; .ci/run calls this target.
 RUNNERS_STAMP := $(VENV)/.runners-$(shell sha1sum pyproject.toml | cut -c1-12)
 $(RUNNERS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,embeddings,ocr,retrieval,torch]'
+	# --no-cache-dir: a cached copy of the 2.7 GB of wheels would stay on disk beside the install.
+	$(PY) -m pip install --quiet --no-cache-dir -e '.[dev,embeddings,ocr,retrieval,torch]'
 	rm -f $(VENV)/.runners-*
 	touch $@
 

@@ -23,6 +23,7 @@ import traceback
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,7 +35,11 @@ def _run(args: tuple[str, int, int]) -> dict[str, object]:
     from tests.fuzz_harness import Harness, Outcome
     from tests.fuzz_mutations import mutate
 
-    harness, outcome = Harness(), Outcome()
+    with Harness() as harness:
+        return _fuzz(harness, Outcome(), fmt, seed, count, mutate)
+
+
+def _fuzz(harness: Any, outcome: Any, fmt: str, seed: int, count: int, mutate: Any) -> dict[str, object]:
     rng = random.Random(seed)
     crashes: list[str] = []
     breaks: list[str] = []

@@ -11,6 +11,7 @@ Used by ``tests/test_fuzz.py`` (hypothesis) and ``bench/fuzz.py`` (100,000 mutat
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,16 @@ class Harness:
         self.base_digest = self.digest()
         self.base_marker = getattr(self.store, "_derived_for", None)
         self.folder = Path(tempfile.mkdtemp(prefix="matchgraph-fuzz-"))
+
+    def close(self) -> None:
+        """Remove the scratch folder (each fuzz run wrote thousands of files into /tmp)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Harness:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def digest(self) -> str:
         """Every quad of the store (N-Quads dumps come out in key order)."""

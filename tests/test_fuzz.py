@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,9 @@ EXAMPLES = {"page": int(700 * SCALE), "passport": int(650 * SCALE), "manifest": 
 
 
 @pytest.fixture(scope="module")
-def harness() -> Harness:
-    return Harness()
+def harness() -> Iterator[Harness]:
+    with Harness() as made:
+        yield made
 
 
 def _fuzz(fmt: str):  # type: ignore[no-untyped-def]
