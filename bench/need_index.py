@@ -92,7 +92,7 @@ def store_figures(store: Path, repeats: int) -> dict[str, float]:
 def _dense(index, embedder) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The dense part per query (encode + best-cosine pass), exact and forced approximate."""
     from matchgraph.queries.need.dense import DenseTexts, unit_rows
-    from matchgraph.queries.need.text import terms
+    from matchgraph.loaders.text import terms
 
     if embedder is None or index.stage.dense is None:
         return {}

@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from matchgraph.graph.registry import open_store
-from matchgraph.queries.need.text import terms
+from matchgraph.loaders.text import terms
 from matchgraph.queries.snapshot import GraphSnapshot
 
 

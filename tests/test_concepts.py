@@ -381,7 +381,9 @@ def test_needs_of_the_match_engine(mapper: ConceptMapper) -> None:
 @pytest.mark.parametrize(
     ("sentence", "inputs", "outputs"),
     [
-        ("Extracts text from document images.", {"image"}, {"text"}),
+        ("Extracts text from document images.", {"document", "image"}, {"text"}),
+        ("Convert a PDF to markdown.", {"document"}, {"text"}),
+        ("Reads text aloud in a natural voice.", {"text"}, {"audio"}),
         ("Generates images from natural language text prompts.", {"text"}, {"image"}),
         ("Generates text sequences by encoding image regions.", {"image"}, {"text"}),
         ("The model can generate readable text within images.", set(), {"image"}),

@@ -16,7 +16,7 @@ from matchgraph.queries.feedback.posteriors import FeedbackEvent
 from matchgraph.queries.need.bm25 import SparseBM25, encode_corpus
 from matchgraph.queries.need.match import NeedConstraints, NeedIndex, parse_constraints
 from matchgraph.queries.need.scoring import direction_factor
-from matchgraph.queries.need.text import Direction, infer_direction, stem, terms
+from matchgraph.loaders.text import Direction, infer_direction, stem, terms
 from matchgraph.queries.snapshot import (
     ArtifactRecord,
     CapabilityRecord,

@@ -20,10 +20,10 @@ Example:
 from __future__ import annotations
 
 from matchgraph.loaders.concepts.scheme import BACKENDS, Concept, ConceptScheme, NAMESPACE
-from matchgraph.loaders.concepts.analysis import MODALITIES, Direction, infer_direction
 from matchgraph.loaders.concepts.short_names import short_name
 from matchgraph.loaders.concepts.scoring import CapabilityText
 from matchgraph.loaders.concepts.mapper import ConceptMapper
+from matchgraph.loaders.text import MODALITIES, Direction, infer_direction
 
 __all__ = [
     "BACKENDS",

@@ -1,25 +1,20 @@
-"""Text analysis for concept mapping: tokens with weights, stems, negation, and the
-direction of a capability (which modalities it consumes and produces)."""
+"""Text analysis for concept mapping: tokens with weights by field and position, and negation.
+
+Stems and the direction of a capability come from the shared analyser
+(:mod:`matchgraph.loaders.text`), the one need matching reads needs with.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 import re
 
+from matchgraph.loaders.text import stem as shared_stem
 
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[a-z0-9]+|#|[,;:.()!?\[\]]")
 _BOUNDARY = "|"
-_SUFFIXES = tuple(
-    """
-    izations ization isations isation izing ising ations ation itions ition atives ative ating
-    ators ator ates ated ate izes ized izer ize ises ised ise ions ion ings ing ies es ed s e
-    """.split()
-)
-_NOT_PAST = frozenset(
-    {"embed", "speed", "seed", "need", "feed", "bred", "hundred", "shed", "bed", "red"}
-)
 _STOPWORDS = frozenset(
     """
     a an the and or but nor of to in into on onto at by for from with within without via as is
@@ -51,7 +46,10 @@ _NUMBER_WORDS = frozenset(
     """.split()
 )
 # Words that name the same thing as a label's word; applied to labels and texts alike.
-_SYNONYMS = {"pictur": "imag", "photo": "imag", "photograph": "imag", "word": "text"}
+_SYNONYMS = {
+    shared_stem(word): shared_stem(same)
+    for word, same in (("picture", "image"), ("photo", "image"), ("photograph", "image"), ("word", "text"))
+}
 _CLAUSE_WORDS = frozenset(
     """
     based because by leveraging so that thereby through using via where which while with
@@ -82,40 +80,14 @@ class Token:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix-stripping stemmer, enough to join "recognizes"/"recognition".
+    """The shared stemmer (:func:`matchgraph.loaders.text.stem`), with numbers as ``#``.
 
-    It does not have to be linguistically right, only the same on both sides: labels and
-    descriptions go through it alike.
+    Labels and descriptions go through it alike, and needs are read with the same stemmer at
+    query time, so a capability and a need that inflect a word differently still meet.
     """
     if word.isdigit() or word == "#":
         return "#"
-    if len(word) <= 3 or word in _NOT_PAST:
-        return word
-    for suffix in _SUFFIXES:
-        if not word.endswith(suffix):
-            continue
-        base = word[: -len(suffix)]
-        if len(base) < 3 or _bad_strip(word, suffix, base):
-            continue
-        if (
-            suffix in ("ed", "ing", "ings")
-            and len(base) > 3
-            and base[-1] == base[-2]
-            and base[-1] not in "lsz"
-        ):
-            base = base[:-1]
-        return base
-    return word
-
-
-def _bad_strip(word: str, suffix: str, base: str) -> bool:
-    if suffix == "s":
-        return word[-2] in "siu"
-    if suffix == "ed":
-        return base.endswith("e")
-    if suffix == "ies":
-        return False
-    return False
+    return shared_stem(word)
 
 
 def _split_words(text: str) -> list[str]:
@@ -132,8 +104,6 @@ def _stem_word(word: str) -> str:
         return _BOUNDARY
     if word in _NUMBER_WORDS:
         return "#"
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
     stemmed = stem(word)
     return _SYNONYMS.get(stemmed, stemmed)
 
@@ -207,205 +177,3 @@ def tokenize_capability(
     for category in categories:
         tokens += [*_field_tokens(category, _CATEGORY_WEIGHT, False), Token(".", _BOUNDARY, 0.0)]
     return _negate(tokens)
-
-
-# --- direction ----------------------------------------------------------------------------
-
-MODALITIES = ("text", "image", "audio", "video", "code")
-_MODALITY_WORDS = {
-    "text": tuple(
-        """
-        text textual caption transcript description prompt sentence character prose
-        """.split()
-    ),
-    "image": tuple(
-        """
-        image photo photograph picture screenshot artwork illustration visual vision scan
-        graphic poster logo diagram
-        """.split()
-    ),
-    "audio": tuple(["audio", "speech", "voice", "waveform", "sound", "music", "spoken"]),
-    "video": tuple(["video", "footage"]),
-    "code": tuple(["code", "codebase", "snippet"]),
-}
-_TYPE_ALIASES = dict(
-    pair.split(":")
-    for pair in """
-    text:text json:text markdown:text html:text string:text document:text prompt:text
-    image:image images:image photo:image audio:audio speech:audio voice:audio video:video
-    code:code source-code:code
-    """.split()
-)
-
-
-def _stems(*words: str) -> frozenset[str]:
-    """Verb and noun lists are written as words and stemmed like the text they are matched to."""
-    return frozenset(stem(w) for w in words)
-
-
-_MODALITY_STEMS = {s: m for m, words in _MODALITY_WORDS.items() for s in _stems(*words)}
-_GENERATE = _stems(
-    *"""
-    generate produce create synthesize synthesise render draw paint compose emit write make
-    """.split()
-)
-_EXTRACT = _stems(
-    *"""
-    extract recognize recognise read detect decode parse identify digitize ocr
-    """.split()
-)
-_CONSUME = _stems(
-    *"""
-    process encode analyze analyse understand accept ingest transcribe convert transform
-    translate interpret caption describe consume listen watch summarize turn hear
-    """.split()
-)
-_EDIT = _stems(
-    *"""
-    modify edit inpaint outpaint retouch upscale restore alter remove colorize
-    """.split()
-)
-_PREPOSITIONS = frozenset({"from", "to", "into", "in", "within", "inside", "on", "of"})
-_STOPPERS = frozenset(
-    """
-    across and as at because by containing featuring for including showing so than that through
-    using via when where which while with without
-    """.split()
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Direction:
-    """The kinds of data a capability consumes and produces, as far as the text says."""
-
-    inputs: frozenset[str] = frozenset()
-    outputs: frozenset[str] = frozenset()
-
-
-def normalise_modalities(values: Iterable[str]) -> frozenset[str]:
-    """Passport input/output types ("text", "image", "JSON"...) as the scheme's modalities."""
-    return frozenset(m for v in values if (m := _TYPE_ALIASES.get(v.strip().lower())))
-
-
-def _modality(tokens: Sequence[Token], j: int) -> str | None:
-    t = tokens[j]
-    before = tokens[j - 1].raw if j > 0 else ""
-    if t.raw == "language" and before == "natural":
-        return "text"
-    if t.raw == "english" and before in ("to", "into"):
-        return "text"  # "speech to English": the target; "non-English speech" is not text
-    return _MODALITY_STEMS.get(t.stem)
-
-
-def _verb_class(tokens: Sequence[Token], i: int) -> str | None:
-    t = tokens[i]
-    kind = next(
-        (
-            k
-            for k, verbs in (
-                ("gen", _GENERATE),
-                ("ext", _EXTRACT),
-                ("con", _CONSUME),
-                ("edit", _EDIT),
-            )
-            if t.stem in verbs
-        ),
-        None,
-    )
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if kind and t.raw.endswith("ed") and nxt is not None and _modality(tokens, i + 1):
-        return None  # "generated images", "rendered text": an adjective, not an action
-    return kind
-
-
-def _object_modalities(tokens: Sequence[Token], start: int) -> tuple[set[str], int]:
-    found: set[str] = set()
-    j, taken = start, 0
-    while j < len(tokens) and taken < 6:
-        t = tokens[j]
-        if (
-            (t.boundary and t.raw != ",")
-            or t.raw in _PREPOSITIONS
-            or (t.raw in _STOPPERS and t.raw != "and")
-        ):
-            break
-        if (m := _modality(tokens, j)) is not None:
-            found.add(m)
-        j, taken = j + 1, taken + (t.raw != ",")
-    return found, j
-
-
-def _phrase_modalities(tokens: Sequence[Token], start: int) -> set[str]:
-    found: set[str] = set()
-    for j in range(start, min(start + 4, len(tokens))):
-        t = tokens[j]
-        if t.boundary or t.raw in _PREPOSITIONS or t.raw in _STOPPERS - {"and"}:
-            break
-        if (m := _modality(tokens, j)) is not None:
-            found.add(m)
-    return found
-
-
-def _read_verb(tokens: Sequence[Token], i: int, kind: str, ins: set[str], outs: set[str]) -> None:
-    """Add what one verb and its object and prepositional phrases say about the direction."""
-    obj, j = _object_modalities(tokens, i + 1)
-    container: set[str] = set()
-    while j < min(len(tokens), i + 14):
-        t = tokens[j]
-        if t.boundary or (t.raw in _STOPPERS and t.raw != "and"):
-            break
-        if t.raw in _PREPOSITIONS:
-            mods = _phrase_modalities(tokens, j + 1)
-            if t.raw in ("to", "into"):
-                outs |= mods
-            elif kind == "gen" and t.raw in ("in", "within", "inside", "on"):
-                container |= mods
-            else:
-                ins |= mods
-        j += 1
-    if kind in ("gen", "ext"):
-        outs |= container or obj
-    elif kind == "con":
-        ins |= obj
-    else:
-        ins |= obj
-        outs |= obj
-
-
-def infer_direction(description: str, name: str | None = None) -> Direction:
-    """What the capability consumes and produces, read from its name and first sentence.
-
-    Reads verbs with their objects and prepositions: "extracts text from document images" is
-    image -> text, "generates images from text prompts" is text -> image, "generate text within
-    images" produces images, "text-to-speech" is text -> audio. Later sentences describe the
-    mechanism ("conditioned on text embeddings") and are only read when the first says nothing.
-
-    >>> d = infer_direction("Extracts text from scanned document images.")
-    >>> sorted(d.inputs), sorted(d.outputs)
-    (['image'], ['text'])
-    """
-    sentences = _sentences(description) or [""]
-    for k in range(min(2, len(sentences))):
-        lead = f"{name}. {sentences[k]}" if name and k == 0 else sentences[k]
-        found = _direction_of(_field_tokens(lead, 1.0, True))
-        if found.inputs or found.outputs:
-            return found
-    return Direction()
-
-
-def _direction_of(tokens: Sequence[Token]) -> Direction:
-    ins: set[str] = set()
-    outs: set[str] = set()
-    for i in range(len(tokens)):
-        if tokens[i].raw == "to" and 0 < i < len(tokens) - 1:
-            a, b = _modality(tokens, i - 1), _modality(tokens, i + 1)
-            if a and b:
-                ins.add(a)
-                outs.add(b)
-                continue
-        kind = _verb_class(tokens, i)
-        if kind is not None:
-            _read_verb(tokens, i, kind, ins, outs)
-    if any(t.raw == "aloud" for t in tokens):
-        outs = (outs - {"text"}) | {"audio"}  # "reads text aloud" produces speech
-    return Direction(inputs=frozenset(ins), outputs=frozenset(outs))

@@ -8,7 +8,8 @@ from typing import Protocol
 import math
 
 from matchgraph.loaders.concepts.scheme import Concept
-from matchgraph.loaders.concepts.analysis import Direction, Token, _BOUNDARY, _sentences, infer_direction, normalise_modalities, stem, tokenize_capability
+from matchgraph.loaders.concepts.analysis import Token, _BOUNDARY, _sentences, stem, tokenize_capability
+from matchgraph.loaders.text import Direction, capability_direction, normalise_modality
 from matchgraph.loaders.concepts.lexical import _GAP_DISCOUNT, _LexicalIndex, _MAX_GAPS
 
 
@@ -232,12 +233,25 @@ def _score(
     return scored
 
 
+# The scheme declares five modalities; a document is pages (images) holding text, and
+# structured data is text, so each side of a direction is read in the scheme's terms.
+_IN_SCHEME_TERMS = {"document": ("image", "text"), "data": ("text",)}
+
+
+def _in_scheme_terms(modalities: frozenset[str]) -> frozenset[str]:
+    return frozenset(m for x in modalities for m in _IN_SCHEME_TERMS.get(x, (x,)))
+
+
+def _declared(values: Sequence[str]) -> frozenset[str]:
+    return frozenset(m for v in values if (m := normalise_modality(v)) is not None)
+
+
 def _direction(item: CapabilityText) -> Direction:
     """Declared input/output types win; otherwise read the direction from the text."""
-    inferred = infer_direction(item.description, item.name)
-    inputs = normalise_modalities(item.input_types) or inferred.inputs
-    outputs = normalise_modalities(item.output_types) or inferred.outputs
-    return Direction(inputs=inputs, outputs=outputs)
+    inferred = capability_direction(item.name, item.description)
+    inputs = _declared(item.input_types) or inferred.inputs
+    outputs = _declared(item.output_types) or inferred.outputs
+    return Direction(inputs=_in_scheme_terms(inputs), outputs=_in_scheme_terms(outputs))
 
 
 def _uri_words(uri: str | None, notation: Concept | None) -> str | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matchgraph.queries.need.text import STOPWORDS, modalities_of_terms, stem, terms
+from matchgraph.loaders.text import STOPWORDS, modalities_of_terms, stem, terms
 
 __all__ = ["ConceptHit", "ConceptLabelIndex", "SparseBM25", "encode_corpus"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchgraph.queries.need.bm25 import ConceptHit
-from matchgraph.queries.need.text import Direction, infer_direction
+from matchgraph.loaders.text import Direction, infer_direction
 from matchgraph.queries.snapshot import CapabilityRecord, ConceptRecord
 
 __all__ = ["ConceptGraph", "ConceptSpread"]

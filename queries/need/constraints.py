@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from matchgraph.errors import ConfigError
-from matchgraph.queries.need.text import LANGUAGES, MODALITIES, infer_direction, normalise_modality
+from matchgraph.loaders.text import LANGUAGES, MODALITIES, infer_direction, normalise_modality
 
 __all__ = [
     "ARTIFACT_TYPES",

@@ -18,7 +18,7 @@ from matchgraph.queries.need.concepts import ConceptSpread
 from matchgraph.queries.need.constraints import NeedConstraints
 from matchgraph.queries.need.hybrid import StageScores
 from matchgraph.queries.need.rerank import Rerank
-from matchgraph.queries.need.text import Direction, stem, terms
+from matchgraph.loaders.text import Direction, stem, terms
 from matchgraph.queries.snapshot import CapabilityRecord, ClaimRecord
 
 if TYPE_CHECKING:

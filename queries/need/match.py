@@ -50,7 +50,7 @@ from matchgraph.queries.need.hybrid import FUSION, Fusion, HybridStage, StageSco
 from matchgraph.queries.need.bm25 import ConceptLabelIndex, SparseBM25
 from matchgraph.queries.need.records import NeedRecords
 from matchgraph.queries.need.rerank import rerank
-from matchgraph.queries.need.text import Direction, terms
+from matchgraph.loaders.text import Direction, terms
 from matchgraph.queries.snapshot import ArtifactRecord, GraphSnapshot
 
 if TYPE_CHECKING:

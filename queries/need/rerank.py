@@ -27,7 +27,7 @@ import numpy as np
 from matchgraph.queries.need import scoring as ns
 from matchgraph.queries.need.concepts import ConceptSpread
 from matchgraph.queries.need.hybrid import StageScores
-from matchgraph.queries.need.text import Direction, stem
+from matchgraph.loaders.text import Direction, stem
 
 if TYPE_CHECKING:
     from matchgraph.queries.need.match import NeedIndex

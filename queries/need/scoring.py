@@ -8,7 +8,6 @@ behaviour of ``matchgraph match``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,8 +16,8 @@ import numpy as np
 from matchgraph.errors import ConfigError
 from matchgraph.queries.need.constraints import NeedConstraints, normalise_type
 from matchgraph.queries.need.concepts import ConceptGraph
-from matchgraph.queries.need.text import MODALITIES, Direction, infer_direction
-from matchgraph.queries.need.text import normalise_modality
+from matchgraph.loaders.text import MODALITIES, Direction, capability_direction, infer_direction
+from matchgraph.loaders.text import normalise_modality
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord
 
 __all__ = [
@@ -171,21 +170,11 @@ class ArtifactFlags:
         return ok, factor
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def _capability_direction(cap: CapabilityRecord, concepts: ConceptGraph) -> Direction:
-    """The first source that says anything: the name, the description's first sentence
-    (its main claim), the whole description, the concepts, the intents.
-
-    Later sentences of long descriptions compare and digress ("prior models struggled
-    with text generation"), so they are read only when the start says nothing.
-    """
-    description = cap.description.strip()
+    """The capability's own texts first (:func:`capability_direction`), then its concepts,
+    then its intents."""
     sources = (
-        lambda: infer_direction(cap.name or ""),
-        lambda: infer_direction(_SENTENCE_END.split(description, maxsplit=1)[0]),
-        lambda: infer_direction(description),
+        lambda: capability_direction(cap.name, cap.description),
         lambda: concepts.direction_of(cap.concepts),
         lambda: infer_direction(". ".join(cap.intents)),
     )
