@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from matchgraph.ontology.taxonomy import Taxonomy
 from matchgraph.queries.snapshot import GraphSnapshot
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ FACET_PATTERN = re.compile(
 
 @dataclass(frozen=True, eq=False)
 class ConceptGraph:
-    """Concepts by id with their closure, facet and domain flags and rarity weights.
+    """Concepts by id with their closure, facet and domain flags and rarity weights: the
+    match engine's view of the :class:`~matchgraph.ontology.taxonomy.Taxonomy`.
 
     ``ancestors`` is a binary C x C CSR whose row c lists c and every broader concept,
     transitively. A *domain* is a top concept that has narrower concepts ("image"): it
@@ -169,30 +171,6 @@ def _collect_concepts(snapshot: GraphSnapshot) -> tuple[list[str], list[str],
     return iris, labels, broader
 
 
-def _closure(parents: list[list[int]]) -> list[list[int]]:
-    """Each concept's ancestors including itself; cycles in ``broader`` are tolerated."""
-    memo: dict[int, frozenset[int]] = {}
-    for start in range(len(parents)):
-        if start in memo:
-            continue
-        stack = [(start, iter(parents[start]))]
-        on_path = {start}
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                on_path.discard(node)
-                acc = {node}
-                for p in parents[node]:
-                    acc |= memo.get(p, frozenset((p,)))
-                memo[node] = frozenset(acc)
-            elif nxt not in memo and nxt not in on_path:
-                on_path.add(nxt)
-                stack.append((nxt, iter(parents[nxt])))
-    return [sorted(memo[c]) for c in range(len(parents))]
-
-
 def build_concept_graph(
     snapshot: GraphSnapshot, *, facets: Collection[str] | None = None
 ) -> ConceptGraph:
@@ -202,24 +180,15 @@ def build_concept_graph(
     when it or any ancestor is one.
     """
     iris, labels, broader = _collect_concepts(snapshot)
-    id_of = {iri: i for i, iri in enumerate(iris)}
-    parents = [[id_of[p] for p in ps if p != iri] for iri, ps in zip(iris, broader,
-                                                                       strict=True)]
-    closure = _closure(parents)
-    size = len(iris)
-    rows = np.repeat(np.arange(size), [len(a) for a in closure])
-    cols = np.fromiter((a for anc in closure for a in anc), dtype=np.int64,
-                       count=len(rows))
-    ancestors = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
-    ancestors.sort_indices()
-    ancestors.indices = ancestors.indices.astype(np.int32)
+    taxonomy = Taxonomy.build(zip(iris, broader, strict=True))
+    size = taxonomy.size
+    indptr, indices = taxonomy.ancestor_closure
+    ancestors = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(size, size))
     facet_iris = default_facets(snapshot) if facets is None else frozenset(facets)
     seed = np.array([iri in facet_iris for iri in iris], dtype=bool)
-    facet = np.array([bool(seed[anc].any()) for anc in closure], dtype=bool)
-    has_child = np.zeros(size, dtype=bool)
-    for ps in parents:
-        has_child[ps] = True
-    domain = has_child & np.array([not ps for ps in parents], dtype=bool)
+    facet = np.array([bool(seed[taxonomy.ancestors(c)].any()) for c in range(size)], dtype=bool)
+    has_child = np.array([bool(kids) for kids in taxonomy.children], dtype=bool)
+    domain = has_child & np.array([not ps for ps in taxonomy.parents], dtype=bool)
     zeros = np.zeros(size, dtype=np.float64)
     return ConceptGraph(tuple(iris), tuple(labels), ancestors, facet, domain, zeros,
                         zeros.copy())

@@ -10,7 +10,7 @@ from conftest import DATA
 from matchgraph.engine import Engine
 from matchgraph.loaders.concepts import NAMESPACE, ConceptScheme
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
-from matchgraph.queries.need.concepts import ConceptGraph
+from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.queries.snapshot import ConceptRecord
 
 
@@ -35,7 +35,7 @@ def test_need_matching_reads_the_declared_direction_before_the_label() -> None:
     # A label that reads the other way round: only the declaration can be right.
     misleading = ConceptRecord("x:c", "image from text", input_types=("image",), output_types=("text",))
     unlabelled = ConceptRecord("x:d", "text to speech")
-    graph = ConceptGraph.build([misleading, unlabelled], [])
+    graph = ConceptReach.build([misleading, unlabelled], [])
     declared = graph.direction(graph.index["x:c"])
     assert declared.inputs == {"image"} and declared.outputs == {"text"}
     read = graph.direction(graph.index["x:d"])

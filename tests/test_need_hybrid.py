@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_need_match import HashEmbedder, make_snapshot
 
-from matchgraph.queries.need.concepts import ConceptGraph
+from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.queries.need.bm25 import ConceptHit
 from matchgraph.queries.need.match import STAGES, NeedConstraints, NeedIndex
 from matchgraph.queries.snapshot import CapabilityRecord, ConceptRecord, GraphSnapshot
@@ -101,7 +101,7 @@ def test_paraphrase_with_no_shared_word_still_answers(indexes: dict[str, NeedInd
 def test_spread_over_concepts_no_capability_has_does_not_crash() -> None:
     # The crash of the issue: a need reaching a concept that no stored capability maps to.
     lonely = ConceptRecord("urn:c:memory", "agent memory")
-    graph = ConceptGraph.build([lonely, ConceptRecord("urn:c:ocr", "ocr")],
+    graph = ConceptReach.build([lonely, ConceptRecord("urn:c:ocr", "ocr")],
                                [CapabilityRecord("urn:cap:1", "a", "reads text", concepts=("urn:c:ocr",))])
     spread = graph.spread([ConceptHit(0, "agent memory", 1.0)])
     assert len(spread.caps) == 0 and 0 in spread.source

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matchgraph.errors import LoadError, NotFoundError
+from matchgraph.ontology.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     import rdflib
@@ -99,13 +100,22 @@ class ConceptScheme:
     def top_concepts(self) -> tuple[Concept, ...]:
         return tuple(c for c in self if c.top)
 
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        """The hierarchy (the same object query time builds from a store's concepts)."""
+        return Taxonomy.build((c.iri, c.broader) for c in self.concepts.values())
+
     def ancestors(self, iri: str) -> frozenset[str]:
         """Every concept above ``iri`` through skos:broader (not ``iri`` itself)."""
-        return _closure(iri, lambda i: self.concepts[i].broader)
+        t = self.taxonomy
+        k = t.id_of[iri]
+        return frozenset(t.iris[a] for a in t.ancestors(k) if a != k)
 
     def descendants(self, iri: str) -> frozenset[str]:
-        """Every concept below ``iri`` through skos:narrower (not ``iri`` itself)."""
-        return _closure(iri, lambda i: self.concepts[i].narrower)
+        """Every concept below ``iri`` (not ``iri`` itself)."""
+        t = self.taxonomy
+        k = t.id_of[iri]
+        return frozenset(t.iris[d] for d in t.descendants(k)[0] if d != k)
 
     def within(self, iri: str, ancestor: str) -> bool:
         """True when ``iri`` is ``ancestor`` or lies below it."""
@@ -122,17 +132,6 @@ class ConceptScheme:
                 ):
                     best = concept
         return best
-
-
-def _closure(start: str, step: object) -> frozenset[str]:
-    seen: set[str] = set()
-    todo = list(step(start))  # type: ignore[operator]
-    while todo:
-        iri = todo.pop()
-        if iri not in seen:
-            seen.add(iri)
-            todo.extend(step(iri))  # type: ignore[operator]
-    return frozenset(seen)
 
 
 def _resolve_scheme_path(path: str | Path | None) -> str:
@@ -241,8 +240,9 @@ def _check_hierarchy(concepts: Mapping[str, Concept], path: str) -> None:
 
 
 def _cycles(concepts: Mapping[str, Concept]) -> list[str]:
+    taxonomy = Taxonomy.build((c.iri, c.broader) for c in concepts.values())
     return [
-        f"{iri} is its own ancestor"
-        for iri in concepts
-        if iri in _closure(iri, lambda i: concepts[i].broader if i in concepts else ())
+        f"{c.iri} is its own ancestor"
+        for k, c in enumerate(concepts.values())
+        if c.iri in c.broader or taxonomy.in_cycle(k)
     ]

@@ -16,34 +16,32 @@ import numpy as np
 
 from matchgraph.queries.need.bm25 import ConceptHit
 from matchgraph.loaders.text import Direction, infer_direction
+from matchgraph.ontology.taxonomy import Taxonomy
 from matchgraph.queries.snapshot import CapabilityRecord, ConceptRecord
 
-__all__ = ["ConceptGraph", "ConceptSpread"]
+__all__ = ["ConceptReach", "ConceptSpread"]
 
 
-class ConceptGraph:
-    """Concepts, their narrower closure, and which capabilities map to each."""
+class ConceptReach:
+    """The taxonomy of the stored concepts, and which capabilities map to each concept."""
 
     def __init__(self, records: list[ConceptRecord | None], iris: list[str], indptr: np.ndarray,
                  indices: np.ndarray) -> None:
         self.records = records
         self.iris = iris
-        self.index = {iri: k for k, iri in enumerate(iris)}
         self.indptr = indptr
         """Concept ``k`` maps capabilities ``indices[indptr[k]:indptr[k + 1]]`` (sorted)."""
         self.indices = indices
-        self.children: list[list[int]] = [[] for _ in iris]
-        self.parents: list[list[int]] = [[] for _ in iris]
-        for k, rec in enumerate(records):
-            for b in rec.broader if rec else ():
-                if b in self.index:
-                    self.children[self.index[b]].append(k)
-                    self.parents[k].append(self.index[b])
+        # Links to concepts outside ``iris`` are dropped: ids must stay rows of ``indptr``.
+        self.taxonomy = Taxonomy.build(
+            ((iri, rec.broader if rec else ()) for iri, rec in zip(iris, records, strict=True)),
+            add_unlisted=False,
+        )
+        self.index = self.taxonomy.id_of
         self._dirs: dict[int, Direction] = {}
-        self._closures: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
-    def build(cls, concepts: Sequence[ConceptRecord], caps: Sequence[CapabilityRecord]) -> ConceptGraph:
+    def build(cls, concepts: Sequence[ConceptRecord], caps: Sequence[CapabilityRecord]) -> ConceptReach:
         records: list[ConceptRecord | None] = list(concepts)
         iris = [c.iri for c in concepts]
         index = {iri: k for k, iri in enumerate(iris)}
@@ -100,32 +98,12 @@ class ConceptGraph:
                 d = d.union(self.direction(self.index[iri]))
         return d
 
-    def closure(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Concept ``k`` and every narrower concept, and each one's depth below ``k``
-        (breadth first, so the shallowest path counts; cached)."""
-        if k in self._closures:
-            return self._closures[k]
-        depth = {k: 0}
-        frontier = [k]
-        while frontier:
-            nxt = []
-            for c in frontier:
-                for ch in self.children[c]:
-                    if ch not in depth:
-                        depth[ch] = depth[c] + 1
-                        nxt.append(ch)
-            frontier = nxt
-        out = (np.fromiter(depth, np.int64, len(depth)),
-               np.fromiter(depth.values(), np.float64, len(depth)))
-        self._closures[k] = out
-        return out
-
     def spread(self, hits: Sequence[ConceptHit], decay: float = 0.9) -> ConceptSpread:
         """Concept score of the capabilities the hits reach: the best hit reaching each
         (``decay`` per level down the hierarchy)."""
         if not hits:
             return ConceptSpread(np.zeros(0, np.int64), np.zeros(0), {})
-        parts = [self.closure(h.concept) for h in hits]
+        parts = [self.taxonomy.descendants(h.concept) for h in hits]
         ks = np.concatenate([k for k, _ in parts])
         vals = np.concatenate([h.score * decay ** d for h, (_, d) in zip(hits, parts)])
         who = np.repeat(np.arange(len(hits)), [len(k) for k, _ in parts])

@@ -45,7 +45,7 @@ from matchgraph.queries.feedback.posteriors import posteriors_from_events, seed_
 from matchgraph.queries.need.constraints import NeedConstraints, parse_constraints
 from matchgraph.queries.need.explain import AppliedConstraint, ExplainContext, NeedResult
 from matchgraph.queries.need.explain import PathStep, NeedTerm, claims_by_capability, explain
-from matchgraph.queries.need.concepts import ConceptGraph
+from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.queries.need.hybrid import FUSION, Fusion, HybridStage, StageScores
 from matchgraph.queries.need.bm25 import ConceptLabelIndex, SparseBM25
 from matchgraph.queries.need.records import NeedRecords
@@ -106,7 +106,7 @@ class NeedIndex:
     bm25: SparseBM25
     """Capability-level BM25 (name, description, intents, artifact name)."""
     directions: ns.DirectionTable
-    concepts: ConceptGraph
+    concepts: ConceptReach
     concept_labels: ConceptLabelIndex
     seed_alpha: np.ndarray
     seed_beta: np.ndarray
@@ -174,7 +174,7 @@ class NeedIndex:
         cap_art = np.fromiter((where[c.artifact] for c in caps), np.int32, len(caps))
         bm25 = SparseBM25.build(
             (ns.capability_text(c, arts[a].name) for c, a in zip(caps, cap_art)), len(caps))
-        concepts = ConceptGraph.build(snapshot.concepts, caps)
+        concepts = ConceptReach.build(snapshot.concepts, caps)
         labels = {c.iri: c.label for c in snapshot.concepts}
         embed = None if embedder is None else (lambda texts: embed_texts(texts, embedder, cache))
         stage = HybridStage.build(snapshot, arts, cap_art, labels, embed, fusion)

@@ -15,7 +15,7 @@ import numpy as np
 
 from matchgraph.errors import ConfigError
 from matchgraph.queries.need.constraints import NeedConstraints, normalise_type
-from matchgraph.queries.need.concepts import ConceptGraph
+from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.loaders.text import MODALITIES, Direction, capability_direction, infer_direction
 from matchgraph.loaders.text import normalise_modality
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord
@@ -170,7 +170,7 @@ class ArtifactFlags:
         return ok, factor
 
 
-def _capability_direction(cap: CapabilityRecord, concepts: ConceptGraph) -> Direction:
+def _capability_direction(cap: CapabilityRecord, concepts: ConceptReach) -> Direction:
     """The capability's own texts first (:func:`capability_direction`), then its concepts,
     then its intents."""
     sources = (
@@ -210,7 +210,7 @@ class DirectionTable:
                 table.state[i] = 1 if (table.inputs[i] or table.outputs[i]) else 0
         return table
 
-    def ensure(self, cand: np.ndarray, caps: Sequence[CapabilityRecord], concepts: ConceptGraph) -> None:
+    def ensure(self, cand: np.ndarray, caps: Sequence[CapabilityRecord], concepts: ConceptReach) -> None:
         """Infer the direction of candidates not seen before."""
         for i in cand[self.state[cand] == 0]:
             d = _capability_direction(caps[int(i)], concepts)
@@ -218,7 +218,7 @@ class DirectionTable:
 
     def factors(
         self, cand: np.ndarray, need: Direction, caps: Sequence[CapabilityRecord],
-        concepts: ConceptGraph, cap_art: np.ndarray,
+        concepts: ConceptReach, cap_art: np.ndarray,
     ) -> np.ndarray:
         """Direction factor of each candidate against the need.
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from matchgraph.errors import IndexFormatError
 from matchgraph.queries.need import scoring as ns
-from matchgraph.queries.need.concepts import ConceptGraph
+from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.queries.need.dense import DenseTexts
 from matchgraph.queries.need.hybrid import HybridStage
 from matchgraph.queries.need.bm25 import SparseBM25
@@ -151,7 +151,7 @@ def open_need_index(folder: Path, *, dense: bool = True) -> NeedIndex:
                                a["flags_type_codes"], core["type_names"]),
         bm25=bm25["bm25"],
         directions=directions,
-        concepts=ConceptGraph(core["concept_records"], core["concept_iris"], a["concept_indptr"],
+        concepts=ConceptReach(core["concept_records"], core["concept_iris"], a["concept_indptr"],
                               a["concept_indices"]),
         concept_labels=core["concept_labels"],
         seed_alpha=a["seed_alpha"], seed_beta=a["seed_beta"],
