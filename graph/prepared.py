@@ -116,7 +116,7 @@ def _prepare_text(job: _Job, item: tuple[str, str, str | None]) -> PreparedDocum
         return prepare_facts(facts, loaded_at=job.loaded_at, path=path)
     except LoadError as e:
         return Failure.of(e)
-    except RecursionError as e:
+    except RecursionError:
         return Failure(document, "the document is nested too deeply to read")
     except Exception as e:  # noqa: BLE001 - one document must never end the run
         return _unexpected(document, e)

@@ -40,12 +40,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlparse
 
 from matchgraph.errors import LoadError
 from matchgraph.loaders.models import (
+
     ArtifactRef,
-    ArtifactType,
     Capability,
     ClaimKind,
     DocumentFacts,
@@ -53,52 +52,24 @@ from matchgraph.loaders.models import (
     Observation,
     Statement,
 )
-from matchgraph.loaders.normalise import artifact_type, pricing_label, strip_shortening, type_tag
+from matchgraph.loaders.normalise import pricing_label, strip_shortening, type_tag
 from matchgraph.loaders.slugs import slugify
+from matchgraph.loaders.site_text import (
+    SLUG,
+    Line,
+    TypePricing,
+    page_lines,
+    page_slug,
+    split_type_pricing,
+    statement_text,
+)
 from matchgraph.loaders.source import Body, read_body, source_info
 
-__all__ = [
-    "PRICING_WORDS",
-    "Line",
-    "TYPE_LABELS",
-    "TypePricing",
-    "looks_like_artifact_page",
-    "page_lines",
-    "page_slug",
-    "parse_artifact_page",
-    "split_type_pricing",
-    "statement_text",
-]
+__all__ = ["looks_like_artifact_page", "parse_artifact_page"]
 
-TYPE_LABELS: tuple[str, ...] = tuple(sorted((t.label for t in ArtifactType), key=len, reverse=True))
-"""Display labels as the site writes them, longest first (so "MCP Server" beats a prefix)."""
-
-PRICING_WORDS: tuple[str, ...] = ("Freemium", "Free", "Paid")
-"""Pricing words glued after the type label, longest first ("Freemium" before "Free")."""
-
-_PRICING = "|".join(PRICING_WORDS)
-_UNKNOWN_TYPE = re.compile(rf"^(?P<type>[A-Z][A-Za-z]*?(?: [A-Z][A-Za-z]*?)?)(?P<pricing>{_PRICING})(?P<rest>.*)$")
 _DECLARED = re.compile(r"^Capabilities\s*(?P<n>\d{1,9})\s*decomposed$", re.IGNORECASE)
 _CONFIDENCE = re.compile(r"^(?P<level>High|Medium|Low) confidence\s*(?P<text>.*)$")
 _MORE = re.compile(r"^\+(?P<n>\d{1,9}) more capabilit(?:y|ies)$", re.IGNORECASE)
-_SLUG = re.compile(r"^[A-Za-z0-9@][A-Za-z0-9._@/+-]*$")
-_STATEMENT_PREFIXES: dict[ClaimKind, tuple[str, ...]] = {
-    ClaimKind.UNIQUE: ("unique:",),
-    ClaimKind.VS_ALTERNATIVES: ("vs alternatives:", "vs others:"),
-}
-
-Line = tuple[int, str]
-"""A non-blank line: its 1-based number in the file (header included) and its text."""
-
-
-@dataclass(frozen=True)
-class TypePricing:
-    """What a ``<Type><Pricing><rest>`` line says."""
-
-    type: ArtifactType
-    type_word: str
-    pricing_word: str
-    rest: str
 
 
 @dataclass
@@ -154,78 +125,6 @@ class _Page:
     """Head fields whose line is the page's last and may stop mid-word (not loaded)."""
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def page_lines(body: Body) -> list[Line]:
-    """Non-blank, stripped lines numbered as in the file (only ``\\n`` ends a line, as in
-    :func:`~matchgraph.loaders.source.line_column`, so numbers match error positions)."""
-    return [
-        (body.header_lines + i + 1, raw.strip())
-        for i, raw in enumerate(body.body.split("\n"))
-        if raw.strip()
-    ]
-
-
-def page_slug(url: str | None, section: str) -> str | None:
-    """The slug of a ``.../<section>/<slug>`` address, kept as the site spells it.
-
-    None when the address is not such a page or the slug is not one the graph accepts.
-
-    >>> page_slug("https://unfragile.ai/artifact/whisper-large-v3", "artifact")
-    'whisper-large-v3'
-    >>> page_slug("https://unfragile.ai/compare/a-vs-b", "artifact") is None
-    True
-    """
-    if not url:
-        return None
-    try:
-        parts = [p for p in urlparse(url).path.split("/") if p]
-    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 host
-        return None
-    if len(parts) < 2 or parts[-2] != section:
-        return None
-    slug = unquote(parts[-1])
-    return slug if _SLUG.match(slug) else None
-
-
-def split_type_pricing(line: str) -> TypePricing | None:
-    """Split ``<Type><Pricing><rest>``; None when no pricing word follows a type word.
-
-    Known labels are tried first, longest first; otherwise one or two capitalised words
-    directly followed by a pricing word count as an unknown type.
-
-    >>> tp = split_type_pricing("MCP ServerFreeReads files.")
-    >>> tp.type.value, tp.pricing_word, tp.rest
-    ('mcp_server', 'Free', 'Reads files.')
-    """
-    for label in TYPE_LABELS:
-        if not line.startswith(label):
-            continue
-        rest = line[len(label) :]
-        word = next((w for w in PRICING_WORDS if rest.startswith(w)), None)
-        if word is not None:
-            kind = artifact_type(label) or ArtifactType.OTHER
-            return TypePricing(kind, label, word, rest[len(word) :].strip())
-    match = _UNKNOWN_TYPE.match(line)
-    if match is None:
-        return None
-    word = match.group("type")
-    kind = artifact_type(word) or ArtifactType.OTHER
-    return TypePricing(kind, word, match.group("pricing"), match.group("rest").strip())
-
-
-def statement_text(line: str, kind: ClaimKind) -> str:
-    """A statement line's text: the shortening marker and an optional prefix removed.
-
-    Artifact pages write statements without a prefix; a "Unique:"/"vs alternatives:"
-    prefix is accepted too, so both spellings of one statement load the same.
-    """
-    text = strip_shortening(line)[0]
-    lowered = text.lower()
-    for prefix in _STATEMENT_PREFIXES[kind]:
-        if lowered.startswith(prefix):
-            return text[len(prefix) :].strip()
-    return text
 
 
 def looks_like_artifact_page(body: str) -> bool:
@@ -410,7 +309,7 @@ def _artifact(page: _Page, document: str) -> ArtifactRef:
             line=page.lines[0][0],
         )
     slug = addressed or slugify(name)
-    if not slug or not _SLUG.match(slug):
+    if not slug or not SLUG.match(slug):
         raise LoadError(
             f"artifact name {name!r} gives no usable slug and the page has no /artifact/ address",
             document=document,

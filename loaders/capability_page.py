@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from matchgraph.errors import LoadError
-from matchgraph.loaders.artifact_page import TYPE_LABELS, Line, page_lines, page_slug
+from matchgraph.loaders.site_text import TYPE_LABELS, Line, page_lines, page_slug
 from matchgraph.loaders.models import (
     ArtifactRef,
     ArtifactType,
@@ -49,7 +49,7 @@ from matchgraph.loaders.models import (
 )
 from matchgraph.loaders.normalise import artifact_type, strip_shortening, type_tag
 from matchgraph.loaders.slugs import slugify
-from matchgraph.loaders.source import Body, read_body, source_info
+from matchgraph.loaders.source import read_body, source_info
 
 __all__ = ["CapabilityHead", "looks_like_capability_page", "parse_capability_page", "split_capability_head"]
 

@@ -12,12 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matchgraph.errors import LoadError
-from matchgraph.loaders.artifact_page import (
-    looks_like_artifact_page,
-    page_slug,
-    parse_artifact_page,
-    split_type_pricing,
-)
+from matchgraph.loaders.artifact_page import looks_like_artifact_page, parse_artifact_page
+from matchgraph.loaders.site_text import page_slug, split_type_pricing
 from matchgraph.loaders.capability_page import (
     looks_like_capability_page,
     parse_capability_page,

@@ -9,7 +9,6 @@ import os
 import secrets
 import shlex
 import stat
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import rdflib
-from pyoxigraph import Literal
 from rdflib.namespace import RDF, SH
 
 from matchgraph.errors import ConfigError

@@ -44,7 +44,7 @@ import rdflib
 from pyoxigraph import NamedNode, QuerySolution, RdfFormat, serialize, Store, Triple
 from rdflib.namespace import RDFS
 
-from matchgraph.errors import ConfigError, Violation
+from matchgraph.errors import Violation
 from matchgraph.graph.shacl.compile import compile_shapes, _default_shapes
 from matchgraph.graph.shacl.form import _GRAPH_PREFIX, _Query, _SparqlQuery, CompiledShapes, Term
 from matchgraph.graph.shacl.plan import _fill

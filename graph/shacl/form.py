@@ -10,7 +10,6 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode
 from rdflib.namespace import SH, XSD
 
-from matchgraph.errors import Violation
 
 Term: TypeAlias = NamedNode | BlankNode | Literal
 RNode: TypeAlias = rdflib.term.Node

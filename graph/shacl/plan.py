@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from matchgraph.errors import ConfigError, Violation
+from matchgraph.errors import ConfigError
 from matchgraph.graph.shacl.form import _Check, _G, Message, RNode, Sparql, Term
 from matchgraph.graph.shacl.reader import _iri, _Reader, _show_term
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import math
 
 from matchgraph.loaders.concepts.scheme import Concept, ConceptScheme
-from matchgraph.loaders.concepts.analysis import phrase_stems, stem
+from matchgraph.loaders.concepts.analysis import phrase_stems
 
 
 # How much one kind of label counts as evidence, before position and specificity.

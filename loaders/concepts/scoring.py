@@ -8,7 +8,7 @@ from typing import Protocol
 import math
 
 from matchgraph.loaders.concepts.scheme import Concept
-from matchgraph.loaders.concepts.analysis import Token, _BOUNDARY, _sentences, stem, tokenize_capability
+from matchgraph.loaders.concepts.analysis import Token, _BOUNDARY, _sentences, tokenize_capability
 from matchgraph.loaders.text import Direction, capability_direction, normalise_modality
 from matchgraph.loaders.concepts.lexical import _GAP_DISCOUNT, _LexicalIndex, _MAX_GAPS
 

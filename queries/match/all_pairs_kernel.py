@@ -106,7 +106,6 @@ def postings(indptr: NDArray[np.int64], indices: NDArray[np.int32],
         raise ValueError(f"hubs must be in [0, 64], got {hubs}")
     rows = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
     order = np.lexsort((rows, mass[rows], indices))
-    cols = indices[order]
     df = np.bincount(indices, minlength=n_cols)
     pptr = np.zeros(n_cols + 1, dtype=np.int64)
     np.cumsum(df, out=pptr[1:])

@@ -31,7 +31,7 @@ from matchgraph.queries.views.names import NameIndex
 from matchgraph.queries.match.pair_score import PairScore, pair_score_bounds, pair_score_rows
 from matchgraph.queries.match.pair_terms import ppr_vector
 
-__all__ = ["candidate_rows", "resolve_artifact", "similar"]
+__all__ = ["candidate_rows", "index_row", "similar"]
 
 _SLACK = 1e-12
 """Float slack when comparing an exact score with a bound computed in another order."""

@@ -20,7 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Generic, TypeVar, overload
+from typing import TypeVar, overload
 
 from matchgraph.graph.derived import DictCodec
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
