@@ -38,12 +38,9 @@ Decisions, in one place:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from matchgraph.errors import LoadError
+from matchgraph.loaders.artifact_page_reader import CONFIDENCE, DECLARED, Block, Page, read_page
 from matchgraph.loaders.models import (
-
     ArtifactRef,
     Capability,
     ClaimKind,
@@ -56,8 +53,6 @@ from matchgraph.loaders.normalise import pricing_label, strip_shortening, type_t
 from matchgraph.loaders.slugs import slugify
 from matchgraph.loaders.site_text import (
     SLUG,
-    Line,
-    TypePricing,
     page_lines,
     page_slug,
     split_type_pricing,
@@ -67,66 +62,6 @@ from matchgraph.loaders.source import Body, read_body, source_info
 
 __all__ = ["looks_like_artifact_page", "parse_artifact_page"]
 
-_DECLARED = re.compile(r"^Capabilities\s*(?P<n>\d{1,9})\s*decomposed$", re.IGNORECASE)
-_CONFIDENCE = re.compile(r"^(?P<level>High|Medium|Low) confidence\s*(?P<text>.*)$")
-_MORE = re.compile(r"^\+(?P<n>\d{1,9}) more capabilit(?:y|ies)$", re.IGNORECASE)
-
-
-@dataclass
-class _Block:
-    """One capability block: name line, confidence line, the lines after it."""
-
-    name: Line | None
-    confidence: Line
-    level: str
-    description: str
-    rest: list[Line] = field(default_factory=list)
-
-    @property
-    def first_line(self) -> int:
-        return (self.name or self.confidence)[0]
-
-    @property
-    def last_line(self) -> int:
-        """The block's own last line: its "vs alternatives" line, or the last it has
-        (lines after the two statements are not the block's, see ``_capabilities``)."""
-        return (self.rest[:2][-1] if self.rest else self.confidence)[0]
-
-    def gap(self) -> str | None:
-        """Why the block cannot load as a whole capability, or None when it can."""
-        if self.name is None:
-            return "no name line"
-        if not strip_shortening(self.description)[0]:
-            return "no description"
-        if len(self.rest) < 2:
-            return "no vs alternatives line" if self.rest else "no unique and vs alternatives lines"
-        if not statement_text(self.rest[0][1], ClaimKind.UNIQUE):
-            return "empty unique statement"
-        if not statement_text(self.rest[1][1], ClaimKind.VS_ALTERNATIVES):
-            return "empty vs alternatives statement"
-        return None
-
-
-@dataclass
-class _Page:
-    """Everything read from one page, before it becomes facts."""
-
-    document: str
-    lines: list[Line]
-    url: str | None
-    name: str | None = None
-    name_line: int | None = None
-    header: TypePricing | None = None
-    header_line: int | None = None
-    declared: int | None = None
-    blocks: list[_Block] = field(default_factory=list)
-    more: int | None = None
-    head_cut: set[str] = field(default_factory=set)
-    """Head fields whose line is the page's last and may stop mid-word (not loaded)."""
-    missing: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
 def looks_like_artifact_page(body: str) -> bool:
     """Content sniff for an artifact page without an address header: a
     ``Capabilities<N> decomposed`` line on its own (not a comparison-table row) near the
@@ -134,12 +69,12 @@ def looks_like_artifact_page(body: str) -> bool:
     lines = [line.strip() for line in body[:4000].split("\n") if line.strip()][:12]
     if any(line.startswith("| Feature |") for line in lines):
         return False
-    if any(_DECLARED.match(line) for line in lines[:4]):
+    if any(DECLARED.match(line) for line in lines[:4]):
         return True
     return (
         len(lines) > 2
         and split_type_pricing(lines[1]) is not None
-        and any(_CONFIDENCE.match(line) for line in lines[2:])
+        and any(CONFIDENCE.match(line) for line in lines[2:])
     )
 
 
@@ -159,109 +94,14 @@ def parse_artifact_page(text: str, *, document: str, path: str | None = None) ->
     ('tiny-ocr', 'Free', True)
     """
     body = read_body(text)
-    page = _Page(document=document, lines=page_lines(body), url=body.url)
+    page = Page(document=document, lines=page_lines(body), url=body.url)
     if not page.lines:
         raise LoadError("document is empty", document=document, line=body.header_lines + 1)
-    position = _read_head(page)
-    end = _read_more(page, position)
-    _read_blocks(page, position, end)
+    read_page(page)
     return _facts(page, body, document=document, path=path)
 
 
-def _read_head(page: _Page) -> int:
-    """Name, type/pricing/tagline line and declared count; each may be absent or cut off."""
-    lines, i = page.lines, 0
-    first = lines[0][1]
-    next_is_declared = len(lines) > 1 and _DECLARED.match(lines[1][1]) is not None
-    starts_mid_page = (
-        _DECLARED.match(first)
-        or _CONFIDENCE.match(first)
-        or (next_is_declared and split_type_pricing(first) is not None)
-    )
-    if not starts_mid_page:
-        if _cut_at(page, 0):
-            page.head_cut.add("artifact name")
-        else:
-            page.name, page.name_line = first, lines[0][0]
-        i = 1
-    if i < len(lines) and not _DECLARED.match(lines[i][1]) and not _CONFIDENCE.match(lines[i][1]):
-        header = split_type_pricing(lines[i][1])
-        if _cut_at(page, i):
-            page.head_cut.add("type, pricing and tagline line")  # "ModelFree" may be "Freemium"
-            i += 1
-        elif header is not None:
-            page.header, page.header_line = header, lines[i][0]
-            i += 1
-    if i < len(lines) and (declared := _DECLARED.match(lines[i][1])):
-        page.declared = int(declared.group("n"))
-        i += 1
-    elif i < len(lines) and _cut_at(page, i) and "capabilities".startswith(lines[i][1].lower()[:12]):
-        page.head_cut.add("declared capability count")
-        i += 1
-    return i
-
-
-def _cut_at(page: _Page, index: int) -> bool:
-    """True when line ``index`` is the page's last and may stop mid-word."""
-    return index == len(page.lines) - 1 and not strip_shortening(page.lines[index][1])[1]
-
-
-def _read_more(page: _Page, start: int) -> int:
-    """Find a ``+N more capabilities`` line; the blocks end there. Returns that index."""
-    for index in range(start, len(page.lines)):
-        more = _MORE.match(page.lines[index][1])
-        if more:
-            page.more = int(more.group("n"))
-            trailing = page.lines[index + 1 :]
-            if trailing:
-                page.notes.append(f"ignored {len(trailing)} line(s) after line {page.lines[index][0]}")
-            return index
-    return len(page.lines)
-
-
-def _read_blocks(page: _Page, start: int, end: int) -> None:
-    """Cut lines ``start..end`` into blocks anchored on their confidence lines.
-
-    The line before each confidence line is the block's name; the lines after it, up to
-    the next name, are its statements. Lines before the first block are kept as notes,
-    unless the page ends there (then they are a cut-off capability's first lines).
-    """
-    lines = page.lines
-    anchors = [i for i in range(start, end) if _CONFIDENCE.match(lines[i][1])]
-    anchor_set = set(anchors)
-    cursor = start
-    for j, k in enumerate(anchors):
-        name_index = k - 1 if k - 1 >= cursor and k - 1 not in anchor_set else None
-        _unattached(page, cursor, k if name_index is None else name_index, end)
-        nxt = anchors[j + 1] if j + 1 < len(anchors) else None
-        stop = end if nxt is None else (nxt - 1 if nxt - 1 > k else nxt)
-        confidence = _CONFIDENCE.match(lines[k][1])
-        assert confidence is not None
-        page.blocks.append(
-            _Block(
-                name=lines[name_index] if name_index is not None else None,
-                confidence=lines[k],
-                level=confidence.group("level"),
-                description=confidence.group("text").strip(),
-                rest=list(lines[k + 1 : stop]),
-            )
-        )
-        cursor = stop
-    if not anchors:
-        _unattached(page, cursor, end, end)
-
-
-def _unattached(page: _Page, first: int, stop: int, end: int) -> None:
-    """Lines that belong to no block: a cut-off capability at the page's end, else noise."""
-    if first >= stop:
-        return
-    if stop == end == len(page.lines):
-        page.missing.append(f"capability at line {page.lines[first][0]} (cut off)")
-    else:
-        page.notes.append(f"ignored {stop - first} unattached line(s) from line {page.lines[first][0]}")
-
-
-def _facts(page: _Page, body: Body, *, document: str, path: str | None) -> DocumentFacts:
+def _facts(page: Page, body: Body, *, document: str, path: str | None) -> DocumentFacts:
     """Assemble the document's facts from what was read."""
     if page.header is None and page.declared is None and not page.blocks and page_slug(page.url, "artifact") is None:
         raise LoadError(
@@ -295,7 +135,7 @@ def _facts(page: _Page, body: Body, *, document: str, path: str | None) -> Docum
     )
 
 
-def _artifact(page: _Page, document: str) -> ArtifactRef:
+def _artifact(page: Page, document: str) -> ArtifactRef:
     """The page's artifact; its slug from the address when there is one."""
     addressed = page_slug(page.url, "artifact")
     _head_missing(page)
@@ -326,7 +166,7 @@ def _artifact(page: _Page, document: str) -> ArtifactRef:
     )
 
 
-def _head_missing(page: _Page) -> None:
+def _head_missing(page: Page) -> None:
     """Put the absent head fields first in ``missing``, in page order."""
     fields = (
         ("artifact name", page.name is not None),
@@ -340,14 +180,14 @@ def _head_missing(page: _Page) -> None:
     ]
 
 
-def _tagline(page: _Page) -> str | None:
+def _tagline(page: Page) -> str | None:
     """The tagline (the artifact's own one-line description), marker removed."""
     if page.header is None:
         return None
     return strip_shortening(page.header.rest)[0] or None
 
 
-def _observations(page: _Page, slug: str) -> tuple[Observation, ...]:
+def _observations(page: Page, slug: str) -> tuple[Observation, ...]:
     """Pricing and declared count, when the page shows either."""
     pricing = None
     if page.header is not None:
@@ -360,7 +200,7 @@ def _observations(page: _Page, slug: str) -> tuple[Observation, ...]:
     return (Observation(artifact=slug, pricing=pricing, capabilities_declared=page.declared, line=line),)
 
 
-def _capabilities(page: _Page, slug: str) -> list[Capability]:
+def _capabilities(page: Page, slug: str) -> list[Capability]:
     """Whole blocks become capabilities; the others are named in ``missing``."""
     out: list[Capability] = []
     last_trusted = _last_line_trusted(page)
@@ -386,7 +226,7 @@ def _capabilities(page: _Page, slug: str) -> list[Capability]:
     return out
 
 
-def _last_line_trusted(page: _Page) -> bool:
+def _last_line_trusted(page: Page) -> bool:
     """Whether the page's last line is known whole: it ends with the shortening marker,
     a ``+N more`` line follows the blocks, or the page shows every declared capability."""
     if page.more is not None or strip_shortening(page.lines[-1][1])[1]:
@@ -401,7 +241,7 @@ def _last_line_trusted(page: _Page) -> bool:
     return trusted
 
 
-def _capability(block: _Block, slug: str, *, ordinal: int) -> Capability:
+def _capability(block: Block, slug: str, *, ordinal: int) -> Capability:
     """One whole block as a :class:`Capability` with its two statements."""
     assert block.name is not None
     (u_line, unique), (v_line, versus) = block.rest[0], block.rest[1]
@@ -425,7 +265,7 @@ def _capability(block: _Block, slug: str, *, ordinal: int) -> Capability:
     )
 
 
-def _check_counts(page: _Page, loaded: int) -> None:
+def _check_counts(page: Page, loaded: int) -> None:
     """Say how many declared capabilities the page does not show at all."""
     if page.declared is None:
         return
