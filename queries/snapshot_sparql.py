@@ -17,6 +17,7 @@ from typing import Protocol
 
 from matchgraph.ontology.vocab import CLASS_TO_TYPE, SIGNAL_METRICS
 from matchgraph.queries.library import sparql as q
+from matchgraph.queries.library import sparql_snapshot as qs
 from matchgraph.queries.snapshot import (
     ArtifactRecord,
     CapabilityRecord,
@@ -81,19 +82,19 @@ def _concepts(store: SnapshotSource) -> tuple[ConceptRecord, ...]:
             input_types=tuple(sorted(set(str(r.get("inputs") or "").split()))),
             output_types=tuple(sorted(set(str(r.get("outputs") or "").split()))),
         )
-        for r in sorted(store.select(q.SNAPSHOT_CONCEPTS), key=lambda r: str(r["concept"]))
+        for r in sorted(store.select(qs.SNAPSHOT_CONCEPTS), key=lambda r: str(r["concept"]))
     )
 
 
 def _capabilities(store: SnapshotSource, c) -> tuple[CapabilityRecord, ...]:  # type: ignore[no-untyped-def]
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in store.select(q.SNAPSHOT_CAPABILITY_LINKS):
+    for r in store.select(qs.SNAPSHOT_CAPABILITY_LINKS):
         bucket = links[str(r["cap"])][str(r["kind"])]
         if str(r["value"]) not in bucket:
             bucket.append(str(r["value"]))
     out = []
     seen: set[str] = set()
-    for r in sorted(store.select(q.SNAPSHOT_CAPABILITIES), key=lambda r: str(r["cap"])):
+    for r in sorted(store.select(qs.SNAPSHOT_CAPABILITIES), key=lambda r: str(r["cap"])):
         iri = str(r["cap"])
         if iri in seen:
             continue
@@ -123,7 +124,7 @@ def _capabilities(store: SnapshotSource, c) -> tuple[CapabilityRecord, ...]:  # 
 
 def _observations(store: SnapshotSource, c) -> tuple[ObservationRecord, ...]:  # type: ignore[no-untyped-def]
     grouped: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
-    for r in store.select(q.SNAPSHOT_OBSERVATIONS):
+    for r in store.select(qs.SNAPSHOT_OBSERVATIONS):
         values = grouped[(c(r["slug"]), str(r["key"]))]
         if r.get("pricing") is not None:
             values["pricing"] = str(r["pricing"])
@@ -147,7 +148,7 @@ def _artifacts(store, c, capabilities, observations, labels) -> tuple[ArtifactRe
         if obs.pricing:
             pricing[obs.artifact].add(obs.pricing.lower())
     merged: dict[str, ArtifactRecord] = {}
-    for r in sorted(store.select(q.SNAPSHOT_ARTIFACTS), key=lambda r: str(r["slug"])):
+    for r in sorted(store.select(qs.SNAPSHOT_ARTIFACTS), key=lambda r: str(r["slug"])):
         slug = c(r["slug"])
         kinds = sorted(CLASS_TO_TYPE[x].value for x in str(r.get("classes") or "").split() if x in CLASS_TO_TYPE)
         if slug in merged and (merged[slug].type or not kinds):
@@ -180,13 +181,13 @@ def snapshot_claims(store: SnapshotSource, c) -> tuple[ClaimRecord, ...]:  # typ
             text=str(r["text"]),
             source=str(r["key"]),
         )
-        for r in sorted(store.select(q.SNAPSHOT_CLAIMS), key=lambda r: str(r["claim"]))
+        for r in sorted(store.select(qs.SNAPSHOT_CLAIMS), key=lambda r: str(r["claim"]))
     )
 
 
 def _compared(store: SnapshotSource, c) -> tuple[tuple[str, str], ...]:  # type: ignore[no-untyped-def]
     by_doc: dict[str, list[str]] = defaultdict(list)
-    for r in store.select(q.SNAPSHOT_COMPARED):
+    for r in store.select(qs.SNAPSHOT_COMPARED):
         by_doc[str(r["key"])].append(c(r["slug"]))
     pairs = set()
     for slugs in by_doc.values():
@@ -199,11 +200,11 @@ def _compared(store: SnapshotSource, c) -> tuple[tuple[str, str], ...]:  # type:
 
 def _verdicts(store: SnapshotSource, c) -> tuple[VerdictRecord, ...]:  # type: ignore[no-untyped-def]
     compared: dict[str, list[str]] = defaultdict(list)
-    for r in store.select(q.SNAPSHOT_COMPARED):
+    for r in store.select(qs.SNAPSHOT_COMPARED):
         if c(r["slug"]) not in compared[str(r["key"])]:
             compared[str(r["key"])].append(c(r["slug"]))
     found: dict[str, dict] = {}
-    for r in store.select(q.SNAPSHOT_VERDICTS):
+    for r in store.select(qs.SNAPSHOT_VERDICTS):
         entry = found.setdefault(str(r["key"]), {"text": str(r["text"]), "winner": None, "leads": set()})
         if r.get("winner") is not None:
             entry["winner"] = c(r["winner"])

@@ -26,6 +26,7 @@ from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.loaders.pipeline import prepare
 from matchgraph.queries.library import sparql as q
+from matchgraph.queries.library import sparql_snapshot as qs
 from matchgraph.queries.views.artifact import artifact_view, resolve_artifact
 from matchgraph.queries.views.claims import alternatives, claims
 from matchgraph.queries.views.concepts import concept_counts
@@ -75,7 +76,7 @@ def _record_a_match(store: Any) -> None:
     from matchgraph.queries.feedback.facts import FEEDBACK_GRAPH, match_record_triples, record_feedback
     from matchgraph.queries.need.explain import NeedResult, PathStep
 
-    cap = min(str(r["cap"]) for r in store.select(q.SNAPSHOT_CAPABILITIES))
+    cap = min(str(r["cap"]) for r in store.select(qs.SNAPSHOT_CAPABILITIES))
     path = (PathStep("intent", "read receipts", cap, 0.5), PathStep("capability", "ocr", cap, 0.5))
     result = NeedResult("glm-ocr", "GLM-OCR", 0.9, path, (), (), (), ())  # type: ignore[arg-type]
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -132,7 +133,7 @@ def test_documents(store: GraphStore, reference: OxigraphStore) -> None:
 
 
 def _slugs(store: GraphStore) -> list[str]:
-    return sorted({store.canonical_map().get(s, s) for s in (str(r["slug"]) for r in store.select(q.SNAPSHOT_COMPARED))})  # type: ignore[attr-defined]
+    return sorted({store.canonical_map().get(s, s) for s in (str(r["slug"]) for r in store.select(qs.SNAPSHOT_COMPARED))})  # type: ignore[attr-defined]
 
 
 _SAMPLED = "SAMPLE(?n)" in q.ARTIFACT_HEAD.text
@@ -225,7 +226,7 @@ def test_every_named_query_has_a_twin_answering_the_same(store: GraphStore, refe
     from matchgraph.ontology.vocab import artifact_iri
     from pyoxigraph import NamedNode
 
-    queries = [v for v in vars(q).values() if isinstance(v, q.SparqlQuery)]
+    queries = [v for module in (q, qs) for v in vars(module).values() if isinstance(v, q.SparqlQuery)]
     assert len(queries) >= 20
     for query in queries:
         if not query.params:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from matchgraph.queries.library import sparql as q
+from matchgraph.queries.library import sparql_snapshot as qs
 from matchgraph.queries.snapshot import ClaimRecord
 
 __all__ = ["Alternative", "alternatives", "claims"]
@@ -68,7 +69,7 @@ def alternatives(store: ClaimSource, slug: str, *, known: Sequence[ClaimRecord] 
         return found.setdefault(other, Alternative(slug=other))
 
     by_doc: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(q.SNAPSHOT_COMPARED):
+    for row in store.select(qs.SNAPSHOT_COMPARED):
         by_doc[str(row["key"])].add(canon.get(str(row["slug"]), str(row["slug"])))
     for key, members in sorted(by_doc.items()):
         if slug in members:
