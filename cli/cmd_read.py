@@ -89,7 +89,7 @@ def sparql(app: AppContext, query_or_file: str, as_json: bool, timeout: float) -
     """Run a read-only SPARQL query (text or a file) over all documents' graphs.
 
     SERVICE, LOAD and updates are refused before the query runs; Ctrl-C stops it."""
-    from matchgraph.graph.embedded import python_value
+    from matchgraph.graph.sparql_values import python_value
 
     if app.backend != "oxigraph":
         raise ConfigError("sparql runs on the embedded store; use Cypher for Neo4j")

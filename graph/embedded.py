@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
@@ -28,6 +28,7 @@ from matchgraph.graph.prepared import PreparedDocument, prepare_facts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.shacl.validation import Validator, get_validator
+from matchgraph.graph.sparql_values import rows
 from matchgraph.loaders.resolution import Resolution
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
@@ -419,35 +420,3 @@ def _named(ntriples: bytes, graph: str) -> bytes:
     """N-Triples -> N-Quads in ``graph``. N-Triples escapes line breaks inside literals, so
     every ``" .\\n"`` ends a statement."""
     return ntriples.replace(b" .\n", b" <" + graph.encode() + b"> .\n")
-
-
-def rows(solutions: QuerySolutions) -> list[dict[str, object]]:
-    """Turn SPARQL solutions into dicts of plain Python values (None when unbound)."""
-    names = [v.value for v in solutions.variables]
-    out = []
-    for solution in solutions:
-        row: dict[str, object] = {}
-        for name in names:
-            term = solution[name]
-            row[name] = None if term is None else python_value(term)
-        out.append(row)
-    return out
-
-
-def python_value(term: object) -> object:
-    if isinstance(term, Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("integer", "int", "long"):
-            return int(term.value)
-        if dt in ("double", "decimal", "float"):
-            return float(term.value)
-        if dt == "boolean":
-            return term.value == "true"
-        return term.value
-    if isinstance(term, NamedNode):
-        return term.value
-    if isinstance(term, DefaultGraph):
-        return None
-    return str(term)
-
-
