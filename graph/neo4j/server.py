@@ -33,13 +33,11 @@ Example (settings only; no server is needed)::
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -48,6 +46,8 @@ from pathlib import Path
 from typing import Any
 
 from matchgraph.errors import ConfigError, MatchgraphError, StoreError
+from matchgraph.graph.neo4j.install import install
+from matchgraph.graph.neo4j.process import CHILDREN, alive, port_open, server_pid
 from matchgraph.graph.neo4j.settings import (
     DEFAULT_USER,
     ENTRY_POINT,
@@ -57,12 +57,9 @@ from matchgraph.graph.neo4j.settings import (
     LOOPBACK,
     Neo4jSettings,
     PAGECACHE,
-    POM,
     ServerStatus,
     STOCK_JVM_OPTIONS,
 )
-
-# --- install ---------------------------------------------------------------------------
 
 __all__ = [
     "Neo4jSettings",
@@ -78,52 +75,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Popen objects of servers started by this process, kept so they are reaped on stop
-# instead of lingering as zombies or warning when garbage-collected.
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
-
-
-def install(settings: Neo4jSettings) -> Path:
-    """Copy the server's jars into ``home/lib`` with Maven; skip when this pom installed them.
-
-    The marker holds the pom's hash, so a version bump in the pom reinstalls and a second
-    install costs nothing. Maven caches downloads in ~/.m2.
-
-    Raises:
-        ConfigError: Maven is not on PATH, or a server runs from the jars to replace.
-        StoreError: Maven failed (its output is in ``logs/install.log``).
-    """
-    lib = settings.home / "lib"
-    marker = lib / ".installed"
-    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
-    if marker.is_file() and marker.read_text().strip() == digest:
-        return lib
-    if _server_pid(settings) is not None:
-        raise ConfigError(f"the pom changed while Neo4j runs from {lib}: stop it, then install")
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise ConfigError("Maven (mvn) is needed to install Neo4j (apt-get install maven)")
-    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    staging = settings.home / "lib.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    settings.log_dir.mkdir(parents=True, exist_ok=True)
-    install_log = settings.log_dir / "install.log"
-    command = [mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
-               f"-DoutputDirectory={staging}"]
-    with install_log.open("wb") as out:
-        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False)
-    if done.returncode != 0 or not _server_jar(staging):
-        raise StoreError(f"Maven could not install Neo4j; see {install_log}", retryable=True)
-    shutil.rmtree(lib, ignore_errors=True)
-    staging.rename(lib)
-    marker.write_text(digest + "\n")
-    return lib
-
-
-def _server_jar(lib: Path) -> Path | None:
-    """The jar holding the entry point; its name carries the installed version."""
-    found = sorted(lib.glob("neo4j-5.*.jar")) if lib.is_dir() else []
-    return found[0] if found else None
 
 
 # --- start -----------------------------------------------------------------------------
@@ -192,7 +143,7 @@ def start(settings: Neo4jSettings, timeout: float = 120.0) -> ServerStatus:
     """
     if settings.host not in {LOOPBACK, "localhost"}:
         raise ConfigError(f"a local server listens on {LOOPBACK} only, not {settings.host}")
-    launched = _server_pid(settings) is None
+    launched = server_pid(settings) is None
     if launched:
         _launch(settings)
     try:
@@ -209,7 +160,7 @@ def _launch(settings: Neo4jSettings) -> None:
     install(settings)
     java = find_java()
     for port in (settings.bolt_port, settings.http_port):
-        if _port_open(port):
+        if port_open(port):
             raise ConfigError(f"port {port} on {LOOPBACK} is taken by another program")
     home = settings.home
     for name in ("conf", "data", "logs", "plugins", "import", "run"):
@@ -221,7 +172,7 @@ def _launch(settings: Neo4jSettings) -> None:
             java_command(settings, java), stdin=subprocess.DEVNULL, stdout=out,
             stderr=subprocess.STDOUT, cwd=home, env=env, start_new_session=True,
         )
-    _CHILDREN[proc.pid] = proc
+    CHILDREN[proc.pid] = proc
     settings.pid_file.write_text(f"{proc.pid}\n")
     log.info("started Neo4j (pid %d); logs in %s", proc.pid, settings.log_dir)
 
@@ -229,10 +180,10 @@ def _launch(settings: Neo4jSettings) -> None:
 def _wait_ready(settings: Neo4jSettings, deadline: float) -> None:
     """Poll until the login works (setting the password on first start) and the browser answers."""
     while time.monotonic() < deadline:
-        if _server_pid(settings) is None:
+        if server_pid(settings) is None:
             logs = settings.log_dir
             raise StoreError(f"Neo4j exited during start; see {logs}/console.log and debug.log")
-        if _port_open(settings.bolt_port) and _login(settings) and _browser_ok(settings):
+        if port_open(settings.bolt_port) and _login(settings) and _browser_ok(settings):
             return
         time.sleep(0.5)
     raise StoreError(f"Neo4j was not ready in time; see {settings.log_dir}", retryable=True)
@@ -301,60 +252,7 @@ def _browser_ok(settings: Neo4jSettings) -> bool:
         return False
 
 
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex((LOOPBACK, port)) == 0
-
-
 # --- stop and status -------------------------------------------------------------------
-
-
-def _server_pid(settings: Neo4jSettings) -> int | None:
-    """The pid in the pid file if that process is still this home's server (pids get reused).
-
-    A child of this process is trusted while it lives: just after exec the kernel may show
-    an empty cmdline for a moment, which must not read as "exited during start".
-    """
-    try:
-        pid = int(settings.pid_file.read_text().strip())
-    except (OSError, ValueError):
-        return None
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        if child.poll() is None:
-            return pid
-        del _CHILDREN[pid]
-        return None
-    if not Path("/proc/self/cmdline").exists():  # macOS: only ask whether it lives
-        return pid if _alive(pid) else None
-    try:
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return None
-    home = str(settings.home).encode()
-    return pid if ENTRY_POINT.encode() in args and home in args else None
-
-
-def _alive(pid: int) -> bool:
-    """Whether the process still exists; an exiting process loses its cmdline before it is gone."""
-    child = _CHILDREN.pop(pid, None)
-    if child is not None:
-        if child.poll() is None:
-            _CHILDREN[pid] = child
-            return True
-        return False
-    if not Path("/proc/self/stat").exists():  # macOS: ask the kernel
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in {"Z", "X"}
 
 
 def stop(settings: Neo4jSettings, timeout: float = 60.0) -> bool:
@@ -363,18 +261,18 @@ def stop(settings: Neo4jSettings, timeout: float = 60.0) -> bool:
     Returns whether a server was running. Afterwards the pid file is gone and no process of
     this home's server is left.
     """
-    pid = _server_pid(settings)
+    pid = server_pid(settings)
     if pid is None:
         settings.pid_file.unlink(missing_ok=True)
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    if _alive(pid):
+    if alive(pid):
         log.warning("Neo4j (pid %d) ignored SIGTERM for %.0fs; killing it", pid, timeout)
         os.kill(pid, signal.SIGKILL)
-        while _alive(pid):
+        while alive(pid):
             time.sleep(0.1)
     settings.pid_file.unlink(missing_ok=True)
     return True
@@ -384,9 +282,9 @@ def status(settings: Neo4jSettings) -> ServerStatus:
     """Whether this home's server runs, and its version when our login works over Bolt."""
     from neo4j.exceptions import DriverError, Neo4jError
 
-    pid = _server_pid(settings)
+    pid = server_pid(settings)
     version = None
-    if _port_open(settings.bolt_port):
+    if port_open(settings.bolt_port):
         try:
             rows = _query(settings.uri, (settings.user, settings.password),
                           "CALL dbms.components() YIELD versions RETURN versions[0]")
