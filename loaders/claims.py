@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from matchgraph.loaders.claim_grammar import ClaimParse, parse_statement
-from matchgraph.loaders.claim_phrases import NameIndex
+from matchgraph.loaders.claim_sides import NameIndex
 from matchgraph.loaders.claim_tokens import body_bounds, tokenize
 from matchgraph.loaders.models import Claim, ClaimKind, OtherSide
 
