@@ -16,7 +16,7 @@ concept reaches for need matching).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,6 +67,28 @@ class Taxonomy:
                 for iri in iris
             ),
         )
+
+    ARRAYS = ("parent_indptr", "parent_indices", "closure_indptr", "closure_indices")
+    """Names of the arrays :meth:`arrays` writes and :meth:`from_arrays` reads."""
+
+    def arrays(self) -> dict[str, NDArray[np.int64] | NDArray[np.int32]]:
+        """Links and ancestor closure as CSR arrays, to store beside derived state."""
+        parent_indptr = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in self.parents], out=parent_indptr[1:])
+        parent_indices = np.fromiter((p for ps in self.parents for p in ps), dtype=np.int32,
+                                     count=int(parent_indptr[-1]))
+        closure_indptr, closure_indices = self.ancestor_closure
+        return {"parent_indptr": parent_indptr, "parent_indices": parent_indices,
+                "closure_indptr": closure_indptr, "closure_indices": closure_indices}
+
+    @classmethod
+    def from_arrays(cls, iris: Sequence[str], arrays: Mapping[str, NDArray[np.generic]]) -> Taxonomy:
+        """The taxonomy :meth:`arrays` stored, its closure read rather than recomputed."""
+        ptr = arrays["parent_indptr"].tolist()
+        ind = arrays["parent_indices"].tolist()
+        taxonomy = cls(tuple(iris), tuple(tuple(ind[ptr[k]: ptr[k + 1]]) for k in range(len(iris))))
+        taxonomy.__dict__["ancestor_closure"] = (arrays["closure_indptr"], arrays["closure_indices"])
+        return taxonomy
 
     @property
     def size(self) -> int:

@@ -51,33 +51,42 @@ FACET_PATTERN = re.compile(
 @dataclass(frozen=True, eq=False)
 class ConceptGraph:
     """Concepts by id with their closure, facet and domain flags and rarity weights: the
-    match engine's view of the :class:`~matchgraph.ontology.taxonomy.Taxonomy`.
+    match engine's view of the :class:`~matchgraph.ontology.taxonomy.Taxonomy`, which it
+    holds (ids, links and closures are the taxonomy's; the flags and weights are its own).
 
     ``ancestors`` is a binary C x C CSR whose row c lists c and every broader concept,
     transitively. A *domain* is a top concept that has narrower concepts ("image"): it
     groups tasks but is too broad to make two artifacts alternatives.
     """
 
-    iris: tuple[str, ...]
+    taxonomy: Taxonomy
     labels: tuple[str, ...]
-    ancestors: sp.csr_matrix
     facet: NDArray[np.bool_]
     domain: NDArray[np.bool_]
     weight: NDArray[np.float64]
     ic: NDArray[np.float64]
 
     @property
-    def size(self) -> int:
-        return len(self.iris)
+    def iris(self) -> tuple[str, ...]:
+        return self.taxonomy.iris
 
-    @cached_property
+    @property
+    def size(self) -> int:
+        return self.taxonomy.size
+
+    @property
     def id_of(self) -> dict[str, int]:
-        return {iri: i for i, iri in enumerate(self.iris)}
+        return self.taxonomy.id_of
 
     def ancestors_of(self, concept: int) -> NDArray[np.int32]:
         """The concept and all its broader concepts, ascending ids."""
-        a = self.ancestors
-        return a.indices[a.indptr[concept]: a.indptr[concept + 1]]
+        return self.taxonomy.ancestors(concept)
+
+    @cached_property
+    def ancestors(self) -> sp.csr_matrix:
+        """The ancestor closure as a sparse matrix, for products with artifact x concept."""
+        indptr, indices = self.taxonomy.ancestor_closure
+        return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(self.size, self.size))
 
     @cached_property
     def ancestor_sets(self) -> tuple[frozenset[int], ...]:
@@ -182,13 +191,10 @@ def build_concept_graph(
     iris, labels, broader = _collect_concepts(snapshot)
     taxonomy = Taxonomy.build(zip(iris, broader, strict=True))
     size = taxonomy.size
-    indptr, indices = taxonomy.ancestor_closure
-    ancestors = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(size, size))
     facet_iris = default_facets(snapshot) if facets is None else frozenset(facets)
     seed = np.array([iri in facet_iris for iri in iris], dtype=bool)
     facet = np.array([bool(seed[taxonomy.ancestors(c)].any()) for c in range(size)], dtype=bool)
     has_child = np.array([bool(kids) for kids in taxonomy.children], dtype=bool)
     domain = has_child & np.array([not ps for ps in taxonomy.parents], dtype=bool)
     zeros = np.zeros(size, dtype=np.float64)
-    return ConceptGraph(tuple(iris), tuple(labels), ancestors, facet, domain, zeros,
-                        zeros.copy())
+    return ConceptGraph(taxonomy, tuple(labels), facet, domain, zeros, zeros.copy())

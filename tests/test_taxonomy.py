@@ -58,3 +58,14 @@ def test_the_scheme_walks_the_same_taxonomy() -> None:
         k = t.id_of[concept.iri]
         assert scheme.ancestors(concept.iri) == {t.iris[a] for a in t.ancestors(k)} - {concept.iri}
         assert set(concept.narrower) == {t.iris[c] for c in t.children[k]}
+
+
+@settings(max_examples=100, deadline=None)
+@given(spec=links)
+def test_stored_arrays_give_back_the_same_taxonomy(spec: list[tuple[int, list[int]]]) -> None:
+    t = _taxonomy(spec)
+    back = Taxonomy.from_arrays(t.iris, t.arrays())
+    assert back.iris == t.iris and back.parents == t.parents
+    assert back.children == t.children
+    for k in range(t.size):
+        assert back.ancestors(k).tolist() == t.ancestors(k).tolist()

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from matchgraph.errors import ConfigError
 from matchgraph.graph.derived import DictCodec
 from matchgraph.queries.match.all_pairs import Neighbours, all_pairs_topk
+from matchgraph.ontology.taxonomy import Taxonomy
 from matchgraph.queries.concept_graph import ConceptGraph
 from matchgraph.queries.match.config import MatchParams, PairWeights
 from matchgraph.queries.match.index import MatchIndex, build_match_index
@@ -45,7 +46,7 @@ __all__ = [
     "save_index",
 ]
 
-FORMAT = 6
+FORMAT = 7
 """Bump when the index layout or its build logic changes: old entries are then ignored."""
 KEEP = 4
 """Cache entries kept per directory; older ones (earlier store versions) are removed."""
@@ -106,7 +107,8 @@ def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None 
     for name in _SPARSE:
         _put_sparse(arrays, name, getattr(index, name))
     c = index.concepts
-    _put_sparse(arrays, "ancestors", c.ancestors)
+    for name, values in c.taxonomy.arrays().items():
+        arrays[f"taxonomy.{name}"] = values
     for name in ("facet", "domain", "weight", "ic"):
         arrays[f"concept.{name}"] = getattr(c, name)
     for name in ("intent_weight", "compare_weight", "claim_pairs", "claim_of_link", "row_mass"):
@@ -290,10 +292,11 @@ def _from_arrays(meta: dict[str, Any], arrays: Any, entry: Path
                  ) -> tuple[MatchIndex, dict[str, Neighbours]]:
     p = dict(meta["params"])
     params = MatchParams(weights=PairWeights(**p.pop("weights")), **p)
+    taxonomy = Taxonomy.from_arrays(
+        meta["concept_iris"], {name: arrays[f"taxonomy.{name}"] for name in Taxonomy.ARRAYS})
     concepts = ConceptGraph(
-        tuple(meta["concept_iris"]), tuple(meta["concept_labels"]),
-        _get_sparse(arrays, "ancestors"), arrays["concept.facet"], arrays["concept.domain"],
-        arrays["concept.weight"], arrays["concept.ic"])
+        taxonomy, tuple(meta["concept_labels"]), arrays["concept.facet"],
+        arrays["concept.domain"], arrays["concept.weight"], arrays["concept.ic"])
     index = MatchIndex(
         version=meta["version"], params=params, slugs=tuple(meta["slugs"]),
         names=tuple(meta["names"]), concepts=concepts, direct=_get_sparse(arrays, "direct"),
