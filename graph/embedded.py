@@ -16,7 +16,6 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -24,7 +23,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, RdfFormat, Store,
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
-from matchgraph.graph.prepared import PreparedDocument, prepare_facts
+from matchgraph.graph.prepared import PreparedDocument, prepare_batch
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.shacl.validation import Validator, get_validator
@@ -103,8 +102,7 @@ class OxigraphStore:
 
     def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
         """Validate then store; see the module docstring for the transaction semantics."""
-        now = datetime.now(UTC)
-        return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
+        return self.load_prepared(prepare_batch(documents), progress=progress)
 
     def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
                       resolve: bool = True) -> LoadResult:

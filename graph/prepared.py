@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,7 +27,7 @@ from matchgraph.graph.rdf_mapping import document_triples
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.safe_text import printable
 
-__all__ = ["Failure", "PreparedDocument", "prepare_facts", "prepare_paths", "prepare_texts"]
+__all__ = ["Failure", "PreparedDocument", "prepare_batch", "prepare_facts", "prepare_paths", "prepare_texts"]
 
 
 IN_FLIGHT = 3
@@ -101,6 +101,13 @@ def prepare_facts(facts: DocumentFacts, *, loaded_at: datetime | None = None, pa
         missing=facts.missing,
         notes=facts.notes,
     )
+
+
+def prepare_batch(documents: Sequence[DocumentFacts]) -> list[PreparedDocument]:
+    """Serialise one batch of facts, all stamped with the same load time (what a store's
+    ``load`` does before ``load_prepared``)."""
+    now = datetime.now(UTC)
+    return [prepare_facts(f, loaded_at=now) for f in documents]
 
 
 def _prepare_text(job: _Job, item: tuple[str, str, str | None]) -> PreparedDocument | Failure:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from matchgraph.errors import ConfigError, MatchgraphError, QueryError, StoreError, ValidationError
@@ -33,7 +32,7 @@ from matchgraph.graph.neo4j.lpg_mapping import GraphPart, graph_part, part_tripl
 from matchgraph.graph.neo4j.lpg_schema import ARTIFACT_ROLES, LABEL_CLASS, RESOURCE
 from matchgraph.graph.neo4j.server import Neo4jSettings
 from matchgraph.graph.neo4j.sync import SyncCounts, write_graphs
-from matchgraph.graph.prepared import PreparedDocument, prepare_facts
+from matchgraph.graph.prepared import PreparedDocument, prepare_batch
 from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
 from matchgraph.graph.shacl.validation import Validator, get_validator
 from matchgraph.loaders.models import DocumentFacts
@@ -226,8 +225,7 @@ class Neo4jStore:
 
     def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
         """Validate, then write the valid documents in one transaction; unchanged ones are skipped."""
-        now = datetime.now(UTC)
-        return self.load_prepared([prepare_facts(f, loaded_at=now) for f in documents], progress=progress)
+        return self.load_prepared(prepare_batch(documents), progress=progress)
 
     def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
                       resolve: bool = True) -> LoadResult:
