@@ -155,8 +155,19 @@ class AmbiguousNameError(MatchgraphError):
 
     exit_code = 2
 
+    SHOWN = 20
+    """Candidates listed at most; a short name in a large store can match thousands."""
+
     def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
         self.name = name
-        self.candidates = candidates
-        listed = ", ".join(f"{slug} ({label})" for slug, label in candidates)
-        super().__init__(f"{name!r} is ambiguous; candidates: {listed}")
+        self.total = len(candidates)
+        """How many artifacts match; ``candidates`` holds the first :attr:`SHOWN`."""
+        self.candidates = candidates[: self.SHOWN]
+        listed = ", ".join(f"{slug} ({label})" for slug, label in self.candidates)
+        more = f" and {self.more} more" if self.more else ""
+        super().__init__(f"{name!r} is ambiguous; candidates: {listed}{more}")
+
+    @property
+    def more(self) -> int:
+        """Matching artifacts not listed in ``candidates``."""
+        return self.total - len(self.candidates)

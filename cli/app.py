@@ -127,6 +127,8 @@ class MatchgraphGroup(click.Group):
             error(f"{printable(e.name)!r} matches several artifacts:")
             for slug, name in e.candidates:
                 err_console.print(f"  {printable(slug)}  ({printable(name)})")
+            if e.more:
+                err_console.print(f"  ... and {e.more:,} more: give more of the name, or a slug")
             sys.exit(e.exit_code)
         except MatchgraphError as e:
             error(e)

@@ -131,7 +131,9 @@ def build_mcp(service: Service) -> MCPServer:
 
 def _error_text(e: MatchgraphError) -> str:
     if isinstance(e, AmbiguousNameError):
-        return f"{e.name!r} matches several artifacts; ask again with one slug: " + ", ".join(f"{s} ({n})" for s, n in e.candidates)
+        more = f" and {e.more} more" if e.more else ""
+        return (f"{e.name!r} matches several artifacts; ask again with one slug: "
+                + ", ".join(f"{s} ({n})" for s, n in e.candidates) + more)
     return f"error: {e}"
 
 

@@ -41,7 +41,8 @@ class Problem(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
-    candidates: list[dict[str, str]] | None = Field(default=None, description="For an ambiguous name: slug and name of each artifact it may mean.")
+    candidates: list[dict[str, str]] | None = Field(default=None, description="For an ambiguous name: slug and name of each artifact it may mean (the first 20).")
+    candidates_total: int | None = Field(default=None, description="For an ambiguous name: how many artifacts it matches in all.")
     exit_code: int | None = Field(default=None, description="The exit status the CLI gives for the same error (1 failed, 2 bad usage).")
 
 

@@ -59,6 +59,7 @@ def problem_for(error: MatchgraphError, instance: str | None = None) -> ProblemR
     headers = None
     if isinstance(error, AmbiguousNameError):
         extra["candidates"] = [{"slug": s, "name": n} for s, n in error.candidates]
+        extra["candidates_total"] = error.total
     if isinstance(error, StoreError):
         headers = {"Retry-After": "2"}
     return problem(status, kind, title, str(error), headers=headers, **extra)

@@ -69,6 +69,8 @@ def test_show_json_shape(run, seed_path: Path) -> None:
         ("glm-ocr", 0, "GLM-OCR"),
         ("no such model", 1, "no artifact matches 'no such model'"),
         ("o", 2, "matches several artifacts"),
+        ("", 1, "give an artifact's name or slug"),
+        ("   ", 1, "give an artifact's name or slug"),
     ],
 )
 def test_show_resolves_names(run, seed_path: Path, name: str, exit_code: int, expected: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from matchgraph.errors import AmbiguousNameError, NotFoundError
+from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
 from matchgraph.queries.library import sparql as q
 
 __all__ = ["NameIndex"]
@@ -47,9 +47,12 @@ class NameIndex:
         partial match; several partial matches are ambiguous.
 
         Raises:
+            QueryError: the name is empty.
             NotFoundError: nothing matches.
             AmbiguousNameError: several artifacts match and none exactly (lists them).
         """
+        if not name.strip():
+            raise QueryError("give an artifact's name or slug (an empty name would match every artifact)")
         needle = name.lower()
         by_slug: dict[str, str] = {}
         exact: set[str] = set()
