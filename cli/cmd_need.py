@@ -72,7 +72,7 @@ def feedback(app: AppContext, match_id: str, outcome: str, artifact: str | None,
 @click.option("--weights", help='Weights, e.g. "adoption=0.3,quality=0.3" (the rest split over the others).')
 @click.option("--samples", type=click.IntRange(min=100), default=2000, show_default=True)
 @click.option("--concentration", type=float, default=50.0, show_default=True, help="Dirichlet concentration around the weights.")
-@click.option("--top", "limit", type=click.IntRange(min=2), default=50, show_default=True)
+@click.option("--top", "limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app

@@ -93,6 +93,8 @@ def test_rank_reports_stability(run) -> None:
     assert report["weights"]["adoption"] == 0.25 and report["weights"]["quality"] == 0.25
     bad = run("rank", "--weights", "adoption=2")
     assert bad.exit_code == 2 and "must sum to 1" in bad.stderr
+    best = _json(run("rank", "--samples", "500", "--top", "1", "--json"))
+    assert [r["slug"] for r in best["rows"]] == [rows[0]["slug"]] and best["orderings"] == []
 
 
 def test_feedback_is_recorded_and_replayed(run) -> None:
