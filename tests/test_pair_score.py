@@ -152,3 +152,27 @@ def test_weights_are_normalised_and_used():
 def test_bad_params_are_rejected(field, value):
     with pytest.raises(ConfigError):
         MatchParams(**{field: value})
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 30), edges=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=90),
+       source=st.integers(0, 29), symmetric=st.booleans())
+def test_shortest_path_tree_is_scipys(n: int, edges: list[tuple[int, int]], source: int, symmetric: bool) -> None:
+    """The walk path's breadth-first tree (numpy, to spare a fresh process scipy.linalg's
+    import) is exactly scipy's, ties included, so explanations name the same path."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order
+
+    from matchgraph.queries.match.ppr import bfs_predecessors
+
+    kept = [(a, b) for a, b in edges if a < n and b < n]
+    rows = np.array([a for a, _ in kept], dtype=np.int64)
+    cols = np.array([b for _, b in kept], dtype=np.int64)
+    graph = sp.csr_matrix((np.ones(len(kept)), (rows, cols)), shape=(n, n))
+    if symmetric:
+        graph = ((graph + graph.T) > 0).astype(np.float64).tocsr()
+    graph.sum_duplicates()
+    start = source % n
+    expected = breadth_first_order(graph, start, directed=True, return_predecessors=True)[1]
+    assert bfs_predecessors(graph.indptr, graph.indices, start).tolist() == expected.tolist()

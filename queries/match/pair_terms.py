@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from matchgraph.queries.match.all_pairs import concept_similarity
 from matchgraph.queries.match.index import MatchIndex
-from matchgraph.queries.match.ppr import personalized_pagerank_push
+from matchgraph.queries.match.ppr import bfs_predecessors, personalized_pagerank_push
 
 __all__ = [
     "Evidence",
@@ -217,14 +217,11 @@ def _path(index: MatchIndex, a: int, b: int) -> tuple[str, ...]:
     The breadth-first tree from ``a`` is memoised, as ``similar`` asks for many b.
     The walk graph is symmetric, so following its rows as directed edges is exact.
     """
-    from scipy.sparse.csgraph import breadth_first_order  # scipy.linalg behind it: 0.1 s
-
     memo = index.bfs_memo
     if a not in memo:
         if len(memo) >= 64:
             memo.pop(next(iter(memo)))
-        memo[a] = breadth_first_order(index.walk, a, directed=True,
-                                      return_predecessors=True)[1]
+        memo[a] = bfs_predecessors(index.walk.indptr, index.walk.indices, a)
     pred = memo[a]
     if pred[b] < 0:
         return ()

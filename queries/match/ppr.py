@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from matchgraph.errors import QueryError
 
-__all__ = ["Transition", "personalized_pagerank", "personalized_pagerank_push"]
+__all__ = ["Transition", "bfs_predecessors", "personalized_pagerank", "personalized_pagerank_push"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,3 +154,36 @@ def personalized_pagerank_push(
         lost = float(spread[transition.dangling].sum())  # a dangling node sends its mass home
         if lost:
             r[seed] += lost
+
+
+def bfs_predecessors(indptr: NDArray[np.integer], indices: NDArray[np.integer], source: int
+                     ) -> NDArray[np.int32]:
+    """Breadth-first predecessors from ``source`` over CSR rows (-9999: unreached or the
+    source), level by level in discovery order: the same tree as
+    ``scipy.sparse.csgraph.breadth_first_order`` (FIFO queue, neighbours in row order), whose
+    import alone (scipy.linalg behind it) cost a fresh ``similar`` 0.1 s.
+
+    >>> bfs_predecessors(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 1]), 0).tolist()
+    [-9999, 0, 1]
+    """
+    n = len(indptr) - 1
+    pred = np.full(n, -9999, dtype=np.int32)
+    seen = np.zeros(n, dtype=bool)
+    seen[source] = True
+    frontier = np.array([source], dtype=np.int64)
+    while frontier.size:
+        starts, ends = indptr[frontier], indptr[frontier + 1]
+        counts = (ends - starts).astype(np.int64)
+        if not counts.sum():
+            break
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+        found = indices[offsets + np.arange(int(counts.sum()))].astype(np.int64)
+        parents = np.repeat(frontier, counts)
+        fresh = ~seen[found]
+        found, parents = found[fresh], parents[fresh]
+        _, first = np.unique(found, return_index=True)
+        first.sort()  # discovery order, as a FIFO queue would visit them
+        frontier, parents = found[first], parents[first]
+        pred[frontier] = parents
+        seen[frontier] = True
+    return pred
