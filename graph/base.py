@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from matchgraph.errors import MatchgraphError
-from matchgraph.loaders.models import DocumentFacts
 from matchgraph.queries.snapshot import GraphSnapshot
 
 if TYPE_CHECKING:
     from pyoxigraph import Triple
 
     from matchgraph.graph.prepared import PreparedDocument
+    from matchgraph.loaders.models import DocumentFacts
     from matchgraph.loaders.resolution import Resolution
     from matchgraph.queries.library.sparql import SparqlQuery
 

@@ -16,6 +16,7 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import platformdirs
@@ -23,17 +24,19 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, RdfFormat, Store,
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
-from matchgraph.graph.prepared import PreparedDocument, prepare_batch
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.shacl.validation import Validator, get_validator
 from matchgraph.graph.sparql_values import rows
-from matchgraph.loaders.resolution import Resolution
-from matchgraph.loaders.models import DocumentFacts
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
 from matchgraph.queries.library.sandbox import DEFAULT_TIMEOUT, Solutions, check_read_only, run_bounded
+
+if TYPE_CHECKING:  # the parsers' pydantic models are not needed to read a store
+    from matchgraph.graph.prepared import PreparedDocument
+    from matchgraph.loaders.models import DocumentFacts
+    from matchgraph.loaders.resolution import Resolution
 
 __all__ = ["OxigraphStore", "default_store_path"]
 
@@ -102,6 +105,8 @@ class OxigraphStore:
 
     def load(self, documents: Sequence[DocumentFacts], *, progress: Progress | None = None) -> LoadResult:
         """Validate then store; see the module docstring for the transaction semantics."""
+        from matchgraph.graph.prepared import prepare_batch  # the parsers' models: not on read paths
+
         return self.load_prepared(prepare_batch(documents), progress=progress)
 
     def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None,
