@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from matchgraph.queries.ranks.weights import RankWeights
     from matchgraph.queries.ranks.composite import RankAgreement, RankRow, StabilityReport
     from matchgraph.queries.views.slices import ArtifactSlice
-    from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
+    from matchgraph.queries.snapshot import ArtifactRecord, ClaimRecord, GraphSnapshot, ObservationRecord
     from matchgraph.queries.match.verdict import Verdict
 
 __all__ = ["Engine", "MatchAnswer", "RankAnswer", "index_dir_for"]
@@ -369,6 +369,10 @@ class Engine:
 
         return self._derived("rank-table", lambda: RankTable.from_snapshot(self.snapshot()))
 
+    def _rank_records(self, slug: str) -> tuple[ArtifactRecord, Sequence[ObservationRecord]]:
+        found = self._slice(slug)
+        return found.artifact, found.observations
+
     def rank(self, weights: RankWeights | None = None, *, samples: int = 2000,
              concentration: float = 50.0, limit: int = 50, seed: int = 0) -> RankAnswer:
         """The ``limit`` best composite ranks from the signals, their fit to the observed
@@ -381,7 +385,7 @@ class Engine:
 
         def build() -> RankAnswer:
             table = self._rank_table()
-            rows, top, scored = top_rows(table, chosen, limit)
+            rows, top, scored = top_rows(table, chosen, limit, self._rank_records)
             report = stability_of(rows, table.matrix[top], chosen, samples, concentration, seed)
             return RankAnswer(chosen, tuple(rows), agreement_of(table, chosen), report, scored)
 

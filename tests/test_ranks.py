@@ -169,13 +169,13 @@ def test_agreement() -> None:
 def test_rank_table_gives_the_rows_and_agreement_of_recompute(values: list[dict], w: RankWeights,
                                                               limit: int, seed: int) -> None:
     """The array path the engine uses at scale shows exactly what the object path computes."""
-    from matchgraph.queries.ranks.table import RankTable, agreement_of, top_rows
+    from matchgraph.queries.ranks.table import RankTable, agreement_of, snapshot_records, top_rows
     from matchgraph.queries.ranks.composite import stability_of
 
     snapshot = as_snapshot(values)
     table = RankTable.from_snapshot(snapshot)
     expected = [r for r in recompute(snapshot, w) if r.composite is not None]
-    rows, top, scored = top_rows(table, w, limit)
+    rows, top, scored = top_rows(table, w, limit, snapshot_records(snapshot))
     assert scored == len(expected)
     assert rows == expected[:limit]
     fit, want = agreement_of(table, w), agreement(expected)
@@ -202,3 +202,21 @@ def test_spearman_matches_scipy(pairs: list[tuple[int, float]]) -> None:
     if len(np.unique(a)) < 2 or len(np.unique(b)) < 2:
         return
     assert spearman(a, b) == pytest.approx(float(stats.spearmanr(a, b).statistic), abs=1e-9)
+
+
+def test_rank_table_keeps_observations_of_artifacts_no_record_describes() -> None:
+    """The engine reads described artifacts' records from its slices; an observation whose
+    artifact has no record (so no slice) must still be ranked from the table's own copy."""
+    from matchgraph.queries.ranks.table import RankTable, snapshot_records, top_rows
+
+    snapshot = GraphSnapshot(
+        artifacts=(ArtifactRecord("a", "A"),),
+        observations=(ObservationRecord("a", "doc", rank=3, adoption=0.9, quality=0.9),
+                      ObservationRecord("ghost", "doc", rank=9, adoption=0.1, quality=0.1)),
+    )
+    table = RankTable.from_snapshot(snapshot)
+    described = snapshot_records(GraphSnapshot(artifacts=snapshot.artifacts,
+                                               observations=snapshot.observations[:1]))
+    rows, _, scored = top_rows(table, DEFAULT_WEIGHTS, 5, described)
+    assert scored == 2 and [r.slug for r in rows] == ["a", "ghost"]
+    assert [o.rank for o in rows[1].observed] == [9]
