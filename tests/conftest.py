@@ -22,6 +22,30 @@ def need_corpus() -> None:
         pytest.skip("../shared/corpus is absent")
 
 
+def corpus_snapshot():
+    """The snapshot of an in-memory store holding the seed and the corpus pages (enriched as
+    `matchgraph load` does), skipping the test when ../shared is absent. Cut-off passports
+    that fail to load are left out: the loaders' tests cover them."""
+    from matchgraph.errors import LoadError
+    from matchgraph.graph.embedded import OxigraphStore
+    from matchgraph.loaders.dispatch import iter_document_paths, read_document
+    from matchgraph.loaders.pipeline import prepare
+
+    need_corpus()
+    store = OxigraphStore(None)
+    facts = []
+    for path in iter_document_paths([SEED, UNFRAGILE]):
+        try:
+            facts.append(prepare(read_document(path)))
+        except LoadError:
+            continue
+    try:
+        store.load(facts)
+        return store.snapshot()
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def seed_path() -> Path:
     need_corpus()

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from matchgraph.errors import LoadError
-from matchgraph.loaders.dispatch import iter_document_paths, read_document
-from matchgraph.loaders.pipeline import prepare
 from matchgraph.queries.match.index import build_match_index
 from matchgraph.queries.match.pair_score import pair_score
 from matchgraph.queries.match.similar import similar
@@ -19,24 +16,9 @@ OCR = "zai-org--glm-ocr"
 
 @pytest.fixture(scope="module")
 def corpus_index():
-    from conftest import SEED, UNFRAGILE, need_corpus
+    from conftest import corpus_snapshot
 
-    from matchgraph.graph.embedded import OxigraphStore
-
-    need_corpus()
-    seed, unfragile = SEED, UNFRAGILE
-    store = OxigraphStore(None)
-    facts = []
-    for path in iter_document_paths([seed, unfragile]):
-        try:
-            facts.append(prepare(read_document(path)))
-        except LoadError:
-            continue  # cut-off passports: the loader's business, tested there
-    store.load(facts)
-    try:
-        yield build_match_index(store.snapshot())
-    finally:
-        store.close()
+    return build_match_index(corpus_snapshot())
 
 
 def test_seed_pair_is_not_alternatives(corpus_index):

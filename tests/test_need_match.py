@@ -389,26 +389,9 @@ def test_query_properties(snap: GraphSnapshot, words: list[str], top: int, free:
 
 @pytest.fixture(scope="module")
 def corpus_need_index() -> NeedIndex:
-    from conftest import SEED, UNFRAGILE, need_corpus
+    from conftest import corpus_snapshot
 
-    from matchgraph.errors import LoadError
-    from matchgraph.graph.embedded import OxigraphStore
-    from matchgraph.loaders.dispatch import iter_document_paths, read_document
-    from matchgraph.loaders.pipeline import prepare
-
-    need_corpus()
-    store = OxigraphStore(None)
-    facts = []
-    for path in iter_document_paths([SEED, UNFRAGILE]):
-        try:
-            facts.append(prepare(read_document(path)))
-        except LoadError:
-            continue  # cut-off passports: the loader's business, tested there
-    store.load(facts)
-    try:
-        return NeedIndex.build(store.snapshot())
-    finally:
-        store.close()
+    return NeedIndex.build(corpus_snapshot())
 
 
 def _kind(idx: NeedIndex, slug: str) -> str:
