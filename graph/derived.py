@@ -66,9 +66,10 @@ class DerivedFiles:
     def pickled(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
         """The object stored as ``name``, or ``build()`` written there for the next reader.
 
-        ``compress`` writes it gzip-compressed (level 1, streamed, so memory does not
+        ``compress`` writes it gzip-compressed (level 6, streamed, so memory does not
         double): for large state read only on rare paths, such as the whole snapshot
-        (1.5 GB pickled at 100,000 artifacts, a ninth of that compressed).
+        (1.5 GB pickled at 100,000 artifacts; 125 MB at level 6, 170 MB at level 1, for 11 s
+        more of a 16-minute index build).
         """
         path = self.path(name + ".pkl")
         if path is not None and path.exists():
@@ -84,7 +85,7 @@ class DerivedFiles:
         if path is not None:
             if compress:
                 def dump(handle: object) -> None:
-                    with gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=1, mtime=0) as zipped:  # type: ignore[arg-type]
+                    with gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=6, mtime=0) as zipped:  # type: ignore[arg-type]
                         pickle.dump(value, zipped, protocol=pickle.HIGHEST_PROTOCOL)
                 self._write(path, dump)
             else:
