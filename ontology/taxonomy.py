@@ -37,8 +37,9 @@ class Taxonomy:
     iris: tuple[str, ...]
     parents: tuple[tuple[int, ...], ...]
     _descendants: dict[int, tuple[NDArray[np.int64], NDArray[np.int64]]] = field(
-        default_factory=dict, repr=False
+        default_factory=dict, init=False, repr=False, compare=False
     )
+    """Memo of :meth:`descendants` (not a constructor argument)."""
 
     @classmethod
     def build(
