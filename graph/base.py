@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -111,6 +111,10 @@ class GraphStore(Protocol):
 
     def select(self, query: SparqlQuery, **params: Any) -> list[dict[str, object]]:
         """Run a named query (SPARQL, or its Cypher twin) with bound parameters."""
+        ...
+
+    def iter_select(self, query: SparqlQuery, **params: Any) -> Iterator[dict[str, object]]:
+        """:meth:`select`'s rows one at a time, for readers of a whole store."""
         ...
 
     def canonical_map(self) -> dict[str, str]:

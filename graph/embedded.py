@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 import platformdirs
-from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, RdfFormat, Store, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.shacl.validation import Validator, get_validator
-from matchgraph.graph.sparql_values import rows
+from matchgraph.graph.sparql_values import iter_rows, rows
 from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
@@ -274,6 +274,13 @@ class OxigraphStore:
 
     def select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> list[dict[str, object]]:
         """Run a named SELECT with bound parameters; rows map variable names to Python values."""
+        return rows(self._solutions(query, params))
+
+    def iter_select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> Iterator[dict[str, object]]:
+        """:meth:`select`'s rows one at a time, as the store produces them."""
+        return iter_rows(self._solutions(query, params))
+
+    def _solutions(self, query: q.SparqlQuery, params: dict[str, str | NamedNode | Literal]) -> QuerySolutions:
         bindings = q.bind(query, **params)
         from pyoxigraph import Variable
 
@@ -285,7 +292,7 @@ class OxigraphStore:
             )
         except (SyntaxError, OSError) as e:
             raise QueryError(f"{query.name}: {e}") from e
-        return rows(solutions)
+        return solutions  # type: ignore[return-value]  # a SELECT always answers solutions
 
     def sparql(self, text: str, *, timeout: float | None = DEFAULT_TIMEOUT) -> Solutions | bool | list[Triple]:
         """Run a user's read-only SPARQL query over the union of all graphs.

@@ -3,22 +3,24 @@ strings, unbound as None; what every caller of a SELECT wants in place of RDF te
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions
 
-__all__ = ["python_value", "rows"]
+__all__ = ["iter_rows", "python_value", "rows"]
 
 
 def rows(solutions: QuerySolutions) -> list[dict[str, object]]:
     """Turn SPARQL solutions into dicts of plain Python values (None when unbound)."""
+    return list(iter_rows(solutions))
+
+
+def iter_rows(solutions: QuerySolutions) -> Iterator[dict[str, object]]:
+    """:func:`rows` one at a time, for a reader that keeps less than every row (a whole
+    store's snapshot: millions of rows, each a dict, would otherwise exist at once)."""
     names = [v.value for v in solutions.variables]
-    out = []
     for solution in solutions:
-        row: dict[str, object] = {}
-        for name in names:
-            term = solution[name]
-            row[name] = None if term is None else python_value(term)
-        out.append(row)
-    return out
+        yield {name: None if (term := solution[name]) is None else python_value(term) for name in names}
 
 
 def python_value(term: object) -> object:

@@ -3,6 +3,9 @@
 Stores produce a :class:`GraphSnapshot` (one query pass); the match engine, need matching
 and rank recomputation are pure functions of it, so they are testable without any store and
 identical whichever backend the facts came from.
+
+Records have ``__slots__``: at 100,000 artifacts there are over two million of them, and a
+per-instance ``__dict__`` would be most of their memory.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArtifactRecord:
     """An artifact node; ``slug`` is canonical (after entity resolution)."""
 
@@ -33,7 +36,7 @@ class ArtifactRecord:
     local: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObservationRecord:
     """Values one source document reported for one artifact."""
 
@@ -50,7 +53,7 @@ class ObservationRecord:
     capabilities_declared: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CapabilityRecord:
     """One capability of one artifact with what describes it."""
 
@@ -73,7 +76,7 @@ class CapabilityRecord:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConceptRecord:
     """A SKOS concept of the capability taxonomy."""
 
@@ -87,7 +90,7 @@ class ConceptRecord:
     """Modalities the concept produces (mgc:outputType)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimRecord:
     """A typed claim: ``subject`` says ``relation`` about ``others`` (artifact slugs)."""
 
@@ -106,7 +109,7 @@ class ClaimRecord:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerdictRecord:
     """A document's verdict about the pair it compares, with what it asserts."""
 
@@ -118,7 +121,7 @@ class VerdictRecord:
     """(signal, artifact slug) pairs: "X leads on adoption"."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GraphSnapshot:
     """Everything the match engine needs, as plain typed records."""
 

@@ -63,6 +63,26 @@ def test_derived_state_is_persisted_per_version_and_rebuilt_after_a_write(engine
     assert engine.snapshot().version  # rebuilt for the new version, not the stale files
 
 
+def test_the_persisted_snapshot_stores_each_repeated_value_once(tmp_path: Path) -> None:
+    """Slugs, document keys and relations repeat on every capability and claim; at
+    100,000 artifacts a copy per record would be gigabytes."""
+    from matchgraph.loaders.pipeline import prepare
+
+    engine = Engine.open(tmp_path / "store")
+    engine.store.load([prepare(read_document(path)) for path in iter_document_paths([DATA])])
+    engine.snapshot()
+    snapshot = Engine(engine.store, index_dir=index_dir_for(tmp_path / "store")).snapshot()  # read from disk
+    engine.close()
+    slugs = {id(a.slug) for a in snapshot.artifacts}
+    assert all(id(c.artifact) in slugs for c in snapshot.capabilities)
+    assert all(id(c.subject) in slugs for c in snapshot.claims)
+    sources = {c.source for c in snapshot.capabilities}
+    assert len({id(c.source) for c in snapshot.capabilities}) == len(sources)
+    relations = [c.relation for c in snapshot.claims]
+    assert len(relations) > len(set(relations)) == len({id(x) for x in relations})
+    assert not hasattr(snapshot.capabilities[0], "__dict__")  # records have slots
+
+
 def test_feedback_does_not_invalidate_the_indexes_but_reaches_the_posteriors(engine: Engine) -> None:
     answer = engine.match("transcribe speech from audio recordings", top=3)
     assert answer.match_id and answer.answer.results

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from matchgraph.errors import ConfigError, MatchgraphError, QueryError, StoreError, ValidationError
@@ -208,6 +208,11 @@ class Neo4jStore:
                     LABEL_CLASS[x] for x in row[column] if x in LABEL_CLASS and x not in (RESOURCE, *ARTIFACT_ROLES)
                 )
         return rows
+
+    def iter_select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> Iterator[dict[str, object]]:
+        """:meth:`select`'s rows, one at a time (read in full first: the driver's result
+        must be consumed inside its session)."""
+        return iter(self.select(query, **params))
 
     def canonical_map(self) -> dict[str, str]:
         return canonical_map(self)

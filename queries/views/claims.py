@@ -8,7 +8,7 @@ a claim it makes about them, or a claim they make about it), each with the claim
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,7 +20,7 @@ __all__ = ["Alternative", "alternatives", "claims"]
 
 
 class ClaimSource(Protocol):
-    def select(self, query: q.SparqlQuery, **params: object) -> list[dict[str, object]]: ...
+    def iter_select(self, query: q.SparqlQuery, **params: object) -> Iterator[dict[str, object]]: ...
     def canonical_map(self) -> dict[str, str]: ...
 
 
