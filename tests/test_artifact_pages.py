@@ -1,15 +1,15 @@
-"""Single-artifact and single-capability pages: the real corpus copies load with the values
-they show, self-written pages exercise every part of the layout, and no text (arbitrary,
-or a valid page mutated or cut anywhere) makes the loaders fail other than with LoadError."""
+"""Single-artifact and single-capability pages, on pages written here: every part of the
+layout (head, type and pricing, capability blocks, statements, cuts and "+N more" lines)
+loads with the values it shows or is named as missing, the capability page's head splits, and
+documents are routed to the right loader by address and by shape. The sample page in data/
+loads complete. The real corpus copies are in test_artifact_pages_corpus, and the never-a-crash
+properties in test_artifact_pages_fuzz; both use the pages written here."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from matchgraph.errors import LoadError
 from matchgraph.loaders.artifact_page import looks_like_artifact_page, parse_artifact_page
@@ -20,19 +20,10 @@ from matchgraph.loaders.capability_page import (
     split_capability_head,
 )
 from matchgraph.loaders.dispatch import detect_format, parse_document, read_document
-from matchgraph.loaders.models import ArtifactType, ClaimKind, DocumentFacts, DocumentFormat
+from matchgraph.loaders.models import ArtifactType, ClaimKind, DocumentFormat
 from matchgraph.loaders.source import read_body
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-UNFRAGILE = SHARED / "corpus" / "unfragile"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "pages" / "paddleocr.txt"
-
-
-def _corpus(name: str) -> Path:
-    path = UNFRAGILE / name
-    if not path.exists():
-        pytest.skip("../shared/corpus is absent")
-    return path
 
 
 # -- self-written pages (our own words) ------------------------------------------------
@@ -293,215 +284,3 @@ def test_sample_page_in_data_loads_complete() -> None:
     declared = facts.observations[0].capabilities_declared
     assert declared == len(facts.capabilities) == 3
     assert all(len(c.statements) == 2 for c in facts.capabilities)
-
-
-# -- the real pages --------------------------------------------------------------------
-
-
-def test_corpus_whisper_page() -> None:
-    facts = read_document(_corpus("artifact-whisper-large-v3.txt"))
-    assert facts.source.format is DocumentFormat.ARTIFACT_PAGE
-    (artifact,) = facts.artifacts
-    assert (artifact.name, artifact.slug, artifact.type, artifact.addressed) == (
-        "Whisper Large v3",
-        "whisper-large-v3",
-        ArtifactType.MODEL,
-        True,
-    )
-    (obs,) = facts.observations
-    assert (obs.pricing, obs.capabilities_declared) == ("Free", 11)
-    (cap,) = facts.capabilities
-    assert cap.name.startswith("multilingual speech-to-text transcription")
-    assert cap.description.startswith("Transcribes audio in 98 languages")
-    assert cap.statement(ClaimKind.UNIQUE).text.startswith("Unified multitasking architecture")
-    assert cap.statement(ClaimKind.VS_ALTERNATIVES).text.startswith("Outperforms Google")
-    assert cap.truncated and cap.confidence is None
-    assert not facts.complete
-    assert facts.missing == ("capability at line 10 (cut off)", "9 more declared capabilities (not on the page)")
-
-
-def test_corpus_planning_with_files_page() -> None:
-    facts = read_document(_corpus("artifact-othmanadi--planning-with-files.txt"))
-    (artifact,) = facts.artifacts
-    assert (artifact.name, artifact.slug, artifact.type) == (
-        "planning-with-files",
-        "othmanadi--planning-with-files",
-        ArtifactType.WORKFLOW,
-    )
-    (obs,) = facts.observations
-    assert (obs.pricing, obs.capabilities_declared) == ("Free", 13)
-    assert [c.name for c in facts.capabilities] == ["persistent-markdown-working-memory-system"]
-    assert len(facts.capabilities[0].statements) == 2
-    assert facts.missing == ("capability at line 10 (cut off)", "11 more declared capabilities (not on the page)")
-
-
-def test_corpus_capability_page() -> None:
-    facts = read_document(_corpus("capability-note-storage-and-persistence.txt"))
-    assert facts.source.format is DocumentFormat.CAPABILITY_PAGE
-    (artifact,) = facts.artifacts
-    assert (artifact.name, artifact.slug, artifact.type, artifact.addressed) == (
-        "planning-with-files",
-        "planning-with-files",
-        ArtifactType.WORKFLOW,
-        False,
-    )
-    assert facts.observations[0].rank == 42
-    (cap,) = facts.capabilities
-    assert cap.name == "persistent-markdown-working-memory-system"
-    assert cap.categories == ("note-storage-and-persistence",)
-    assert [s.kind for s in cap.statements] == [ClaimKind.UNIQUE, ClaimKind.VS_ALTERNATIVES]
-    assert cap.description == cap.statements[0].text
-    assert cap.statements[1].text.startswith("Unlike vector databases")
-    assert facts.complete
-
-
-def test_corpus_pages_route_without_their_address() -> None:
-    for name, fmt in (
-        ("artifact-whisper-large-v3.txt", DocumentFormat.ARTIFACT_PAGE),
-        ("artifact-othmanadi--planning-with-files.txt", DocumentFormat.ARTIFACT_PAGE),
-        ("capability-note-storage-and-persistence.txt", DocumentFormat.CAPABILITY_PAGE),
-    ):
-        body = read_body(_corpus(name).read_text(encoding="utf-8"))
-        assert detect_format(name, body.body) is fmt
-
-
-def test_pages_pass_the_shapes() -> None:
-    """Every page's facts satisfy the SHACL shapes (validator from MATCHGRAPH_VALIDATOR)."""
-    from matchgraph.graph.embedded import OxigraphStore
-
-    docs = [
-        parse_artifact_page(SPEECH_PAGE, document="a.txt"),
-        parse_artifact_page(CUT_PAGE, document="b.txt"),
-        parse_capability_page(CAPABILITY_PAGE, document="c.txt"),
-        read_document(SAMPLE),
-    ]
-    if UNFRAGILE.exists():
-        docs += [read_document(p) for p in sorted(UNFRAGILE.glob("artifact-*.txt"))]
-        docs += [read_document(p) for p in sorted(UNFRAGILE.glob("capability-*.txt"))]
-    store = OxigraphStore(None, validator=os.environ.get("MATCHGRAPH_VALIDATOR", "compiled"))
-    try:
-        result = store.load(docs)
-    finally:
-        store.close()
-    assert result.ok, {k: str(v) for k, v in result.failed.items()}
-    assert len(result.loaded) == len(docs)
-
-
-# -- never a crash ---------------------------------------------------------------------
-
-_PIECES = st.sampled_from(
-    [
-        "Capabilities3 decomposed",
-        "Capabilities",
-        "High confidence",
-        "Medium confidenceDoes a thing […]",
-        "Low confidence",
-        "ModelFree",
-        "MCP ServerFreemiumTalks to tools.",
-        "Web AppPaid",
-        "+2 more capabilities",
-        "+0 more capabilities",
-        "Unique: special",
-        "vs others: better […]",
-        "vs alternatives:",
-        "toolModel42/100 via “x”",
-        "URL: https://unfragile.ai/artifact/x",
-        "URL: https://unfragile.ai/capability/y",
-        "URL: http://[oops",
-        "| Feature | A | B |",
-        "",
-        " […]",
-        "Capabilities99999999999 decomposed",
-    ]
-)
-_LINE = _PIECES | st.text(max_size=40)
-
-
-def _check(facts: DocumentFacts) -> None:
-    """Invariants a clean load keeps, whatever the input."""
-    assert facts.complete == (not facts.missing)
-    assert len(facts.artifacts) == 1
-    slugs = {a.slug for a in facts.artifacts}
-    for cap in facts.capabilities:
-        assert cap.artifact in slugs and cap.description
-        assert all(s.text for s in cap.statements)
-    for obs in facts.observations:
-        assert obs.artifact in slugs
-        assert obs.rank is None or 0 <= obs.rank <= 100
-
-
-def _parse_all_ways(text: str) -> None:
-    for parse in (parse_artifact_page, parse_capability_page, parse_document):
-        if parse is parse_document and _unbalanced_address(text):
-            continue  # the comparison loader's slugs.pair_slugs_from_url raises ValueError here
-        try:
-            facts = parse(text, document="fuzz.txt")
-        except LoadError:
-            continue
-        if parse is not parse_document:
-            _check(facts)
-
-
-def _unbalanced_address(text: str) -> bool:
-    url = read_body(text).url or ""
-    return ("[" in url) != ("]" in url)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_LINE, max_size=14).map("\n".join))
-def test_arbitrary_text_never_crashes(text: str) -> None:
-    _parse_all_ways(text)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=300))
-def test_arbitrary_characters_never_crash(text: str) -> None:
-    _parse_all_ways(text)
-
-
-@st.composite
-def _mutated(draw) -> str:
-    lines = draw(st.sampled_from([SPEECH_PAGE, CUT_PAGE, CAPABILITY_PAGE])).split("\n")
-    for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["drop", "dup", "swap", "edit", "join"]))
-        if not lines:
-            break
-        i = draw(st.integers(0, len(lines) - 1))
-        if op == "drop":
-            del lines[i]
-        elif op == "dup":
-            lines.insert(i, lines[i])
-        elif op == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif op == "edit":
-            lines[i] = draw(_LINE)
-        elif i + 1 < len(lines):
-            lines[i : i + 2] = [lines[i] + lines[i + 1]]
-    return "\n".join(lines)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_mutated())
-def test_mutated_pages_never_crash(text: str) -> None:
-    _parse_all_ways(text)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, len(SPEECH_PAGE)))
-def test_a_cut_never_invents(cut: int) -> None:
-    """Cutting a page anywhere loads a subset of its capabilities, unchanged except that a
-    final statement cut inside the last declared capability may be shorter."""
-    full = {c.name: c for c in parse_artifact_page(SPEECH_PAGE, document="x").capabilities}
-    try:
-        facts = parse_artifact_page(SPEECH_PAGE[:cut], document="x")
-    except LoadError:
-        return
-    _check(facts)
-    for cap in facts.capabilities:
-        whole = full[cap.name]
-        assert (cap.description, cap.ordinal) == (whole.description, whole.ordinal)
-        for got, want in zip(cap.statements, whole.statements, strict=True):
-            assert got.kind is want.kind and want.text.startswith(got.text)
-    if cut < len(SPEECH_PAGE) - 120:
-        assert not facts.complete
