@@ -135,6 +135,7 @@ def test_a_load_interrupted_before_its_commit_marker_leaves_no_trace(tmp_path: P
     from pyoxigraph import RdfFormat, serialize
 
     from matchgraph.graph.rdf_mapping import document_triples
+    from matchgraph.graph.store_housekeeping import unfinished_write
     from matchgraph.ontology.vocab import document_iri
 
     store = OxigraphStore(tmp_path / "s")
@@ -144,7 +145,7 @@ def test_a_load_interrupted_before_its_commit_marker_leaves_no_trace(tmp_path: P
     graph = document_iri("lost.txt")
     partial = [t for t in document_triples(facts) if "contentHash" not in t.predicate.value]
     text = serialize(partial, format=RdfFormat.N_TRIPLES).replace(b" .\n", f" <{graph}> .\n".encode())
-    store._unfinished().__enter__()  # the store marks its bulk writes as unfinished...
+    unfinished_write(store._store).__enter__()  # the store marks its bulk writes as unfinished...
     store._store.bulk_load(text, format=RdfFormat.N_QUADS)  # ...and the process died here
     store.close()
     reopened = OxigraphStore(tmp_path / "s")

@@ -35,18 +35,18 @@ from matchgraph.graph.neo4j.sync import SyncCounts, write_graphs
 from matchgraph.graph.prepared import PreparedDocument, prepare_batch
 from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
 from matchgraph.graph.shacl.validation import Validator, get_validator
+from matchgraph.graph.store_housekeeping import vocabulary_graphs
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.loaders.resolution import Resolution
-from matchgraph.ontology.vocab import ID, MG, document_iri, ontology_path
+from matchgraph.ontology.vocab import ID, document_iri
 from matchgraph.queries.library import cypher as c
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
-__all__ = ["Neo4jStore", "canonical", "graph_hash", "vocabulary_graphs"]
+__all__ = ["Neo4jStore", "canonical", "graph_hash"]
 
 T = TypeVar("T")
-VOCABULARY_FILES = ("matchgraph.ttl", "capabilities.ttl")
 
 
 def graph_hash(triples: Iterable[Triple]) -> str:
@@ -64,23 +64,6 @@ def canonical(triples: Iterable[Triple]) -> list[Triple]:
     graph = NamedNode(ID + "canonical")
     store.extend([Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     return [Triple(x.subject, x.predicate, x.object) for x in store]
-
-
-def vocabulary_graphs() -> dict[str, list[Triple]]:
-    """The vocabulary graphs exactly as the embedded store keeps them (file plus version marker)."""
-    out = {}
-    for name in VOCABULARY_FILES:
-        path = ontology_path(name)
-        if not path.exists():
-            continue
-        data = path.read_bytes()
-        graph = NamedNode(f"{ID}vocabulary/{name}")
-        staging = Store()
-        staging.load(data, format=RdfFormat.TURTLE, to_graph=graph)
-        staging.add(Quad(NamedNode(f"{graph.value}#version"), NamedNode(MG + "contentHash"),
-                         Literal(hashlib.sha256(data).hexdigest()), graph))
-        out[graph.value] = [Triple(x.subject, x.predicate, x.object) for x in staging]
-    return out
 
 
 class Neo4jStore:
@@ -176,7 +159,8 @@ class Neo4jStore:
         for statement in c.SCHEMA:
             self._call("schema", lambda s, text=statement: s.run(text).consume())  # type: ignore[misc]
         stored = self.graph_hashes()
-        vocab = vocabulary_graphs()
+        vocab = {g: [Triple(x.subject, x.predicate, x.object) for x in quads]
+                 for g, (_, quads) in vocabulary_graphs().items()}
         hashes = {g: graph_hash(t) for g, t in vocab.items()}
         stale = {g: graph_part(t) for g, t in vocab.items() if stored.get(g) != hashes[g]}
         if stale:
