@@ -91,7 +91,17 @@ def keyed(facts: DocumentFacts, key: str) -> DocumentFacts:
 
 
 def pairs(violations: list[Violation]) -> set[tuple[str, str | None]]:
-    return {(v.focus, v.path) for v in violations}
+    """(focus, path) of each violation. A numeric literal focus node ("INF"^^xsd:double,
+    "-0"^^xsd:double) is reported as written by the compiled validator and as rdflib
+    normalises it ("inf", "-0.0") by pyshacl: the same node, so numbers compare by value."""
+    return {(_number_or_text(v.focus), v.path) for v in violations}
+
+
+def _number_or_text(focus: str) -> str:
+    try:
+        return repr(float(focus))
+    except ValueError:
+        return focus
 
 
 def both(triples: list[Triple]) -> tuple[list[Violation], list[Violation]]:
