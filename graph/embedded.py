@@ -90,7 +90,9 @@ class OxigraphStore:
             self._store, self._lock = open_writer(path)
         self._validator = validator
         if not self.read_only:
-            if drop_unfinished_writes(self._store) | ensure_vocabulary(self._store) or not self.version():
+            dropped = drop_unfinished_writes(self._store)
+            reloaded = ensure_vocabulary(self._store)
+            if dropped or reloaded or not self.version():
                 self._bump_version()
             refresh_if_stale(self)
 
