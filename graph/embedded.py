@@ -35,7 +35,7 @@ from matchgraph.graph.store_housekeeping import (
 )
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.shacl.validation import Validator, get_validator
-from matchgraph.graph.sparql_values import iter_rows, rows
+from matchgraph.graph.sparql_values import iter_rows
 from matchgraph.ontology.vocab import MG, document_iri
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.snapshot import GraphSnapshot
@@ -50,6 +50,7 @@ __all__ = ["OxigraphStore", "default_store_path"]
 
 _STORE_VERSION = NamedNode(MG + "storeVersion")
 _FEEDBACK_VERSION = NamedNode(MG + "feedbackVersion")
+_DOCUMENT_KEY = NamedNode(MG + "documentKey")
 BULK_THRESHOLD = 50_000
 """Quads in one load above which fresh documents are bulk-loaded (see ``_insert_fresh``)."""
 
@@ -275,11 +276,34 @@ class OxigraphStore:
 
     def select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> list[dict[str, object]]:
         """Run a named SELECT with bound parameters; rows map variable names to Python values."""
-        return rows(self._solutions(query, params))
+        return list(self.iter_select(query, **params))
 
     def iter_select(self, query: q.SparqlQuery, **params: str | NamedNode | Literal) -> Iterator[dict[str, object]]:
-        """:meth:`select`'s rows one at a time, as the store produces them."""
+        """:meth:`select`'s rows one at a time, as the store produces them. A
+        :attr:`~SparqlQuery.per_document` query is answered one document graph at a time, so
+        its memory is that of one document, not of the whole store's joins."""
+        if query.per_document and not params:
+            return self._per_document(query)
         return iter_rows(self._solutions(query, params))
+
+    def _per_document(self, query: q.SparqlQuery) -> Iterator[dict[str, object]]:
+        from pyoxigraph import Variable
+
+        text, doc = query.one_document_text, Variable("doc")
+        for graph in self._document_graphs():
+            try:
+                solutions = self._store.query(text, use_default_graph_as_union=True, substitutions={doc: graph})
+            except (SyntaxError, OSError) as e:
+                raise QueryError(f"{query.name}: {e}") from e
+            for row in iter_rows(solutions):  # type: ignore[arg-type]  # a SELECT answers solutions
+                del row["doc"]
+                yield row
+
+    def _document_graphs(self) -> list[NamedNode]:
+        """Every document graph (one that states its own document key), in IRI order."""
+        graphs = {x.graph_name for x in self._store.quads_for_pattern(None, _DOCUMENT_KEY, None, None)
+                  if x.subject == x.graph_name}
+        return sorted(graphs, key=lambda g: g.value)  # type: ignore[union-attr]
 
     def _solutions(self, query: q.SparqlQuery, params: dict[str, str | NamedNode | Literal]) -> QuerySolutions:
         bindings = q.bind(query, **params)

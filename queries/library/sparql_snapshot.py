@@ -50,19 +50,24 @@ SELECT ?cap ?slug ?key ?description ?name ?unique ?vs ?confidence ?matches ?succ
   }
 }
 """,
+    per_document=True,
 )
 
 SNAPSHOT_CAPABILITY_LINKS = SparqlQuery(
     "snapshot_capability_links",
     """
 SELECT ?cap ?kind ?value WHERE {
-  { ?cap mg:instanceOf ?v . BIND ("concept" AS ?kind) BIND (STR(?v) AS ?value) }
-  UNION { ?cap mg:servesIntent/schema:text ?value . BIND ("intent" AS ?kind) }
-  UNION { ?cap mg:bestFor ?value . BIND ("best_for" AS ?kind) }
-  UNION { ?cap mg:inputType ?value . BIND ("input" AS ?kind) }
-  UNION { ?cap mg:outputType ?value . BIND ("output" AS ?kind) }
+  GRAPH ?doc {
+    ?doc mg:documentKey ?key .
+    { ?cap mg:instanceOf ?v . BIND ("concept" AS ?kind) BIND (STR(?v) AS ?value) }
+    UNION { ?cap mg:servesIntent/schema:text ?value . BIND ("intent" AS ?kind) }
+    UNION { ?cap mg:bestFor ?value . BIND ("best_for" AS ?kind) }
+    UNION { ?cap mg:inputType ?value . BIND ("input" AS ?kind) }
+    UNION { ?cap mg:outputType ?value . BIND ("output" AS ?kind) }
+  }
 }
 """,
+    per_document=True,
 )
 
 SNAPSHOT_CONCEPTS = SparqlQuery(
@@ -101,6 +106,7 @@ SELECT ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
 }
 GROUP BY ?claim ?subject ?cap ?relation ?polarity ?aspect ?text ?key
 """,
+    per_document=True,
 )
 
 SNAPSHOT_OBSERVATIONS = SparqlQuery(
@@ -117,6 +123,7 @@ SELECT ?slug ?key ?obs ?pricing ?starting ?metric ?value WHERE {
   }
 }
 """,
+    per_document=True,
 )
 
 SNAPSHOT_COMPARED = SparqlQuery(
@@ -127,6 +134,7 @@ SELECT ?key ?slug WHERE {
 }
 ORDER BY ?key ?slug
 """,
+    per_document=True,
 )
 
 SNAPSHOT_VERDICTS = SparqlQuery(
@@ -142,4 +150,5 @@ SELECT ?key ?text ?winner ?signal ?leader WHERE {
 }
 ORDER BY ?key
 """,
+    per_document=True,
 )
