@@ -173,8 +173,10 @@ class Engine:
         return self.version()
 
     def snapshot(self) -> GraphSnapshot:
-        """Everything the match engine needs, as typed records (persisted per version)."""
-        return self._derived("snapshot", self.store.snapshot, compress=True)
+        """Everything the match engine needs, as typed records (persisted per version;
+        each document's rows are kept across versions, so a small load re-reads little)."""
+        cache = None if self.index_dir is None else self.index_dir / "document-answers.sqlite"
+        return self._derived("snapshot", lambda: self.store.snapshot(cache=cache), compress=True)
 
     def bundle(self) -> MatchBundle:
         """The match index with its all-pairs lists (persisted per version)."""

@@ -10,6 +10,8 @@ from matchgraph.errors import MatchgraphError
 from matchgraph.queries.snapshot import GraphSnapshot
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pyoxigraph import Triple
 
     from matchgraph.graph.prepared import PreparedDocument
@@ -105,8 +107,9 @@ class GraphStore(Protocol):
     def stats(self) -> StoreStats:
         ...
 
-    def snapshot(self) -> GraphSnapshot:
-        """Everything the match engine needs, in one pass."""
+    def snapshot(self, *, cache: Path | None = None) -> GraphSnapshot:
+        """Everything the match engine needs, in one pass; ``cache`` is a file where a store
+        may keep what the next snapshot can reuse (the embedded store: per-document rows)."""
         ...
 
     def select(self, query: SparqlQuery, **params: Any) -> list[dict[str, object]]:

@@ -22,6 +22,7 @@ import platformdirs
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
+from matchgraph.graph.document_answers import DocumentAnswers, per_document_rows
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_housekeeping import (
@@ -50,7 +51,6 @@ __all__ = ["OxigraphStore", "default_store_path"]
 
 _STORE_VERSION = NamedNode(MG + "storeVersion")
 _FEEDBACK_VERSION = NamedNode(MG + "feedbackVersion")
-_DOCUMENT_KEY = NamedNode(MG + "documentKey")
 BULK_THRESHOLD = 50_000
 """Quads in one load above which fresh documents are bulk-loaded (see ``_insert_fresh``)."""
 
@@ -286,27 +286,8 @@ class OxigraphStore:
         :attr:`~SparqlQuery.per_document` query is answered one document graph at a time, so
         its memory is that of one document, not of the whole store's joins."""
         if query.per_document and not params:
-            return self._per_document(query)
+            return per_document_rows(self._store, query)
         return iter_rows(self._solutions(query, params))
-
-    def _per_document(self, query: q.SparqlQuery) -> Iterator[dict[str, object]]:
-        from pyoxigraph import Variable
-
-        text, doc = query.one_document_text, Variable("doc")
-        for graph in self._document_graphs():
-            try:
-                solutions = self._store.query(text, use_default_graph_as_union=True, substitutions={doc: graph})
-            except (SyntaxError, OSError) as e:
-                raise QueryError(f"{query.name}: {e}") from e
-            for row in iter_rows(solutions):  # type: ignore[arg-type]  # a SELECT answers solutions
-                del row["doc"]
-                yield row
-
-    def _document_graphs(self) -> list[NamedNode]:
-        """Every document graph (one that states its own document key), in IRI order."""
-        graphs = {x.graph_name for x in self._store.quads_for_pattern(None, _DOCUMENT_KEY, None, None)
-                  if x.subject == x.graph_name}
-        return sorted(graphs, key=lambda g: g.value)  # type: ignore[union-attr]
 
     def _solutions(self, query: q.SparqlQuery, params: dict[str, str | NamedNode | Literal]) -> QuerySolutions:
         bindings = q.bind(query, **params)
@@ -377,10 +358,17 @@ class OxigraphStore:
         return StoreStats(artifacts=documented, mentioned_artifacts=mentioned,
                           quads=len(self._store) - bookkeeping, **counts)
 
-    def snapshot(self) -> GraphSnapshot:
+    def snapshot(self, *, cache: Path | None = None) -> GraphSnapshot:
+        """Everything the match engine needs. With ``cache`` (an SQLite file), each document
+        graph's rows are kept there and read back while the graph is unchanged, so the
+        snapshot after a small load queries only the new documents
+        (:class:`~matchgraph.graph.document_answers.DocumentAnswers`)."""
         from matchgraph.queries.snapshot_sparql import build_snapshot
 
-        return build_snapshot(self)
+        if cache is None:
+            return build_snapshot(self)
+        with DocumentAnswers.open(cache) as answers:
+            return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers))
 
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:
         """Serialise the whole dataset (quads formats) or the union of graphs (triples)."""

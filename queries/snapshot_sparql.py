@@ -41,8 +41,11 @@ _OPEN_WEIGHTS = ("open-weights", "open weights", "openweights")
 _LOCAL = ("self-hosted", "local deployment", "on-device", "local inference", "offline")
 
 
-class SnapshotSource(Protocol):
+class RowSource(Protocol):
     def iter_select(self, query: q.SparqlQuery, **params: object) -> Iterator[dict[str, object]]: ...
+
+
+class SnapshotSource(RowSource, Protocol):
     def canonical_map(self) -> dict[str, str]: ...
     def documents(self) -> list: ...
 
@@ -63,21 +66,37 @@ class _Strings(dict[str, str]):
         return None if value is None else self(value)
 
 
-def build_snapshot(store: SnapshotSource) -> GraphSnapshot:
+class _Answering:
+    """A store whose per-document queries are answered by ``per_document`` instead."""
+
+    def __init__(self, store: SnapshotSource, per_document: Callable[[q.SparqlQuery], Iterator[dict[str, object]]]) -> None:
+        self._store, self._per_document = store, per_document
+
+    def iter_select(self, query: q.SparqlQuery, **params: object) -> Iterator[dict[str, object]]:
+        if query.per_document and not params:
+            return self._per_document(query)
+        return self._store.iter_select(query, **params)
+
+
+def build_snapshot(store: SnapshotSource, *,
+                   per_document: Callable[[q.SparqlQuery], Iterator[dict[str, object]]] | None = None) -> GraphSnapshot:
+    """The snapshot of ``store``; ``per_document`` answers the queries marked so in its
+    place (the embedded store's kept answers of unchanged documents)."""
     canon = store.canonical_map()
     strings = _Strings()
+    source = store if per_document is None else _Answering(store, per_document)
 
     def c(slug: object) -> str:
         return strings(canon.get(str(slug), str(slug)))
 
-    concepts = _concepts(store)
+    concepts = _concepts(source)
     labels = {x.iri: x.label.lower() for x in concepts}
-    capabilities = _capabilities(store, c, strings)
-    observations = _observations(store, c, strings)
-    artifacts = _artifacts(store, c, capabilities, observations, labels)
-    claims = snapshot_claims(store, c, strings)
-    compared = _compared(store, c)
-    verdicts = _verdicts(store, c)
+    capabilities = _capabilities(source, c, strings)
+    observations = _observations(source, c, strings)
+    artifacts = _artifacts(source, c, capabilities, observations, labels)
+    claims = snapshot_claims(source, c, strings)
+    compared = _compared(source, c)
+    verdicts = _verdicts(source, c)
     fingerprint = hashlib.sha256()
     for doc in sorted(store.documents(), key=lambda d: d.key):
         fingerprint.update(f"{doc.key}\x1f{doc.content_hash}\n".encode())
@@ -95,7 +114,7 @@ def build_snapshot(store: SnapshotSource) -> GraphSnapshot:
     )
 
 
-def _concepts(store: SnapshotSource) -> tuple[ConceptRecord, ...]:
+def _concepts(store: RowSource) -> tuple[ConceptRecord, ...]:
     return tuple(
         ConceptRecord(
             iri=str(r["concept"]),
@@ -109,7 +128,7 @@ def _concepts(store: SnapshotSource) -> tuple[ConceptRecord, ...]:
     )
 
 
-def _capabilities(store: SnapshotSource, c: Canon, strings: _Strings) -> tuple[CapabilityRecord, ...]:
+def _capabilities(store: RowSource, c: Canon, strings: _Strings) -> tuple[CapabilityRecord, ...]:
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for r in store.iter_select(qs.SNAPSHOT_CAPABILITY_LINKS):
         bucket = links[str(r["cap"])][str(r["kind"])]
@@ -142,7 +161,7 @@ def _capabilities(store: SnapshotSource, c: Canon, strings: _Strings) -> tuple[C
     return tuple(out[iri] for iri in sorted(out))
 
 
-def _observations(store: SnapshotSource, c: Canon, strings: _Strings) -> tuple[ObservationRecord, ...]:
+def _observations(store: RowSource, c: Canon, strings: _Strings) -> tuple[ObservationRecord, ...]:
     grouped: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
     for r in store.iter_select(qs.SNAPSHOT_OBSERVATIONS):
         values = grouped[(c(r["slug"]), strings(r["key"]))]
@@ -159,7 +178,7 @@ def _observations(store: SnapshotSource, c: Canon, strings: _Strings) -> tuple[O
     )
 
 
-def _artifacts(store: SnapshotSource, c: Canon, capabilities: tuple[CapabilityRecord, ...],
+def _artifacts(store: RowSource, c: Canon, capabilities: tuple[CapabilityRecord, ...],
                observations: tuple[ObservationRecord, ...], labels: dict[str, str]) -> tuple[ArtifactRecord, ...]:
     concept_text: dict[str, str] = defaultdict(str)
     for cap in capabilities:
@@ -187,7 +206,7 @@ def _artifacts(store: SnapshotSource, c: Canon, capabilities: tuple[CapabilityRe
     return tuple(merged[s] for s in sorted(merged))
 
 
-def snapshot_claims(store: SnapshotSource, c: Canon, strings: _Strings | None = None) -> tuple[ClaimRecord, ...]:
+def snapshot_claims(store: RowSource, c: Canon, strings: _Strings | None = None) -> tuple[ClaimRecord, ...]:
     """Typed claims with every slug passed through ``c`` (the canonical map)."""
     strings = strings if strings is not None else _Strings()
     claims = [
@@ -209,7 +228,7 @@ def snapshot_claims(store: SnapshotSource, c: Canon, strings: _Strings | None = 
     return tuple(claims)
 
 
-def _compared(store: SnapshotSource, c: Canon) -> tuple[tuple[str, str], ...]:
+def _compared(store: RowSource, c: Canon) -> tuple[tuple[str, str], ...]:
     by_doc: dict[str, list[str]] = defaultdict(list)
     for r in store.iter_select(qs.SNAPSHOT_COMPARED):
         by_doc[str(r["key"])].append(c(r["slug"]))
@@ -222,7 +241,7 @@ def _compared(store: SnapshotSource, c: Canon) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))  # type: ignore[arg-type]
 
 
-def _verdicts(store: SnapshotSource, c: Canon) -> tuple[VerdictRecord, ...]:
+def _verdicts(store: RowSource, c: Canon) -> tuple[VerdictRecord, ...]:
     compared: dict[str, list[str]] = defaultdict(list)
     for r in store.iter_select(qs.SNAPSHOT_COMPARED):
         if c(r["slug"]) not in compared[str(r["key"])]:

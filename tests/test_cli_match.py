@@ -19,7 +19,7 @@ class FakeStore:
     def __init__(self) -> None:
         self.calls = 0
 
-    def snapshot(self):
+    def snapshot(self, *, cache=None):
         self.calls += 1
         return seed_snapshot()
 

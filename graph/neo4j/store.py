@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from matchgraph.errors import ConfigError, MatchgraphError, QueryError, StoreError, ValidationError
@@ -303,7 +304,9 @@ class Neo4jStore:
         counts = {k: int(v) for k, v in row.items()}  # type: ignore[call-overload]
         return StoreStats(artifacts=documented, mentioned_artifacts=mentioned, quads=quads, **counts)
 
-    def snapshot(self) -> GraphSnapshot:
+    def snapshot(self, *, cache: Path | None = None) -> GraphSnapshot:
+        """Everything the match engine needs (``cache`` is unused: Neo4j answers each
+        query over the whole graph, and keeps nothing per document beside the server)."""
         from matchgraph.queries.snapshot_sparql import build_snapshot
 
         return build_snapshot(self)

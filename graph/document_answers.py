@@ -1,0 +1,158 @@
+"""Per-document queries answered graph by graph, and the answers kept between snapshots.
+
+A :attr:`~matchgraph.queries.library.sparql.SparqlQuery.per_document` query is run with
+``?doc`` bound to each document graph in turn, so oxigraph's joins hold one document, not
+the whole store (see that attribute).
+
+Its answer over one graph depends only on the query and that graph, and a document graph
+never changes in place: a new version of a document replaces the graph and its content
+hash. So :class:`DocumentAnswers` keeps the rows of each (query, graph, content hash) in an
+SQLite file beside the store, and the snapshot after a load of a few documents into a large
+store queries only those; the other documents' rows are read back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Store, Variable
+
+from matchgraph.errors import QueryError
+from matchgraph.graph.sparql_values import iter_rows
+from matchgraph.graph.store_housekeeping import CONTENT_HASH
+from matchgraph.ontology.vocab import MG
+from matchgraph.queries.library.sparql import SparqlQuery
+
+__all__ = ["DocumentAnswers", "document_graphs", "per_document_rows"]
+
+FORMAT = 1
+"""Bump when the rows' Python values change (how :mod:`~matchgraph.graph.sparql_values`
+reads terms): kept answers of other formats are then never read."""
+_DOCUMENT_KEY = NamedNode(MG + "documentKey")
+_WRITE_EVERY = 500
+"""Documents' answers written per transaction."""
+
+Row = dict[str, object]
+Graph = tuple[NamedNode, str | None]
+"""A document graph and its content hash (None: a write that did not finish)."""
+
+
+def document_graphs(store: Store) -> list[Graph]:
+    """Every document graph (one that states its own document key), in IRI order."""
+    graphs = {x.graph_name for x in store.quads_for_pattern(None, _DOCUMENT_KEY, None, None) if x.subject == x.graph_name}
+    hashes = {x.graph_name: x.object.value for x in store.quads_for_pattern(None, CONTENT_HASH, None, None)
+              if x.subject == x.graph_name}
+    return sorted(((g, hashes.get(g)) for g in graphs), key=lambda gh: gh[0].value)  # type: ignore[misc]
+
+
+def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers | None = None) -> Iterator[Row]:
+    """``query``'s rows over the whole store, one document graph at a time (from
+    ``answers`` where they hold the graph's current content)."""
+    text, doc = query.one_document_text, Variable("doc")
+
+    def answer(graph: NamedNode) -> list[Row]:
+        try:
+            solutions = store.query(text, use_default_graph_as_union=True, substitutions={doc: graph})
+        except (SyntaxError, OSError) as e:
+            raise QueryError(f"{query.name}: {e}") from e
+        rows = list(iter_rows(solutions))  # type: ignore[arg-type]  # a SELECT answers solutions
+        for row in rows:
+            del row["doc"]
+        return rows
+
+    graphs = document_graphs(store)
+    if answers is None:
+        for graph, _ in graphs:
+            yield from answer(graph)
+    else:
+        yield from answers.rows(query, graphs, answer)
+
+
+class DocumentAnswers:
+    """Rows of per-document queries by (query, document graph, content hash), in SQLite.
+
+    Best effort: a file that cannot be opened or written (read-only, locked by another
+    build for over a minute, corrupt) means answers are computed, never an error.
+    """
+
+    def __init__(self, db: sqlite3.Connection | None) -> None:
+        self._db = db
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path) -> Iterator[DocumentAnswers]:
+        db: sqlite3.Connection | None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=60)
+            db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT NOT NULL, graph TEXT NOT NULL, "
+                       "hash TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (query, graph))")
+        except (sqlite3.Error, OSError):
+            db = None
+        try:
+            yield cls(db)
+        finally:
+            if db is not None:
+                db.close()
+
+    def rows(self, query: SparqlQuery, graphs: Sequence[Graph], answer: Callable[[NamedNode], list[Row]]) -> Iterator[Row]:
+        """The rows of ``query`` over ``graphs``: kept ones where the content hash still
+        matches, ``answer(graph)`` (then kept) for the others; kept rows of graphs no
+        longer in the store are dropped."""
+        key = f"{query.name}-{FORMAT}-{hashlib.sha256(query.one_document_text.encode()).hexdigest()[:16]}"
+        kept = self._kept(key)
+        pending: list[tuple[str, str, str, bytes]] = []
+        for graph, content_hash in graphs:
+            rows = self._read(key, graph.value) if content_hash is not None and kept.get(graph.value) == content_hash else None
+            if rows is None:
+                rows = answer(graph)
+                if content_hash is not None:
+                    pending.append((key, graph.value, content_hash, _pack(rows)))
+                if len(pending) >= _WRITE_EVERY:
+                    self._write(pending, ())
+                    pending = []
+            yield from rows
+        self._write(pending, set(kept) - {g.value for g, _ in graphs}, key)
+
+    def _kept(self, key: str) -> dict[str, str]:
+        if self._db is None:
+            return {}
+        try:
+            return dict(self._db.execute("SELECT graph, hash FROM answers WHERE query = ?", (key,)))
+        except sqlite3.Error:
+            self._db = None
+            return {}
+
+    def _read(self, key: str, graph: str) -> list[Row] | None:
+        assert self._db is not None
+        try:
+            found = self._db.execute("SELECT body FROM answers WHERE query = ? AND graph = ?", (key, graph)).fetchone()
+            return None if found is None else _unpack(found[0])
+        except Exception:  # noqa: BLE001 - an unreadable entry is answered again
+            return None
+
+    def _write(self, entries: list[tuple[str, str, str, bytes]], gone: set[str] | tuple[()], key: str = "") -> None:
+        if self._db is None or not (entries or gone):
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", entries)
+                self._db.executemany("DELETE FROM answers WHERE query = ? AND graph = ?", ((key, g) for g in gone))
+        except sqlite3.Error:
+            self._db = None
+
+
+def _pack(rows: list[Row]) -> bytes:
+    columns = tuple(rows[0]) if rows else ()
+    return zlib.compress(pickle.dumps((columns, [tuple(r.values()) for r in rows]), protocol=pickle.HIGHEST_PROTOCOL), 6)
+
+
+def _unpack(body: bytes) -> list[Row]:
+    columns, values = pickle.loads(zlib.decompress(body))  # noqa: S301 - our own file beside our own store
+    return [dict(zip(columns, v, strict=True)) for v in values]

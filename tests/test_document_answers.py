@@ -1,0 +1,113 @@
+"""The snapshot keeps each document graph's rows between builds (graph/document_answers.py):
+after a load, a replace or a remove only the changed documents are queried again, and the
+snapshot is always the one built afresh."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+from pyoxigraph import NamedNode
+from matchgraph.graph.document_answers import DocumentAnswers
+from matchgraph.graph.embedded import OxigraphStore
+from matchgraph.loaders.dispatch import iter_document_paths, parse_document, read_document
+from matchgraph.loaders.models import DocumentFacts
+from matchgraph.loaders.pipeline import prepare
+from matchgraph.queries.library import sparql_snapshot as qs
+from matchgraph.queries.snapshot_sparql import build_snapshot
+
+
+class CountingStore:
+    """pyoxigraph's store, counting the per-document queries it answers."""
+
+    def __init__(self, store: object) -> None:
+        self._store, self.per_document = store, 0
+
+    def query(self, text: str, **kwargs: object) -> object:
+        bound = kwargs.get("substitutions") or {}
+        self.per_document += any(variable.value == "doc" for variable in bound)  # type: ignore[attr-defined]
+        return self._store.query(text, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[DocumentFacts]:
+    return [prepare(read_document(p)) for p in iter_document_paths([DATA])]
+
+
+def _counting(store: OxigraphStore) -> CountingStore:
+    counting = CountingStore(store._store)
+    store._store = counting  # type: ignore[assignment]
+    return counting
+
+
+def _page(key: str, rank: int) -> DocumentFacts:
+    text = (f"Alpha Reader vs Beta Writer\nAlpha Reader ranks higher at {rank}/100 vs Beta Writer at 30/100.\n"
+            "| Feature | Alpha Reader | Beta Writer |\n|---|---|---|\n| Type | Model | Model |\n"
+            f"| UnfragileRank | {rank}/100 | 30/100 |\n"
+            "Alpha Reader Capabilities\nReads scanned receipts into plain text on a laptop.\n"
+            "Unique: Works offline without any cloud service\n"
+            "vs alternatives: Faster than Beta Writer on scanned receipts\n")
+    return prepare(parse_document(text, document=key))
+
+
+def test_the_second_snapshot_reads_every_document_back(tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load(documents).ok
+    cache = tmp_path / "answers.sqlite"
+    counting = _counting(store)
+    first = store.snapshot(cache=cache)
+    queried = counting.per_document
+    assert queried >= len(documents) * 4  # four per-document queries at least, each graph
+    second = store.snapshot(cache=cache)
+    assert counting.per_document == queried, "an unchanged store was queried again"
+    assert first == second == build_snapshot(store)
+
+
+def test_after_a_load_a_replace_and_a_remove_only_those_documents_are_queried(
+        tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    cache = tmp_path / "answers.sqlite"
+    assert store.load([*documents, _page("mem://gone", 40), _page("mem://changes", 41)]).ok
+    store.snapshot(cache=cache)
+    counting = _counting(store)
+    per_graph = len([q for q in vars(qs).values() if getattr(q, "per_document", False)])
+
+    assert store.load([_page("mem://new", 42), _page("mem://changes", 43)]).ok
+    assert store.remove("mem://gone")
+    after = store.snapshot(cache=cache)
+    assert counting.per_document == 2 * per_graph  # the new document and the replaced one
+    assert after == build_snapshot(store)
+    assert sorted(o.rank for o in after.observations if o.artifact == "alpha-reader") == [42, 43]
+
+
+def test_an_unreadable_cache_file_is_not_an_error(tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load(documents[:4]).ok
+    cache = tmp_path / "answers.sqlite"
+    cache.write_bytes(b"not a database" * 100)
+    assert store.snapshot(cache=cache) == build_snapshot(store)
+
+
+def test_kept_answers_follow_the_content_hash(tmp_path: Path) -> None:
+    graph = NamedNode("https://example.org/doc/1")
+    calls: list[str] = []
+
+    def answer(g: NamedNode) -> list[dict[str, object]]:
+        calls.append(g.value)
+        return [{"cap": "c1", "n": len(calls)}]
+
+    with DocumentAnswers.open(tmp_path / "a.sqlite") as answers:
+        assert list(answers.rows(qs.SNAPSHOT_CAPABILITIES, [(graph, "h1")], answer)) == [{"cap": "c1", "n": 1}]
+        assert list(answers.rows(qs.SNAPSHOT_CAPABILITIES, [(graph, "h1")], answer)) == [{"cap": "c1", "n": 1}]
+        assert list(answers.rows(qs.SNAPSHOT_CAPABILITIES, [(graph, "h2")], answer)) == [{"cap": "c1", "n": 2}]
+        assert list(answers.rows(qs.SNAPSHOT_CAPABILITIES, [(graph, None)], answer)) == [{"cap": "c1", "n": 3}]
+        assert list(answers.rows(qs.SNAPSHOT_CLAIMS, [(graph, "h2")], answer)) == [{"cap": "c1", "n": 4}]
+        assert list(answers.rows(qs.SNAPSHOT_CAPABILITIES, [], answer)) == []
+    with sqlite3.connect(tmp_path / "a.sqlite") as db:
+        kept = db.execute("SELECT query FROM answers").fetchall()
+    assert [k for (k,) in kept] == [k for (k,) in kept if k.startswith("snapshot_claims-")] and len(kept) == 1
