@@ -4,7 +4,8 @@ Builds a store through ``matchgraph load`` from generated seed-sized pages (two 
 each, ``bench/load.py``'s generator), then times fresh processes of every read command over
 several different inputs (p50/p95), the first call after the load in its own figure, and
 the warm in-process engine call for the same question beside it (the kernel), so a slow
-command behind a fast kernel shows.
+command behind a fast kernel shows. Then it loads a few new pages into the built store and
+times that ``matchgraph load`` (the user's next small update, index rebuild included).
 
     python bench/cli.py --pages 5000          # 10,000 artifacts
     python bench/cli.py --pages 50000         # 100,000 artifacts (long)
@@ -34,11 +35,21 @@ NEEDS = ("extract text from images", "transcribe speech audio", "generate images
          "deploy weights locally", "streaming agent tools protocol")
 
 
-def _write_pages(directory: Path, pages: int, seed: int) -> None:
+def _write_pages(directory: Path, pages: int, seed: int, first: int = 0) -> None:
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
-    for i in range(pages):
+    for i in range(first, first + pages):
         (directory / f"page-{i:06d}.md").write_text(make_document(i, rng), encoding="utf-8")
+
+
+def _index_size(store: Path) -> int:
+    """Bytes of the newest version's index folder (older ones are kept a while for running
+    readers) plus the per-document answers every version shares."""
+    root = store.with_name(store.name + ".index")
+    versions = [p for p in root.glob("v*") if p.is_dir()]
+    current = max(versions, key=lambda p: p.stat().st_mtime) if versions else None
+    files = [*(current.rglob("*") if current else ()), *root.glob("document-answers.sqlite*")]
+    return sum(p.stat().st_size for p in files if p.is_file())
 
 
 def _matchgraph(store: Path, *args: str) -> float:
@@ -68,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="different inputs per command")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep the store here (reused when it exists)")
+    parser.add_argument("--more", type=int, default=10,
+                        help="then load this many new pages into the store and time it (0: skip; changes a kept store)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="mg-bench-cli-"))
@@ -90,10 +103,8 @@ def main(argv: list[str] | None = None) -> None:
         first = _matchgraph(store, "match", NEEDS[-1], "--top", "5", "--json")
         print(f"first match after the load (or after a code change: indexes rebuilt): {first:.2f} s")
         # The newest version's directory: older ones are kept a while for running readers.
-        versions = [p for p in store.with_name(store.name + ".index").glob("v*") if p.is_dir()]
-        current = max(versions, key=lambda p: p.stat().st_mtime) if versions else None
-        index_size = sum(p.stat().st_size for p in current.rglob("*") if p.is_file()) if current else 0
-        print(f"index files (this version): {index_size / 2**20:.0f} MiB")
+        print(f"index files (this version, with the per-document answers kept across versions): "
+              f"{_index_size(store) / 2**20:.0f} MiB")
 
         picks = _inputs(args.pages, args.repeats, args.seed)
         slugs = [f"model-{i}a" for i in picks]
@@ -117,6 +128,11 @@ def main(argv: list[str] | None = None) -> None:
             figures[name] = statistics.median(times)
             k = kernel.get(name)
             print(f"{name:10s} {figures[name]:8.3f} {_pct(times, 0.95):8.3f} {'' if k is None else f'{k * 1000:14.1f}'}")
+        if args.more:
+            more = work / "more"
+            _write_pages(more, args.more, args.seed + 1, first=args.pages + 1_000_000)
+            elapsed = _matchgraph(store, "load", str(more))
+            print(f"load of {args.more} more pages into that store, its index rebuilt (matchgraph load): {elapsed:.1f} s")
         print(f"cli_match_p50_s={figures['match']:.3f} cli_show_p50_s={figures['show']:.3f} "
               f"load_docs_per_s={load_rate:.1f}")
     finally:
