@@ -51,9 +51,11 @@ def document_graphs(store: Store) -> list[Graph]:
     return sorted(((g, hashes.get(g)) for g in graphs), key=lambda gh: gh[0].value)  # type: ignore[misc]
 
 
-def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers | None = None) -> Iterator[Row]:
+def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers | None = None,
+                      graphs: Sequence[Graph] | None = None) -> Iterator[Row]:
     """``query``'s rows over the whole store, one document graph at a time (from
-    ``answers`` where they hold the graph's current content)."""
+    ``answers`` where they hold the graph's current content); ``graphs`` is
+    :func:`document_graphs`, when the caller asks several queries of one state."""
     text, doc = query.one_document_text, Variable("doc")
 
     def answer(graph: NamedNode) -> list[Row]:
@@ -66,7 +68,7 @@ def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers
             del row["doc"]
         return rows
 
-    graphs = document_graphs(store)
+    graphs = document_graphs(store) if graphs is None else graphs
     if answers is None:
         for graph, _ in graphs:
             yield from answer(graph)

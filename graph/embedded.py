@@ -22,7 +22,7 @@ import platformdirs
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError, ValidationError
-from matchgraph.graph.document_answers import DocumentAnswers, per_document_rows
+from matchgraph.graph.document_answers import DocumentAnswers, document_graphs, per_document_rows
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_housekeeping import (
@@ -367,8 +367,9 @@ class OxigraphStore:
 
         if cache is None:
             return build_snapshot(self)
+        graphs = document_graphs(self._store)
         with DocumentAnswers.open(cache) as answers:
-            return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers))
+            return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers, graphs))
 
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:
         """Serialise the whole dataset (quads formats) or the union of graphs (triples)."""
