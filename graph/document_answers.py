@@ -29,7 +29,7 @@ from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG
 from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["DocumentAnswers", "document_graphs", "per_document_rows"]
+__all__ = ["DocumentAnswers", "answerer", "document_graphs", "per_document_rows", "pickled_rows"]
 
 FORMAT = 1
 """Bump when the rows' Python values change (how :mod:`~matchgraph.graph.sparql_values`
@@ -51,11 +51,8 @@ def document_graphs(store: Store) -> list[Graph]:
     return sorted(((g, hashes.get(g)) for g in graphs), key=lambda gh: gh[0].value)  # type: ignore[misc]
 
 
-def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers | None = None,
-                      graphs: Sequence[Graph] | None = None) -> Iterator[Row]:
-    """``query``'s rows over the whole store, one document graph at a time (from
-    ``answers`` where they hold the graph's current content); ``graphs`` is
-    :func:`document_graphs`, when the caller asks several queries of one state."""
+def answerer(store: Store, query: SparqlQuery) -> Callable[[NamedNode], list[Row]]:
+    """A function giving ``query``'s rows over one document graph of ``store``."""
     text, doc = query.one_document_text, Variable("doc")
 
     def answer(graph: NamedNode) -> list[Row]:
@@ -68,6 +65,15 @@ def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers
             del row["doc"]
         return rows
 
+    return answer
+
+
+def per_document_rows(store: Store, query: SparqlQuery, answers: DocumentAnswers | None = None,
+                      graphs: Sequence[Graph] | None = None) -> Iterator[Row]:
+    """``query``'s rows over the whole store, one document graph at a time (from
+    ``answers`` where they hold the graph's current content); ``graphs`` is
+    :func:`document_graphs`, when the caller asks several queries of one state."""
+    answer = answerer(store, query)
     graphs = document_graphs(store) if graphs is None else graphs
     if answers is None:
         for graph, _ in graphs:
@@ -113,7 +119,7 @@ class DocumentAnswers:
         """The rows of ``query`` over ``graphs``: kept ones where the content hash still
         matches, ``answer(graph)`` (then kept) for the others; kept rows of graphs no
         longer in the store are dropped."""
-        key = f"{query.name}-{FORMAT}-{hashlib.sha256(query.one_document_text.encode()).hexdigest()[:16]}"
+        key = _key(query)
         codec = self._codec(key)
         kept = self._kept(key) if codec is not None else {}
         pending: list[tuple[str, str, bytes]] = []
@@ -124,12 +130,32 @@ class DocumentAnswers:
             if rows is None:
                 rows = answer(graph)
                 if content_hash is not None:
-                    pending.append((graph.value, content_hash, _pickled(rows)))
+                    pending.append((graph.value, content_hash, pickled_rows(rows)))
                 if len(pending) >= _WRITE_EVERY:
                     codec = self._write(key, codec, pending, set())
                     pending = []
             yield from rows
         self._write(key, codec, pending, set(kept) - {g.value for g, _ in graphs})
+
+    @property
+    def usable(self) -> bool:
+        """Whether answers can be kept (the file opened and nothing has failed)."""
+        return self._db is not None
+
+    def missing(self, queries: Sequence[SparqlQuery], graphs: Sequence[Graph]) -> list[tuple[str, str]]:
+        """(graph, content hash) of the finished documents whose rows some of ``queries``
+        lacks (every one when nothing can be kept)."""
+        lacking: set[str] = set()
+        for query in queries:
+            key = _key(query)
+            kept = self._kept(key) if self._codec(key) is not None else {}
+            lacking |= {g.value for g, h in graphs if h is not None and kept.get(g.value) != h}
+        return [(g.value, h) for g, h in graphs if g.value in lacking and h is not None]
+
+    def keep(self, query: SparqlQuery, entries: list[tuple[str, str, bytes]]) -> None:
+        """Keep rows computed elsewhere: (graph, content hash, :func:`pickled_rows`)."""
+        key = _key(query)
+        self._write(key, self._codec(key), entries, set())
 
     def _codec(self, key: str) -> DictCodec | None:
         if self._db is None:
@@ -177,7 +203,11 @@ class DocumentAnswers:
         return codec
 
 
-def _pickled(rows: list[Row]) -> bytes:
+def _key(query: SparqlQuery) -> str:
+    return f"{query.name}-{FORMAT}-{hashlib.sha256(query.one_document_text.encode()).hexdigest()[:16]}"
+
+
+def pickled_rows(rows: list[Row]) -> bytes:
     columns = tuple(rows[0]) if rows else ()
     return pickle.dumps((columns, [tuple(r.values()) for r in rows]), protocol=pickle.HIGHEST_PROTOCOL)
 

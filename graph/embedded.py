@@ -369,6 +369,13 @@ class OxigraphStore:
             return build_snapshot(self)
         graphs = document_graphs(self._store)
         with DocumentAnswers.open(cache) as answers:
+            if self.path is not None:
+                from matchgraph.graph.document_answers_parallel import prefill
+                from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
+
+                if not self.read_only:
+                    self._store.flush()  # the workers open the files read-only
+                prefill(self.path, answers, PER_DOCUMENT, graphs)
             return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers, graphs))
 
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:

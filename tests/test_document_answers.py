@@ -111,3 +111,21 @@ def test_kept_answers_follow_the_content_hash(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "a.sqlite") as db:
         kept = db.execute("SELECT query FROM answers").fetchall()
     assert [k for (k,) in kept] == [k for (k,) in kept if k.startswith("snapshot_claims-")] and len(kept) == 1
+
+
+def test_many_documents_are_answered_by_worker_processes(tmp_path: Path, documents: list[DocumentFacts],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from matchgraph.graph import document_answers_parallel
+
+    monkeypatch.setattr(document_answers_parallel, "PARALLEL_FROM", 3)
+    monkeypatch.setattr(document_answers_parallel, "_CHUNK", 4)
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load(documents).ok
+    counting = _counting(store)
+    cache = tmp_path / "answers.sqlite"
+    snapshot = store.snapshot(cache=cache)
+    assert counting.per_document == 0, "the workers answered every document, not this process"
+    assert snapshot == build_snapshot(store)
+    with sqlite3.connect(cache) as db:
+        (kept,) = db.execute("SELECT count(DISTINCT graph) FROM answers").fetchone()
+    assert kept == len(documents)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = [
+    "PER_DOCUMENT",
     "SNAPSHOT_ARTIFACTS",
     "SNAPSHOT_CAPABILITIES",
     "SNAPSHOT_CAPABILITY_LINKS",
@@ -152,3 +153,9 @@ ORDER BY ?key
 """,
     per_document=True,
 )
+
+PER_DOCUMENT: tuple[SparqlQuery, ...] = (
+    SNAPSHOT_CAPABILITIES, SNAPSHOT_CAPABILITY_LINKS, SNAPSHOT_CLAIMS, SNAPSHOT_OBSERVATIONS,
+    SNAPSHOT_COMPARED, SNAPSHOT_VERDICTS,
+)
+"""The snapshot's queries that are answered document by document."""
