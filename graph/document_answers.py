@@ -189,6 +189,9 @@ class DocumentAnswers:
         entries of a query train its dictionary. Returns the query's codec."""
         if self._db is None or not (entries or gone):
             return codec
+        codec = codec or self._codec(key)  # another build may have trained one meanwhile
+        if self._db is None:
+            return None
         try:
             with self._db:
                 if codec is None:

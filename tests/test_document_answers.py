@@ -129,3 +129,25 @@ def test_many_documents_are_answered_by_worker_processes(tmp_path: Path, documen
     with sqlite3.connect(cache) as db:
         (kept,) = db.execute("SELECT count(DISTINCT graph) FROM answers").fetchone()
     assert kept == len(documents)
+
+
+def test_two_builds_at_once_keep_both_documents(tmp_path: Path) -> None:
+    """A build that finds no dictionary must not throw away the one (and the rows) another
+    build kept meanwhile."""
+    first, second = NamedNode("https://example.org/doc/1"), NamedNode("https://example.org/doc/2")
+    calls: list[str] = []
+
+    def answer(g: NamedNode) -> list[dict[str, object]]:
+        calls.append(g.value)
+        return [{"claim": g.value + "/claim/0", "text": "faster than the other one"}]
+
+    path = tmp_path / "a.sqlite"
+    with DocumentAnswers.open(path) as a, DocumentAnswers.open(path) as b:
+        slow = a.rows(qs.SNAPSHOT_CLAIMS, [(first, "h")], answer)
+        next(slow)  # a has found no dictionary and answered its document; it writes at the end
+        assert len(list(b.rows(qs.SNAPSHOT_CLAIMS, [(second, "h")], answer))) == 1
+        list(slow)
+    calls.clear()
+    with DocumentAnswers.open(path) as c:
+        rows = list(c.rows(qs.SNAPSHOT_CLAIMS, [(first, "h"), (second, "h")], answer))
+    assert calls == [] and len(rows) == 2
