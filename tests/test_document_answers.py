@@ -5,9 +5,13 @@ snapshot is always the one built afresh."""
 from __future__ import annotations
 
 import sqlite3
+import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import DATA
 from pyoxigraph import NamedNode
 from matchgraph.graph.document_answers import DocumentAnswers
@@ -151,3 +155,31 @@ def test_two_builds_at_once_keep_both_documents(tmp_path: Path) -> None:
     with DocumentAnswers.open(path) as c:
         rows = list(c.rows(qs.SNAPSHOT_CLAIMS, [(first, "h"), (second, "h")], answer))
     assert calls == [] and len(rows) == 2
+
+
+_STATES = st.lists(  # store states: which document graphs exist, each with a content hash
+    st.dictionaries(st.integers(0, 5), st.sampled_from(["a", "b", "c", None]), max_size=6),
+    min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(states=_STATES)
+def test_kept_answers_are_the_answers_and_only_changes_are_asked(states: list[dict[int, str | None]]) -> None:
+    asked: list[str] = []
+
+    def answer(g: NamedNode) -> list[dict[str, object]]:
+        asked.append(g.value)
+        return [{"graph": g.value, "hash": current[g.value], "n": n} for n in range(int(g.value[-1]) % 3)]
+
+    kept: dict[str, str] = {}  # what the cache should hold after each state
+    with tempfile.TemporaryDirectory() as folder, DocumentAnswers.open(Path(folder) / "a.sqlite") as answers:
+        for state in states:
+            current = {f"https://example.org/doc/{i}": h for i, h in state.items()}
+            graphs = sorted(((NamedNode(g), h) for g, h in current.items()), key=lambda gh: gh[0].value)
+            asked.clear()
+            rows = list(answers.rows(qs.SNAPSHOT_CLAIMS, graphs, answer))
+            expected = [{"graph": g, "hash": h, "n": n} for g, h in current.items() for n in range(int(g[-1]) % 3)]
+            assert Counter(map(str, rows)) == Counter(map(str, expected))
+            assert sorted(asked) == sorted(g for g, h in current.items() if h is None or kept.get(g) != h)
+            # A graph's rows go when the graph goes; an unfinished write (no hash) keeps them.
+            kept = {g: h if h is not None else kept[g] for g, h in current.items() if h is not None or g in kept}
