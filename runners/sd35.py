@@ -41,7 +41,6 @@ class StableDiffusion35Runner:
         self._pipe: Any = None
         self._reader: Runner | None = None
         self._options = RunOptions()
-        self._scratch = Path(tempfile.mkdtemp(prefix="matchgraph-sd35-"))
         self.last_image: Any = None
 
     def availability(self, options: RunOptions) -> Availability:
@@ -75,9 +74,12 @@ class StableDiffusion35Runner:
         self.last_image = self.generate(item.prompt or item.text)
         if self._reader is None:
             return ""
-        path = self._scratch / f"{item.item_id}.png"
-        self.last_image.save(path)
-        return self._reader.predict(SuiteItem(item_id=item.item_id, text=item.text, image=path, lang=item.lang))
+        # The OCR runners read files: one scratch folder per image, removed once read (a
+        # folder made per runner was left in the temp directory by every listing of runners).
+        with tempfile.TemporaryDirectory(prefix="matchgraph-sd35-") as scratch:
+            path = Path(scratch) / "image.png"
+            self.last_image.save(path)
+            return self._reader.predict(SuiteItem(item_id=item.item_id, text=item.text, image=path, lang=item.lang))
 
     def software(self) -> tuple[str, ...]:
         reader = self._reader.software() if self._reader is not None else ()
