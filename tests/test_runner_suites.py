@@ -157,3 +157,15 @@ def test_registry_is_lazy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_making_every_runner_leaves_nothing_in_the_temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``matchgraph runners`` makes each runner to ask what it needs; that must not write."""
+    import tempfile
+
+    from matchgraph.runners.registry import get_runner, runner_names
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for name in runner_names():
+        get_runner(name)
+    assert list(tmp_path.iterdir()) == []
