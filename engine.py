@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore, StoreStats
     from matchgraph.graph.derived import KeyedTable
     from matchgraph.queries.views.artifact import ArtifactView
+    from matchgraph.queries.views.concepts import ConceptCount
     from matchgraph.queries.feedback.posteriors import FeedbackEvent
     from matchgraph.queries.match.cache import MatchBundle
     from matchgraph.queries.views.names import NameIndex
@@ -154,11 +155,10 @@ class Engine:
                 self._memo[key] = value
             return value
 
-    def _derived(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
+    def _derived(self, name: str, build: Callable[[], T]) -> T:
         from matchgraph.graph.derived import DerivedFiles
 
-        return self._memoised(name, lambda version: DerivedFiles(self.index_dir, version).pickled(
-            name, build, compress=compress))
+        return self._memoised(name, lambda version: DerivedFiles(self.index_dir, version).pickled(name, build))
 
     def warm(self) -> str:
         """Build (or read) every piece of derived state for the current version, so the
@@ -169,14 +169,31 @@ class Engine:
         self.bundle()
         self._slices()
         self._derived("concepts", lambda: self.snapshot().concepts)
+        self.artifacts()
+        self.concept_counts()
         self._rank_table()
         return self.version()
 
     def snapshot(self) -> GraphSnapshot:
-        """Everything the match engine needs, as typed records (persisted per version;
-        each document's rows are kept across versions, so a small load re-reads little)."""
+        """Everything the match engine needs, as typed records.
+
+        Kept in this process only: on disk each document's rows are kept instead
+        (``document-answers.sqlite``, across versions), and every question a later process
+        asks reads a derived file made from it, never the whole snapshot. A second copy of
+        it would have been a tenth of the index at 100,000 artifacts, read by nothing on
+        the paths users wait for."""
         cache = None if self.index_dir is None else self.index_dir / "document-answers.sqlite"
-        return self._derived("snapshot", lambda: self.store.snapshot(cache=cache), compress=True)
+        return self._memoised("snapshot", lambda version: self.store.snapshot(cache=cache))
+
+    def artifacts(self) -> tuple[ArtifactRecord, ...]:
+        """Every artifact's record (slug, name, type, flags), in the snapshot's order."""
+        return self._derived("artifacts", lambda: self.snapshot().artifacts)
+
+    def concept_counts(self) -> list[ConceptCount]:
+        """The capability taxonomy in tree order, with how many artifacts offer each concept."""
+        from matchgraph.queries.views.concepts import concept_counts
+
+        return self._derived("concept-counts", lambda: concept_counts(self.snapshot()))
 
     def bundle(self) -> MatchBundle:
         """The match index with its all-pairs lists (persisted per version)."""
@@ -350,7 +367,8 @@ class Engine:
     def claims(self, *, artifact: str | None = None, relation: str | None = None,
                polarity: str | None = None, other: str | None = None) -> list[ClaimRecord]:
         """Typed claims, made by ``artifact`` or about ``other`` (names or slugs), with a
-        relation or polarity; per-artifact lookups when an artifact is named."""
+        relation or polarity; per-artifact lookups when an artifact is named, else every
+        claim read from the per-artifact table, grouped by claimant."""
         subject = self.resolve(artifact) if artifact else None
         about = self.resolve(other) if other else None
         if subject is not None:
@@ -358,7 +376,7 @@ class Engine:
         elif about is not None:
             found = self._slice(about).received
         else:
-            found = self.snapshot().claims
+            found = [c for s in self._slices().values() for c in s.claims]
         return [c for c in found
                 if (subject is None or c.subject == subject) and (about is None or about in c.others)
                 and (relation is None or c.relation == relation) and (polarity is None or c.polarity == polarity)]

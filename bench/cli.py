@@ -145,7 +145,7 @@ def _kernel_times(store: Path, slugs: list[str], others: list[str], repeats: int
 
     engine = Engine.open(store)
     try:
-        engine.snapshot(), engine.bundle(), engine.need_index(), engine.stats()
+        engine.bundle(), engine.need_index(), engine.stats()
         calls = {
             "stats": lambda i: engine.stats(),
             "show": lambda i: engine.show(slugs[i]),

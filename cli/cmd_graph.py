@@ -13,7 +13,6 @@ from matchgraph.cli.app import AppContext, console, emit_json, pass_app
 from matchgraph.cli.output import styled
 from matchgraph.loaders.relations import RELATIONS
 from matchgraph.queries.views.claims import alternatives as list_alternatives
-from matchgraph.queries.views.concepts import concept_counts
 
 __all__ = ["alternatives", "claims", "concepts", "merge", "resolution", "separate"]
 
@@ -103,7 +102,7 @@ def alternatives(app: AppContext, name: str, as_json: bool) -> None:
 @pass_app
 def concepts(app: AppContext, show_all: bool, as_json: bool) -> None:
     """The capability taxonomy, with how many artifacts offer each concept."""
-    counts = [c for c in concept_counts(app.engine().snapshot()) if show_all or c.total]
+    counts = [c for c in app.engine().concept_counts() if show_all or c.total]
     if as_json:
         emit_json([dataclasses.asdict(c) for c in counts])
         return

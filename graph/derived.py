@@ -12,7 +12,6 @@ directory cannot be written (a read-only store), derived state lives in memory o
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import pickle
@@ -20,7 +19,7 @@ import shutil
 import sqlite3
 import tempfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -63,33 +62,18 @@ class DerivedFiles:
         """Where ``name`` lives for this version (None when nothing is persisted)."""
         return None if self.directory is None else self.directory / name
 
-    def pickled(self, name: str, build: Callable[[], T], *, compress: bool = False) -> T:
-        """The object stored as ``name``, or ``build()`` written there for the next reader.
-
-        ``compress`` writes it gzip-compressed (level 6, streamed, so memory does not
-        double): for large state read only on rare paths, such as the whole snapshot
-        (1.5 GB pickled at 100,000 artifacts; 125 MB at level 6, 170 MB at level 1, for 11 s
-        more of a 16-minute index build).
-        """
+    def pickled(self, name: str, build: Callable[[], T]) -> T:
+        """The object stored as ``name``, or ``build()`` written there for the next reader."""
         path = self.path(name + ".pkl")
         if path is not None and path.exists():
             try:
                 with path.open("rb") as handle:
-                    if handle.peek(2)[:2] == b"\x1f\x8b":
-                        with gzip.GzipFile(fileobj=handle, mode="rb") as unzipped:
-                            return pickle.load(unzipped)  # type: ignore[no-any-return]  # noqa: S301 - our own file
                     return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own file beside our own store
             except Exception:  # noqa: BLE001 - any unreadable file is rebuilt
                 pass
         value = build()
         if path is not None:
-            if compress:
-                def dump(handle: object) -> None:
-                    with gzip.GzipFile(fileobj=handle, mode="wb", compresslevel=6, mtime=0) as zipped:  # type: ignore[arg-type]
-                        pickle.dump(value, zipped, protocol=pickle.HIGHEST_PROTOCOL)
-                self._write(path, dump)
-            else:
-                self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+            self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
         return value
 
     def table(self, name: str, build: Callable[[], Mapping[str, T]]) -> KeyedTable[T]:
@@ -213,6 +197,15 @@ class KeyedTable(Generic[T]):
             db.executemany("INSERT INTO rows VALUES (?, ?)",
                            ((k, codec.pack(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))) for k, v in rows.items()))
         db.close()
+
+    def values(self) -> Iterator[T]:
+        """Every value, in the order the table was written (streamed from disk)."""
+        if self._rows is not None:
+            yield from self._rows.values()
+            return
+        assert self._db is not None
+        for (blob,) in self._db.execute("SELECT value FROM rows ORDER BY rowid"):
+            yield pickle.loads(self._codec.unpack(blob))  # noqa: S301 - our own file
 
     def get(self, key: str) -> T | None:
         if self._rows is not None:

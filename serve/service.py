@@ -142,7 +142,7 @@ class Service:
         _limit(query or "", "query")
         state = self.state
         words = (query or "").lower().split()
-        hits = [a for a in state.engine.snapshot().artifacts
+        hits = [a for a in state.engine.artifacts()
                 if (not type or a.type == type)
                 and all(w in a.name.lower() or w in a.slug for w in words)]
         hits.sort(key=lambda a: (a.name.lower() != (query or "").lower(), a.name.lower()))

@@ -41,17 +41,14 @@ def test_repeated_rows_share_the_dictionary(tmp_path: Path) -> None:
     assert (tmp_path / "t.sqlite").stat().st_size < raw / 2
 
 
-def test_a_compressed_pickle_reads_back_and_a_corrupt_one_is_rebuilt(tmp_path: Path) -> None:
+def test_a_pickled_value_reads_back_and_a_corrupt_one_is_rebuilt(tmp_path: Path) -> None:
     from matchgraph.graph.derived import DerivedFiles
 
     files = DerivedFiles(tmp_path, "v1")
     value = {"rows": [f"https://w3id.org/matchgraph/id/artifact/a{i % 50}" for i in range(5000)], "n": 3}
-    assert files.pickled("big", lambda: value, compress=True) == value
+    assert files.pickled("big", lambda: value) == value
     stored = files.path("big.pkl")
-    assert stored is not None and stored.read_bytes()[:2] == b"\x1f\x8b"
-    import pickle
-
-    assert stored.stat().st_size < len(pickle.dumps(value)) / 3
+    assert stored is not None
     assert files.pickled("big", lambda: "rebuilt") == value  # read back, not rebuilt
     stored.write_bytes(stored.read_bytes()[:40])  # truncated
     assert files.pickled("big", lambda: "rebuilt") == "rebuilt"

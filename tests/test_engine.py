@@ -53,9 +53,10 @@ def test_derived_state_is_persisted_per_version_and_rebuilt_after_a_write(engine
     root = index_dir_for(tmp_path / "store")
     assert root is not None
     written = {p.name for p in root.glob("*/*")}
-    assert {"snapshot.pkl", "match"} <= written
+    assert "match" in written
+    assert "snapshot.pkl" not in written  # the kept document answers stand for it
     reopened = Engine(engine.store, index_dir=root)
-    assert reopened.snapshot() == snapshot  # read from disk, same records
+    assert reopened.snapshot() == snapshot  # from the kept answers, same records
     before = engine.version()
     engine.store.curate("separate", "tesseract", "paddleocr")
     assert engine.version() != before
@@ -63,7 +64,7 @@ def test_derived_state_is_persisted_per_version_and_rebuilt_after_a_write(engine
     assert engine.snapshot().version  # rebuilt for the new version, not the stale files
 
 
-def test_the_persisted_snapshot_stores_each_repeated_value_once(tmp_path: Path) -> None:
+def test_a_snapshot_from_kept_answers_stores_each_repeated_value_once(tmp_path: Path) -> None:
     """Slugs, document keys and relations repeat on every capability and claim; at
     100,000 artifacts a copy per record would be gigabytes."""
     from matchgraph.loaders.pipeline import prepare
@@ -71,7 +72,7 @@ def test_the_persisted_snapshot_stores_each_repeated_value_once(tmp_path: Path) 
     engine = Engine.open(tmp_path / "store")
     engine.store.load([prepare(read_document(path)) for path in iter_document_paths([DATA])])
     engine.snapshot()
-    snapshot = Engine(engine.store, index_dir=index_dir_for(tmp_path / "store")).snapshot()  # read from disk
+    snapshot = Engine(engine.store, index_dir=index_dir_for(tmp_path / "store")).snapshot()  # from kept answers
     engine.close()
     slugs = {id(a.slug) for a in snapshot.artifacts}
     assert all(id(c.artifact) in slugs for c in snapshot.capabilities)
@@ -113,13 +114,35 @@ def test_resolve_uses_the_name_table_with_the_stores_semantics(engine: Engine) -
 
 
 def test_a_corrupt_derived_file_is_rebuilt(engine: Engine, tmp_path: Path) -> None:
-    engine.snapshot()
+    expected = engine.artifacts()
     root = index_dir_for(tmp_path / "store")
     assert root is not None
-    for path in root.glob("*/snapshot.pkl"):
+    corrupted = list(root.glob("*/artifacts.pkl"))
+    assert corrupted
+    for path in corrupted:
         path.write_bytes(b"garbage")
     fresh = Engine(engine.store, index_dir=root)
-    assert fresh.snapshot().artifacts
+    assert fresh.artifacts() == expected
+
+
+def test_small_views_are_read_without_the_snapshot(tmp_path: Path) -> None:
+    """A later process answers artifacts, concepts and the full claim list from derived
+    files; it never rebuilds the whole snapshot for them."""
+    from matchgraph.loaders.pipeline import prepare
+
+    engine = Engine.open(tmp_path / "store")
+    engine.store.load([prepare(read_document(path)) for path in iter_document_paths([DATA])])
+    snapshot = engine.snapshot()
+    engine.warm()
+    fresh = Engine(engine.store, index_dir=index_dir_for(tmp_path / "store"))
+    fresh.snapshot = None  # type: ignore[assignment,method-assign]  # any call would fail
+    assert fresh.artifacts() == snapshot.artifacts
+    assert fresh.concept_counts() == engine.concept_counts()
+    assert sum(c.total > 0 for c in fresh.concept_counts()) > 10
+    every = fresh.claims()
+    assert sorted(map(repr, every)) == sorted(map(repr, snapshot.claims))
+    assert fresh.claims(polarity="for") == [c for c in every if c.polarity == "for"]
+    engine.close()
 
 
 def test_cli_commands_answer_through_the_engine(engine: Engine, tmp_path: Path) -> None:
