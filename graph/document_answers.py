@@ -87,7 +87,10 @@ class DocumentAnswers:
 
     Each document's rows are compressed with a dictionary made of the first documents' rows
     of the same query (:class:`~matchgraph.graph.derived.DictCodec`): the IRI prefixes and
-    words every document repeats are stored once, a third less than plain zlib.
+    words every document repeats are stored once, a third less than plain zlib. Queries and
+    graph IRIs are stored once and rows refer to them by number, and a content hash is kept
+    as a 64-bit digest (it is only ever compared with the same graph's current one): the
+    keys were a quarter of the file at 100,000 artifacts.
 
     Best effort: a file that cannot be opened or written (read-only, locked by another
     build for over a minute, corrupt) means answers are computed, never an error.
@@ -103,11 +106,13 @@ class DocumentAnswers:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, timeout=60)
-            with db:
-                db.execute("CREATE TABLE IF NOT EXISTS codecs (query TEXT PRIMARY KEY, zdict BLOB NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT NOT NULL, graph TEXT NOT NULL, "
-                           "hash TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (query, graph))")
         except (sqlite3.Error, OSError):
+            db = None
+        try:
+            if db is not None:
+                _create(db)
+        except sqlite3.Error:
+            db.close()  # type: ignore[union-attr]
             db = None
         try:
             yield cls(db)
@@ -125,8 +130,9 @@ class DocumentAnswers:
         pending: list[tuple[str, str, bytes]] = []
         for graph, content_hash in graphs:
             rows = None
-            if codec is not None and content_hash is not None and kept.get(graph.value) == content_hash:
-                rows = self._read(key, graph.value, codec)
+            found = kept.get(graph.value)
+            if codec is not None and content_hash is not None and found and found[1] == _digest(content_hash):
+                rows = self._read(codec[0], found[0], codec[1])
             if rows is None:
                 rows = answer(graph)
                 if content_hash is not None:
@@ -149,7 +155,8 @@ class DocumentAnswers:
         for query in queries:
             key = _key(query)
             kept = self._kept(key) if self._codec(key) is not None else {}
-            lacking |= {g.value for g, h in graphs if h is not None and kept.get(g.value) != h}
+            lacking |= {g.value for g, h in graphs
+                        if h is not None and (g.value not in kept or kept[g.value][1] != _digest(h))}
         return [(g.value, h) for g, h in graphs if g.value in lacking and h is not None]
 
     def keep(self, query: SparqlQuery, entries: list[tuple[str, str, bytes]]) -> None:
@@ -157,53 +164,94 @@ class DocumentAnswers:
         key = _key(query)
         self._write(key, self._codec(key), entries, set())
 
-    def _codec(self, key: str) -> DictCodec | None:
+    def _codec(self, key: str) -> tuple[int, DictCodec] | None:
+        """The query's number and dictionary, if it has kept any answers."""
         if self._db is None:
             return None
         try:
-            found = self._db.execute("SELECT zdict FROM codecs WHERE query = ?", (key,)).fetchone()
+            found = self._db.execute("SELECT id, zdict FROM queries WHERE name = ?", (key,)).fetchone()
         except sqlite3.Error:
             self._db = None
             return None
-        return None if found is None else DictCodec(found[0])
+        return None if found is None else (found[0], DictCodec(found[1]))
 
-    def _kept(self, key: str) -> dict[str, str]:
+    def _kept(self, key: str) -> dict[str, tuple[int, int]]:
+        """Graph IRI -> (graph number, content digest) of the query's kept answers."""
         assert self._db is not None
         try:
-            return dict(self._db.execute("SELECT graph, hash FROM answers WHERE query = ?", (key,)))
+            return {iri: (graph, digest) for iri, graph, digest in self._db.execute(
+                "SELECT g.iri, a.graph, a.digest FROM answers a JOIN queries q ON q.id = a.query "
+                "JOIN graphs g ON g.id = a.graph WHERE q.name = ?", (key,))}
         except sqlite3.Error:
             self._db = None
             return {}
 
-    def _read(self, key: str, graph: str, codec: DictCodec) -> list[Row] | None:
+    def _read(self, query: int, graph: int, codec: DictCodec) -> list[Row] | None:
         assert self._db is not None
         try:
-            found = self._db.execute("SELECT body FROM answers WHERE query = ? AND graph = ?", (key, graph)).fetchone()
+            found = self._db.execute("SELECT body FROM answers WHERE query = ? AND graph = ?", (query, graph)).fetchone()
             return None if found is None else _unpickled(codec.unpack(found[0]))
         except Exception:  # noqa: BLE001 - an unreadable entry is answered again
             return None
 
-    def _write(self, key: str, codec: DictCodec | None, entries: list[tuple[str, str, bytes]],
-               gone: set[str]) -> DictCodec | None:
+    def _write(self, key: str, codec: tuple[int, DictCodec] | None, entries: list[tuple[str, str, bytes]],
+               gone: set[str]) -> tuple[int, DictCodec] | None:
         """Keep ``entries`` (graph, hash, pickled rows) and forget ``gone``; the first
-        entries of a query train its dictionary. Returns the query's codec."""
+        entries of a query train its dictionary. Returns the query's number and codec."""
         if self._db is None or not (entries or gone):
             return codec
         codec = codec or self._codec(key)  # another build may have trained one meanwhile
         if self._db is None:
             return None
+        db = self._db
         try:
-            with self._db:
+            with db:
                 if codec is None:
-                    codec = DictCodec.trained([raw for _, _, raw in entries], bytes)
-                    self._db.execute("INSERT OR REPLACE INTO codecs VALUES (?, ?)", (key, codec.zdict))
-                    self._db.execute("DELETE FROM answers WHERE query = ?", (key,))
-                self._db.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-                                     ((key, graph, h, codec.pack(raw)) for graph, h, raw in entries))
-                self._db.executemany("DELETE FROM answers WHERE query = ? AND graph = ?", ((key, g) for g in gone))
+                    trained = DictCodec.trained([raw for _, _, raw in entries], bytes)
+                    db.execute("INSERT INTO queries (name, zdict) VALUES (?, ?) ON CONFLICT (name) "
+                               "DO UPDATE SET zdict = excluded.zdict", (key, trained.zdict))
+                    (number,) = db.execute("SELECT id FROM queries WHERE name = ?", (key,)).fetchone()
+                    db.execute("DELETE FROM answers WHERE query = ?", (number,))
+                    codec = (number, trained)
+                number, packer = codec
+                db.executemany("INSERT OR IGNORE INTO graphs (iri) VALUES (?)", ((g,) for g, _, _ in entries))
+                db.executemany(
+                    "INSERT OR REPLACE INTO answers VALUES (?, (SELECT id FROM graphs WHERE iri = ?), ?, ?)",
+                    ((number, graph, _digest(h), packer.pack(raw)) for graph, h, raw in entries))
+                for iri in gone:
+                    db.execute("DELETE FROM answers WHERE query = ? AND graph = (SELECT id FROM graphs WHERE iri = ?)",
+                               (number, iri))
+                    db.execute("DELETE FROM graphs WHERE iri = ?1 AND NOT EXISTS (SELECT 1 FROM queries q "
+                               "JOIN answers a ON a.query = q.id AND a.graph = graphs.id)", (iri,))
         except sqlite3.Error:
             self._db = None
         return codec
+
+
+_SCHEMA = 3
+"""``PRAGMA user_version`` of the file's layout; a file of another layout starts empty."""
+
+
+def _create(db: sqlite3.Connection) -> None:
+    with db:
+        if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                db.execute(f'DROP TABLE "{table}"')  # our own tables of an older layout
+            db.execute(f"PRAGMA user_version = {_SCHEMA}")
+        db.execute("CREATE TABLE IF NOT EXISTS queries (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+                   "zdict BLOB NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS graphs (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE)")
+        # A rowid table (rows appended in order, the key in a small index): WITHOUT ROWID
+        # keeps the bodies in the key's B-tree, whose page splits left it 1.7 times larger.
+        db.execute("CREATE TABLE IF NOT EXISTS answers (query INTEGER NOT NULL, graph INTEGER NOT NULL, "
+                   "digest INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (query, graph))")
+    if len(db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()) != 3:
+        raise sqlite3.DatabaseError("unexpected tables")
+
+
+def _digest(content_hash: str) -> int:
+    """A content hash as a signed 64-bit integer (SQLite's), for an equality test only."""
+    return int.from_bytes(hashlib.blake2b(content_hash.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 def _key(query: SparqlQuery) -> str:

@@ -87,6 +87,27 @@ def test_after_a_load_a_replace_and_a_remove_only_those_documents_are_queried(
     assert counting.per_document == 2 * per_graph  # the new document and the replaced one
     assert after == build_snapshot(store)
     assert sorted(o.rank for o in after.observations if o.artifact == "alpha-reader") == [42, 43]
+    from matchgraph.graph.document_answers import document_graphs
+
+    with sqlite3.connect(cache) as db:
+        iris = {iri for (iri,) in db.execute("SELECT iri FROM graphs")}
+    assert iris == {g.value for g, _ in document_graphs(store._store)}  # the removed one is forgotten
+
+
+def test_a_file_of_an_older_layout_starts_empty(tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load(documents[:3]).ok
+    cache = tmp_path / "answers.sqlite"
+    with sqlite3.connect(cache) as db:  # the first layout: keys as text on every row
+        db.execute("CREATE TABLE answers (query TEXT NOT NULL, graph TEXT NOT NULL, hash TEXT NOT NULL, "
+                   "body BLOB NOT NULL, PRIMARY KEY (query, graph))")
+        db.execute("INSERT INTO answers VALUES ('q', 'g', 'h', x'00')")
+    db.close()
+    expected = build_snapshot(store)
+    assert store.snapshot(cache=cache) == expected
+    counting = _counting(store)
+    assert store.snapshot(cache=cache) == expected
+    assert counting.per_document == 0  # the new layout was written and is read back
 
 
 def test_an_unreadable_cache_file_is_not_an_error(tmp_path: Path, documents: list[DocumentFacts]) -> None:
@@ -113,7 +134,7 @@ def test_kept_answers_follow_the_content_hash(tmp_path: Path) -> None:
         assert list(answers.rows(qs.SNAPSHOT_CLAIMS, [(graph, "h2")], answer)) == [{"cap": "c1", "n": 4}]
         assert list(answers.rows(qs.SNAPSHOT_CAPABILITIES, [], answer)) == []
     with sqlite3.connect(tmp_path / "a.sqlite") as db:
-        kept = db.execute("SELECT query FROM answers").fetchall()
+        kept = db.execute("SELECT q.name FROM answers a JOIN queries q ON q.id = a.query").fetchall()
     assert [k for (k,) in kept] == [k for (k,) in kept if k.startswith("snapshot_claims-")] and len(kept) == 1
 
 
