@@ -52,7 +52,8 @@ class Neighbours:
 
     rows: NDArray[np.int64]
     indices: NDArray[np.int32]
-    scores: NDArray[np.float64]
+    scores: NDArray[np.float64] | NDArray[np.float32]
+    """float32 when read from the cache (the lists choose candidates; scores shown are exact)."""
     include_self: bool
     scored: NDArray[np.int64]
 
