@@ -52,3 +52,14 @@ def test_a_pickled_value_reads_back_and_a_corrupt_one_is_rebuilt(tmp_path: Path)
     assert files.pickled("big", lambda: "rebuilt") == value  # read back, not rebuilt
     stored.write_bytes(stored.read_bytes()[:40])  # truncated
     assert files.pickled("big", lambda: "rebuilt") == "rebuilt"
+
+
+def test_a_dictionary_holds_every_kind_of_row_of_a_periodic_table() -> None:
+    """Tables repeat a period (each capability's two claims): a dictionary drawn every n-th
+    row held one kind only when n was a multiple of it, and the other kind compressed badly."""
+    from matchgraph.graph.derived import DictCodec
+
+    for period in (2, 3, 7):
+        rows = [f"kind-{i % period}:{'xyz' * (i % period + 3)}|{i}".encode() for i in range(period * 300)]
+        zdict = DictCodec.trained(rows, bytes).zdict
+        assert all(f"kind-{k}:".encode() in zdict for k in range(period)), period
