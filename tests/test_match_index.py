@@ -7,6 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from match_graphs import seed_snapshot
 
 from matchgraph.errors import ConfigError, QueryError
@@ -147,3 +149,61 @@ def test_claims_on_disk_read_back_one_by_one_and_in_order(tmp_path):
     assert len(table) == len(built.index.claims)
     assert tuple(table) == tuple(built.index.claims)
     assert [table[k] for k in reversed(range(len(table)))] == list(reversed(tuple(table)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(2, 60), density=st.floats(0.0, 0.4), graph_seed=st.integers(0, 2**16),
+       picks=st.lists(st.integers(0, 59), max_size=8, unique=True))
+def test_a_push_round_over_the_active_edges_is_the_full_product_bit_for_bit(
+        n: int, density: float, graph_seed: int, picks: list[int]) -> None:
+    """The push reads only the active nodes' edges; pair scores must not move by one ulp."""
+    from matchgraph.queries.match.ppr import _gathered, _moved
+
+    rng = np.random.default_rng(graph_seed)
+    a = sp.random(n, n, density=density, random_state=rng, format="csr")
+    t = Transition.from_adjacency(a + a.T)
+    active = np.array(sorted(p for p in picks if p < n), dtype=np.intp)
+    spread = np.zeros(n)
+    spread[active] = rng.random(len(active)) * 0.85
+    full = t.step @ spread
+    assert np.array_equal(_gathered(t.forward, spread, active), full)
+    assert np.array_equal(_moved(t, t.forward, spread, active), full)
+
+
+def test_push_pagerank_on_a_hub_graph_matches_power_iteration_closely():
+    """A star (every push round reaches the hub, then all of its edges) takes the full-product
+    branch; a path takes the gathered one; both stay within the push's bound."""
+    star = sp.lil_matrix((300, 300))
+    star[0, 1:] = 1.0
+    path = sp.diags([np.ones(299)], [1], shape=(300, 300))
+    for graph in (star, path):
+        t = Transition.from_adjacency(sp.csr_matrix(graph + graph.T))
+        for s in (0, 5, 299):
+            exact = personalized_pagerank(t, s, tol=1e-14, max_iter=5000)
+            approx = personalized_pagerank_push(t, s, eps=1e-8)
+            assert (exact - approx >= -1e-12).all()
+            assert (exact - approx <= 1e-8 * np.maximum(t.degree, 1.0) * 300).all()
+
+
+def test_claims_between_finds_exactly_the_links_of_the_pair_in_either_direction():
+    index = build_match_index(seed_snapshot())
+    pairs, of_link = index.claim_pairs, index.claim_of_link
+    assert len(pairs)
+    n = len(index.slugs)
+    for a in range(n):
+        for b in range(n):
+            expected = list(dict.fromkeys(int(of_link[k]) for k, (x, y) in enumerate(pairs.tolist())
+                                          if (x, y) in ((a, b), (b, a))))
+            assert list(index.claims_between(a, b)) == expected, (a, b)
+
+
+def test_a_neighbour_list_answers_by_row_and_refuses_a_row_it_lacks():
+    from matchgraph.queries.match.all_pairs import all_pairs_topk
+
+    index = build_match_index(seed_snapshot())
+    some = all_pairs_topk(index, 3, include_self=False, rows=np.array([2, 0], dtype=np.int64))
+    full = all_pairs_topk(index, 3, include_self=False)
+    assert some.row(2) == full.row(2) and some.row(0) == full.row(0)
+    for missing in (1, -1, len(index.slugs) + 5):
+        with pytest.raises(QueryError):
+            some.row(missing)

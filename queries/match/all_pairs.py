@@ -62,8 +62,12 @@ class Neighbours:
         return int(self.indices.shape[1])
 
     @cached_property
-    def _position(self) -> dict[int, int]:
-        return {int(r): p for p, r in enumerate(self.rows.tolist())}
+    def _position(self) -> NDArray[np.int64]:
+        """List position by artifact row (-1: no list); an array, as a dict of 100,000
+        rows took 25 ms of every fresh ``similar``."""
+        out = np.full(int(self.rows.max(initial=-1)) + 1, -1, dtype=np.int64)
+        out[self.rows] = np.arange(len(self.rows))
+        return out
 
     def row(self, artifact_row: int) -> list[tuple[int, float]]:
         """(row, score) pairs of one artifact's list, best first, padding removed.
@@ -71,8 +75,8 @@ class Neighbours:
         Raises:
             QueryError: the artifact's list was not computed.
         """
-        pos = self._position.get(artifact_row)
-        if pos is None:
+        pos = int(self._position[artifact_row]) if 0 <= artifact_row < len(self._position) else -1
+        if pos < 0:
             raise QueryError(f"no neighbour list for row {artifact_row}")
         return [(int(j), float(s)) for j, s in
                 zip(self.indices[pos], self.scores[pos], strict=True) if j >= 0]

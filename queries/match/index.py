@@ -145,18 +145,39 @@ class MatchIndex:
     def claims_between(self, a: int, b: int) -> tuple[int, ...]:
         """Indices of the claims linking rows ``a`` and ``b`` (either direction), in link order.
 
-        A vectorised scan of the link arrays rather than a pair dictionary: a fresh process
-        asking about one pair must not build a map of every pair in the store first.
+        From the links touching ``a`` (one vectorised scan of the link arrays, memoised per
+        row) rather than a pair dictionary: a fresh process asking about one pair must not
+        build a map of every pair in the store, and ``similar`` asks about one artifact
+        against dozens (a scan each was 2 ms at 100,000 artifacts).
         """
-        pairs = self.claim_pairs
-        if not len(pairs):
+        links = self._links_of(a)
+        if not len(links):
             return ()
-        hit = ((pairs[:, 0] == a) & (pairs[:, 1] == b)) | ((pairs[:, 0] == b) & (pairs[:, 1] == a))
+        pairs = self.claim_pairs[links]
+        hit = links[((pairs[:, 0] == a) & (pairs[:, 1] == b)) | ((pairs[:, 0] == b) & (pairs[:, 1] == a))]
         found: list[int] = []
-        for k in self.claim_of_link[np.flatnonzero(hit)].tolist():
+        for k in self.claim_of_link[hit].tolist():
             if k not in found:
                 found.append(k)
         return tuple(found)
+
+    def _links_of(self, row: int) -> NDArray[np.intp]:
+        """Positions in ``claim_pairs`` of the links touching ``row``, ascending."""
+        memo = self.links_memo
+        found = memo.get(row)
+        if found is None:
+            pairs = self.claim_pairs
+            found = (np.flatnonzero((pairs[:, 0] == row) | (pairs[:, 1] == row)) if len(pairs)
+                     else np.zeros(0, dtype=np.intp))
+            if len(memo) >= 64:
+                memo.pop(next(iter(memo)))
+            memo[row] = found
+        return found
+
+    @cached_property
+    def links_memo(self) -> dict[int, NDArray[np.intp]]:
+        """Claim links by row, already looked up (``claims_between``)."""
+        return {}
 
     @cached_property
     def transition(self) -> Transition:
