@@ -98,6 +98,7 @@ class Engine:
         self._memo: dict[tuple[str, str], Any] = {}
         self._lock = threading.RLock()
         self._closed = False
+        self._deriving = False
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, *, backend: str = "oxigraph", validator: str = "compiled",
@@ -167,11 +168,7 @@ class Engine:
         self.resolve_table()
         self.need_index()
         self.bundle()
-        self._slices()
-        self._derived("concepts", lambda: self.snapshot().concepts)
-        self.artifacts()
-        self.concept_counts()
-        self._rank_table()
+        self._cheap_parts()
         return self.version()
 
     def snapshot(self) -> GraphSnapshot:
@@ -181,9 +178,36 @@ class Engine:
         (``document-answers.sqlite``, across versions), and every question a later process
         asks reads a derived file made from it, never the whole snapshot. A second copy of
         it would have been a tenth of the index at 100,000 artifacts, read by nothing on
-        the paths users wait for."""
+        the paths users wait for.
+
+        A process that builds it also writes the parts that are cheap to derive from it
+        (slices, rank table, artifacts, concepts), so that after a write the first question
+        builds the snapshot once and the next commands do not build it again for those
+        (about 90 s each from the kept answers at 100,000 artifacts)."""
         cache = None if self.index_dir is None else self.index_dir / "document-answers.sqlite"
-        return self._memoised("snapshot", lambda version: self.store.snapshot(cache=cache))
+        built: list[str] = []
+
+        def make(version: str) -> GraphSnapshot:
+            built.append(version)
+            return self.store.snapshot(cache=cache)
+
+        snapshot = self._memoised("snapshot", make)
+        if built and built[0] and self.index_dir is not None and not self._deriving:
+            self._deriving = True
+            try:
+                self._cheap_parts()
+            finally:
+                self._deriving = False
+        return snapshot
+
+    def _cheap_parts(self) -> None:
+        """The derived parts built from the snapshot in seconds (not the need and match
+        indexes, which take minutes at 100,000 artifacts and are built when asked)."""
+        self._slices()
+        self._derived("concepts", lambda: self.snapshot().concepts)
+        self.artifacts()
+        self.concept_counts()
+        self._rank_table()
 
     def artifacts(self) -> tuple[ArtifactRecord, ...]:
         """Every artifact's record (slug, name, type, flags), in the snapshot's order."""

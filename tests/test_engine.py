@@ -217,3 +217,19 @@ def test_open_takes_a_string_path_as_the_readme_shows(tmp_path: Path) -> None:
         assert again.version() == version and again.stats().artifacts > 0
     finally:
         again.close()
+
+
+def test_the_process_that_builds_the_snapshot_writes_the_parts_cheap_to_derive(tmp_path: Path) -> None:
+    """After a write, the first question builds the snapshot; the next processes' compare,
+    rank, claims and concepts must not build it again."""
+    engine = _load_data(tmp_path / "store")
+    engine.bundle()  # builds the snapshot, as the first `similar` after a write does
+    written = {p.name for p in index_dir_for(tmp_path / "store").glob("*/*")}  # type: ignore[union-attr]
+    assert {"slices.sqlite", "rank-table.pkl", "artifacts.pkl", "concept-counts.pkl", "concepts.pkl"} <= written
+    assert "need-lexical" not in written  # the expensive parts are built when asked
+    later = Engine(engine.store, index_dir=index_dir_for(tmp_path / "store"))
+    later.snapshot = None  # type: ignore[assignment,method-assign]  # any call would fail
+    assert later.compare("PaddleOCR", "Tesseract").text
+    assert later.rank(limit=3).rows
+    assert later.claims(artifact="PaddleOCR") is not None and later.concept_counts()
+    engine.close()
