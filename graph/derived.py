@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
-__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable"]
+__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "int64_key"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,6 +49,13 @@ def code_fingerprint() -> str:
             continue
         digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:10]
+
+
+def int64_key(text: str) -> int:
+    """A signed 64-bit digest of ``text`` (SQLite's integer), for keys compared only for
+    equality: capability IRIs in need records, content hashes in the kept answers."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little", signed=True)
 
 
 class DerivedFiles:

@@ -23,7 +23,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store, Variable
 
 from matchgraph.errors import QueryError
-from matchgraph.graph.derived import DictCodec
+from matchgraph.graph.derived import DictCodec, int64_key
 from matchgraph.graph.sparql_values import iter_rows
 from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG
@@ -102,17 +102,14 @@ class DocumentAnswers:
     @classmethod
     @contextmanager
     def open(cls, path: Path) -> Iterator[DocumentAnswers]:
-        db: sqlite3.Connection | None
+        db: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, timeout=60)
+            _create(db)
         except (sqlite3.Error, OSError):
-            db = None
-        try:
             if db is not None:
-                _create(db)
-        except sqlite3.Error:
-            db.close()  # type: ignore[union-attr]
+                db.close()
             db = None
         try:
             yield cls(db)
@@ -131,7 +128,7 @@ class DocumentAnswers:
         for graph, content_hash in graphs:
             rows = None
             found = kept.get(graph.value)
-            if codec is not None and content_hash is not None and found and found[1] == _digest(content_hash):
+            if codec is not None and content_hash is not None and found and found[1] == int64_key(content_hash):
                 rows = self._read(codec[0], found[0], codec[1])
             if rows is None:
                 rows = answer(graph)
@@ -156,7 +153,7 @@ class DocumentAnswers:
             key = _key(query)
             kept = self._kept(key) if self._codec(key) is not None else {}
             lacking |= {g.value for g, h in graphs
-                        if h is not None and (g.value not in kept or kept[g.value][1] != _digest(h))}
+                        if h is not None and (g.value not in kept or kept[g.value][1] != int64_key(h))}
         return [(g.value, h) for g, h in graphs if g.value in lacking and h is not None]
 
     def keep(self, query: SparqlQuery, entries: list[tuple[str, str, bytes]]) -> None:
@@ -217,7 +214,7 @@ class DocumentAnswers:
                 db.executemany("INSERT OR IGNORE INTO graphs (iri) VALUES (?)", ((g,) for g, _, _ in entries))
                 db.executemany(
                     "INSERT OR REPLACE INTO answers VALUES (?, (SELECT id FROM graphs WHERE iri = ?), ?, ?)",
-                    ((number, graph, _digest(h), packer.pack(raw)) for graph, h, raw in entries))
+                    ((number, graph, int64_key(h), packer.pack(raw)) for graph, h, raw in entries))
                 for iri in gone:
                     db.execute("DELETE FROM answers WHERE query = ? AND graph = (SELECT id FROM graphs WHERE iri = ?)",
                                (number, iri))
@@ -247,11 +244,6 @@ def _create(db: sqlite3.Connection) -> None:
                    "digest INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (query, graph))")
     if len(db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()) != 3:
         raise sqlite3.DatabaseError("unexpected tables")
-
-
-def _digest(content_hash: str) -> int:
-    """A content hash as a signed 64-bit integer (SQLite's), for an equality test only."""
-    return int.from_bytes(hashlib.blake2b(content_hash.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 def _key(query: SparqlQuery) -> str:

@@ -154,8 +154,6 @@ ORDER BY ?key
     per_document=True,
 )
 
-PER_DOCUMENT: tuple[SparqlQuery, ...] = (
-    SNAPSHOT_CAPABILITIES, SNAPSHOT_CAPABILITY_LINKS, SNAPSHOT_CLAIMS, SNAPSHOT_OBSERVATIONS,
-    SNAPSHOT_COMPARED, SNAPSHOT_VERDICTS,
-)
-"""The snapshot's queries that are answered document by document."""
+PER_DOCUMENT: tuple[SparqlQuery, ...] = tuple(
+    query for query in list(globals().values()) if isinstance(query, SparqlQuery) and query.per_document)
+"""The snapshot's queries that are answered document by document (those marked so above)."""

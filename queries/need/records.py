@@ -14,7 +14,6 @@ about it): written by this package beside the user's own store, like every deriv
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import pickle
 import sqlite3
 import threading
@@ -22,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar, overload
 
-from matchgraph.graph.derived import DictCodec
+from matchgraph.graph.derived import DictCodec, int64_key
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["NeedRecords", "write_records"]
@@ -65,12 +64,6 @@ class _Codec:
 def _values(record: object) -> tuple[object, ...]:
     """A dataclass's field values, shallow (``astuple`` would copy nested tuples)."""
     return tuple(getattr(record, f.name) for f in dataclasses.fields(record))  # type: ignore[arg-type]
-
-
-def _iri_key(iri: str) -> int:
-    """A signed 64-bit key of a capability IRI (SQLite integers are signed)."""
-    return int.from_bytes(hashlib.blake2b(iri.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                          "little", signed=True)
 
 
 class _Rows(Sequence[T]):
@@ -204,7 +197,7 @@ class NeedRecords:
                 if c.iri in want:
                     out.setdefault(c.iri, []).append(i)
             return out
-        keys = {_iri_key(iri): iri for iri in wanted}
+        keys = {int64_key(iri): iri for iri in wanted}
         found: list[int] = []
         items = list(keys)
         for start in range(0, len(items), 500):
@@ -270,6 +263,6 @@ def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities:
             db.executemany("INSERT INTO capabilities VALUES (?, ?)",
                            ((i + 1, codec.pack((c, claims.get(c.iri, ())))) for i, c in enumerate(capabilities)))
             db.executemany("INSERT INTO capability_keys VALUES (?, ?)",
-                           sorted((_iri_key(c.iri), i + 1) for i, c in enumerate(capabilities)))
+                           sorted((int64_key(c.iri), i + 1) for i, c in enumerate(capabilities)))
     finally:
         db.close()
