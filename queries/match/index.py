@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,11 +38,23 @@ __all__ = [
     "MatchIndex",
     "build_match_index",
     "normalise_intent",
+    "remember",
 ]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 WALK_INTENT_FLOOR = 10
 """An intent served by at most this many artifacts always stays in the walk graph."""
+
+
+def remember(memo: dict[K, V], key: K, value: V, limit: int = 64) -> V:
+    """Put ``value`` in a per-index memo, dropping the oldest entry once it holds ``limit``."""
+    if len(memo) >= limit:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -163,15 +176,12 @@ class MatchIndex:
 
     def _links_of(self, row: int) -> NDArray[np.intp]:
         """Positions in ``claim_pairs`` of the links touching ``row``, ascending."""
-        memo = self.links_memo
-        found = memo.get(row)
+        found = self.links_memo.get(row)
         if found is None:
             pairs = self.claim_pairs
             found = (np.flatnonzero((pairs[:, 0] == row) | (pairs[:, 1] == row)) if len(pairs)
                      else np.zeros(0, dtype=np.intp))
-            if len(memo) >= 64:
-                memo.pop(next(iter(memo)))
-            memo[row] = found
+            remember(self.links_memo, row, found)
         return found
 
     @cached_property

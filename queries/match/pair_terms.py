@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchgraph.queries.match.all_pairs import concept_similarity
-from matchgraph.queries.match.index import MatchIndex
+from matchgraph.queries.match.index import MatchIndex, remember
 from matchgraph.queries.match.ppr import bfs_predecessors, personalized_pagerank_push
 
 __all__ = [
@@ -205,9 +205,7 @@ def ppr_vector(index: MatchIndex, row: int) -> tuple[NDArray[np.float64], float]
         pi[row] = 0.0
         top = float(pi.max(initial=0.0))
         pi[row] = own
-        if len(memo) >= PPR_MEMO:
-            memo.pop(next(iter(memo)))
-        memo[row] = (pi, top)
+        remember(memo, row, (pi, top), PPR_MEMO)
     return memo[row]
 
 
@@ -219,9 +217,7 @@ def _path(index: MatchIndex, a: int, b: int) -> tuple[str, ...]:
     """
     memo = index.bfs_memo
     if a not in memo:
-        if len(memo) >= 64:
-            memo.pop(next(iter(memo)))
-        memo[a] = bfs_predecessors(index.walk.indptr, index.walk.indices, a)
+        remember(memo, a, bfs_predecessors(index.walk.indptr, index.walk.indices, a))
     pred = memo[a]
     if pred[b] < 0:
         return ()

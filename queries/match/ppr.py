@@ -7,8 +7,9 @@ rebuilds its matrix from Python dicts on every call. Two solvers share that matr
   tolerance over the whole graph, the reference;
 * :func:`personalized_pagerank_push`, the push method of Andersen, Chung and Lang run in
   synchronous rounds: each round pushes every node whose residual is above its threshold,
-  reading only those nodes' edges (one full sparse product when they are many). It stops as soon as the walk's mass has settled, and every
-  node's error is at most ``eps * degree``. The pair score uses it. A sequential
+  reading only those nodes' edges (one full sparse product when they are many). It stops
+  as soon as the walk's mass has settled, and every node's error is at most
+  ``eps * degree``. The pair score uses it. A sequential
   numba-compiled queue was as fast warm (about 4 ms at 10,000 artifacts) but cost 0.6 s
   of JIT start-up in every fresh ``matchgraph`` process.
 
