@@ -14,6 +14,7 @@ from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass
 from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError, ValidationError
 from matchgraph.cli.run_keys import RunKeys
+from matchgraph.graph.base import LoadSession
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
 
@@ -46,7 +47,7 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
     prepared: list[Summary] = []
     failures: dict[str, MatchgraphError] = {}
     status: dict[str, str] = {}
-    with _progress(as_json) as bar:
+    with _progress(as_json) as bar, store.loading() as session:
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         batch: list[PreparedDocument] = []
@@ -64,11 +65,11 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
                 continue
             batch.append(item)
             if len(batch) == BATCH:
-                _store(store, batch, status, failures)
+                _store(session, batch, status, failures)
                 bar.advance(storing, len(batch))
                 batch = []
         if batch:
-            _store(store, batch, status, failures)
+            _store(session, batch, status, failures)
             bar.advance(storing, len(batch))
     if any(s in ("loaded", "replaced") for s in status.values()):
         store.refresh_resolution()  # once for the whole run, not once per batch
@@ -85,8 +86,9 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         raise SystemExit(1)
 
 
-def _store(store, batch: list[PreparedDocument], status: dict[str, str], failures: dict[str, MatchgraphError]) -> None:  # type: ignore[no-untyped-def]
-    result = store.load_prepared(batch, resolve=False)
+def _store(session: LoadSession, batch: list[PreparedDocument], status: dict[str, str],
+           failures: dict[str, MatchgraphError]) -> None:
+    result = session.load_prepared(batch)
     by_key = {doc.key: doc.path or doc.key for doc in batch}
     for kind in ("loaded", "replaced", "unchanged"):
         for key in getattr(result, kind):

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from matchgraph.loaders.resolution import Resolution
     from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["DocumentInfo", "GraphStore", "LoadResult", "Progress", "StoreStats", "count_artifacts"]
+__all__ = [
+    "BatchLoad", "DocumentInfo", "GraphStore", "LoadResult", "LoadSession", "Progress", "StoreStats", "count_artifacts",
+]
 
 Progress = Callable[[int], None]
 """Called with the number of documents just processed (drives a progress bar)."""
@@ -71,6 +73,33 @@ class StoreStats:
     quads: int
 
 
+class LoadSession(Protocol):
+    """What :meth:`GraphStore.loading` returns; a context manager."""
+
+    def __enter__(self) -> LoadSession: ...
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None: ...
+
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+        ...
+
+
+@dataclass
+class BatchLoad:
+    """A load session that writes each batch when it is given (one transaction each)."""
+
+    store: GraphStore
+
+    def __enter__(self) -> BatchLoad:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        return None
+
+    def load_prepared(self, documents: Sequence[PreparedDocument], *, progress: Progress | None = None) -> LoadResult:
+        return self.store.load_prepared(documents, progress=progress, resolve=False)
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """A place that holds documents' facts and answers the library's questions.
@@ -91,6 +120,12 @@ class GraphStore(Protocol):
         """:meth:`load` for documents the parallel pipeline already serialised (and maybe
         validated); what ``matchgraph load`` calls. ``resolve=False`` defers entity
         resolution to :meth:`refresh_resolution`."""
+        ...
+
+    def loading(self) -> LoadSession:
+        """A session for a load of many batches, as ``matchgraph load`` runs: each batch's
+        documents are stored once the session closes without an error (a backend may write
+        them earlier). Entity resolution is left to :meth:`refresh_resolution`."""
         ...
 
     def refresh_resolution(self) -> None:

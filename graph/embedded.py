@@ -3,8 +3,9 @@
 Nothing to start. Every method says its transaction semantics, and they hold:
 
 * :meth:`OxigraphStore.load` validates a batch first; documents that fail are reported and
-  leave no trace. New documents are written in one transaction (``Store.extend``); a
-  changed document is staged under a private graph name and swapped in with one SPARQL
+  leave no trace. New documents are written in one transaction, or in a large load
+  bulk-loaded and then committed by markers added in one transaction
+  (:mod:`~matchgraph.graph.embedded_load`); a changed document is staged under a private graph name and swapped in with one SPARQL
   ``MOVE`` (one transaction), so readers see the old version or the new, never a mix.
 * Loading a document whose content hash is already stored changes nothing.
 """
@@ -21,8 +22,9 @@ from pathlib import Path
 import platformdirs
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
-from matchgraph.errors import QueryError, StoreError, ValidationError
+from matchgraph.errors import QueryError, StoreError
 from matchgraph.graph.document_answers import DocumentAnswers, document_graphs, per_document_rows
+from matchgraph.graph.embedded_load import EmbeddedLoad, named
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_housekeeping import (
@@ -51,8 +53,6 @@ __all__ = ["OxigraphStore", "default_store_path"]
 
 _STORE_VERSION = NamedNode(MG + "storeVersion")
 _FEEDBACK_VERSION = NamedNode(MG + "feedbackVersion")
-BULK_THRESHOLD = 50_000
-"""Quads in one load above which fresh documents are bulk-loaded (see ``_insert_fresh``)."""
 
 
 def default_store_path() -> Path:
@@ -118,30 +118,16 @@ class OxigraphStore:
         ``resolve=False`` leaves entity resolution to one :meth:`refresh_resolution` call at
         the end of a multi-batch load, instead of re-resolving the whole store per batch.
         """
-        result = LoadResult()
-        pending: dict[str, PreparedDocument] = {}
-        for doc in documents:
-            if self._stored_hash(doc.key) == doc.content_hash:
-                result.unchanged.append(doc.key)
-            else:
-                pending[doc.key] = doc
-        for key, violations in self._violations(pending).items():
-            result.failed[key] = ValidationError(key, violations)
-            del pending[key]
-        fresh = {k: d for k, d in pending.items() if not self._has_graph(k)}
-        if fresh:
-            result.quads_added += self._insert_fresh(fresh)
-            result.loaded.extend(fresh)
-        for key, doc in pending.items():
-            if key not in fresh:
-                self._swap(document_iri(key), doc.ntriples)
-                result.replaced.append(key)
-                result.quads_added += doc.ntriples.count(b"\n")
+        with self.loading() as session:
+            result = session.load_prepared(documents, progress=progress)
         if resolve:
             refresh_if_stale(self, force=bool(result.loaded or result.replaced))
-        if progress is not None:
-            progress(len(documents))
         return result
+
+    def loading(self) -> EmbeddedLoad:
+        """A load session for many batches (see :mod:`~matchgraph.graph.embedded_load`):
+        a large one bulk-loads its fresh documents in one pass."""
+        return EmbeddedLoad(self)
 
     def _violations(self, pending: dict[str, PreparedDocument]) -> dict[str, list]:
         """SHACL violations per document: those a pipeline worker already found with this
@@ -152,35 +138,6 @@ class OxigraphStore:
         if unchecked:
             found.update(validator.validate_serialized(unchecked))
         return found
-
-    def _insert_fresh(self, documents: dict[str, PreparedDocument]) -> int:
-        """Write documents whose graphs do not exist yet; all-or-nothing per document.
-
-        Small batches go in one transactional ``load``. Large batches are bulk-loaded (about
-        twice as fast, but not transactional) without each document's commit marker (its
-        ``mg:contentHash`` triple), then every marker is added in one transaction. A graph
-        without its marker is a load that did not finish: it is invisible to
-        :meth:`documents` and dropped the next time the store opens.
-
-        Parsing is ``lenient``: the bytes are pyoxigraph's own serialisation of terms that
-        were checked when they were made, and checking every IRI again cost 11% of a write.
-        """
-        count = sum(d.ntriples.count(b"\n") for d in documents.values())
-        if count < BULK_THRESHOLD:
-            body = b"".join(_named(d.ntriples, document_iri(k)) for k, d in documents.items())
-            self._write(lambda: self._store.load(body, format=RdfFormat.N_QUADS, lenient=True))
-            return count
-        markers, parts = [], []
-        for key, doc in documents.items():
-            graph = NamedNode(document_iri(key))
-            marker = Triple(graph, CONTENT_HASH, Literal(doc.content_hash))
-            line = serialize([marker], format=RdfFormat.N_TRIPLES)
-            parts.append(_named(doc.ntriples.replace(line, b"", 1), graph.value))
-            markers.append(Quad(marker.subject, marker.predicate, marker.object, graph))
-        with unfinished_write(self._store):
-            self._write(lambda: self._store.bulk_load(b"".join(parts), format=RdfFormat.N_QUADS, lenient=True))
-            self._write(lambda: self._store.extend(markers))
-        return count
 
     def refresh_resolution(self) -> None:
         """Recompute entity resolution over the whole store (after a deferred load)."""
@@ -198,7 +155,7 @@ class OxigraphStore:
             return
         with unfinished_write(self._store):
             self._write(lambda: self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None)
-            self._write(lambda: self._store.load(_named(ntriples, staging.value), format=RdfFormat.N_QUADS, lenient=True))
+            self._write(lambda: self._store.load(named(ntriples, staging.value), format=RdfFormat.N_QUADS, lenient=True))
             # Both IRIs are generated by matchgraph (hashes and constants), never user text.
             self._write(lambda: self._store.update(f"MOVE SILENT <{staging.value}> TO <{graph}>"))
 
@@ -398,8 +355,3 @@ class OxigraphStore:
             self._lock.release()
             self._lock = None
 
-
-def _named(ntriples: bytes, graph: str) -> bytes:
-    """N-Triples -> N-Quads in ``graph``. N-Triples escapes line breaks inside literals, so
-    every ``" .\\n"`` ends a statement."""
-    return ntriples.replace(b" .\n", b" <" + graph.encode() + b"> .\n")

@@ -22,7 +22,8 @@ from matchgraph.ontology.vocab import ID, MG, ontology_path
 
 __all__ = [
     "CONTENT_HASH", "DOCS", "META_GRAPH", "STAGING", "STORE_NODE", "VOCABULARY_FILES",
-    "drop_unfinished_writes", "ensure_vocabulary", "unfinished_write", "vocabulary_graphs",
+    "drop_unfinished_writes", "ensure_vocabulary", "mark_unfinished", "unfinished_write", "unmark_unfinished",
+    "vocabulary_graphs",
 ]
 
 CONTENT_HASH = NamedNode(MG + "contentHash")
@@ -66,13 +67,27 @@ def ensure_vocabulary(store: Store) -> bool:
     return changed
 
 
+def mark_unfinished(store: Store) -> None:
+    """Mark the start of a write that is not one transaction (see the module docstring)."""
+    store.add(_unfinished_marker())
+
+
+def unmark_unfinished(store: Store) -> None:
+    """That write finished: nothing to drop at the next open."""
+    store.remove(_unfinished_marker())
+
+
+def _unfinished_marker() -> Quad:
+    return Quad(STORE_NODE, _UNFINISHED, Literal(str(os.getpid())), META_GRAPH)
+
+
 @contextmanager
 def unfinished_write(store: Store) -> Iterator[None]:
-    """Mark a write that is not one transaction while it runs (see the module docstring)."""
-    marker = Quad(STORE_NODE, _UNFINISHED, Literal(str(os.getpid())), META_GRAPH)
-    store.add(marker)
+    """Mark a write that is not one transaction while it runs; after an error the mark
+    stays, so the next open drops what the write left."""
+    mark_unfinished(store)
     yield
-    store.remove(marker)
+    unmark_unfinished(store)
 
 
 def drop_unfinished_writes(store: Store) -> bool:

@@ -32,8 +32,12 @@ CHILD = """
 import sys
 import matchgraph.cli.cmd_load as cmd_load
 cmd_load.BATCH = 3
+if sys.argv[1] == "bulk":
+    import matchgraph.graph.embedded_load as embedded_load
+    embedded_load.BULK_THRESHOLD = 1  # every batch goes to a streamed bulk load,
+    embedded_load.SEGMENT_QUADS = 3000  # committed a few batches at a time
 from matchgraph.cli.main import cli
-cli(sys.argv[1:], prog_name="matchgraph")
+cli(sys.argv[2:], prog_name="matchgraph")
 """
 
 
@@ -50,9 +54,9 @@ def _documents(folder: Path) -> Path:
     return folder
 
 
-def _load(store: Path, folder: Path) -> subprocess.Popen[bytes]:
+def _load(store: Path, folder: Path, writes: str = "transactions") -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-c", CHILD, "--store", str(store), "load", "--jobs", "1", "--json", str(folder)],
+        [sys.executable, "-c", CHILD, writes, "--store", str(store), "load", "--jobs", "1", "--json", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -93,13 +97,17 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, set
 RESOLUTION = "https://w3id.org/matchgraph/id/graph/resolution"
 
 
-def test_kill_at_random_points_then_reload(clean, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("writes", ["transactions", "bulk"])
+def test_kill_at_random_points_then_reload(clean, tmp_path: Path, writes: str) -> None:  # type: ignore[no-untyped-def]
+    """Both ways a load writes: one transaction per batch, and streamed bulk segments
+    committed by their markers; the store after the final load equals one clean
+    transactional load."""
     folder, expected, canonical, duration = clean
     store = tmp_path / "store"
     rng = random.Random(int(os.environ.get("MATCHGRAPH_CRASH_SEED", "9")))
     kills = 0
     for _ in range(5):
-        child = _load(store, folder)
+        child = _load(store, folder, writes)
         time.sleep(rng.uniform(0.3, duration))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
@@ -112,7 +120,7 @@ def test_kill_at_random_points_then_reload(clean, tmp_path: Path) -> None:  # ty
         documents = {n for n in graphs if n.startswith("https://w3id.org/matchgraph/id/doc/")}
         assert documents <= set(expected)
     assert kills >= 1
-    child = _load(store, folder)
+    child = _load(store, folder, writes)
     assert child.wait(timeout=300) == 0
     graphs, merged = _state(store)
     assert graphs == expected

@@ -118,12 +118,12 @@ def test_remove_drops_exactly_one_document(tmp_path: Path, seed_path: Path, memo
 def test_bulk_path_gives_the_same_graph_as_the_transactional_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import matchgraph.graph.embedded as embedded
+    import matchgraph.graph.embedded_load as embedded_load
 
     docs = [parse_document(_doc(f"Model {i}"), document=f"d{i}.txt") for i in range(5)]
     small = OxigraphStore(tmp_path / "small")
     small.load(docs)
-    monkeypatch.setattr(embedded, "BULK_THRESHOLD", 1)
+    monkeypatch.setattr(embedded_load, "BULK_THRESHOLD", 1)
     bulk = OxigraphStore(tmp_path / "bulk")
     bulk.load(docs)
     strip = lambda store: {(q.subject, q.predicate, q.object, q.graph_name) for q in store._store if "loadedAt" not in q.predicate.value and "resolution" not in str(q.graph_name) and "graph/meta" not in str(q.graph_name)}  # noqa: E731

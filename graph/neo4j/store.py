@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from matchgraph.errors import ConfigError, MatchgraphError, QueryError, StoreError, ValidationError
-from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
+from matchgraph.graph.base import BatchLoad, DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
 from matchgraph.graph.neo4j.lpg_mapping import GraphPart, graph_part, part_triples, split
 from matchgraph.graph.neo4j.lpg_schema import ARTIFACT_ROLES, LABEL_CLASS, RESOURCE
 from matchgraph.graph.neo4j.server import Neo4jSettings
@@ -256,6 +256,10 @@ class Neo4jStore:
         if progress is not None:
             progress(len(documents))
         return result
+
+    def loading(self) -> BatchLoad:
+        """Each batch is written in its own transaction when it is given."""
+        return BatchLoad(self)
 
     def refresh_resolution(self) -> None:
         """Recompute entity resolution over the whole store (after a deferred load)."""
