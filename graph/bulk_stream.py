@@ -19,6 +19,8 @@ import threading
 
 from pyoxigraph import RdfFormat, Store
 
+from matchgraph.errors import StoreError
+
 __all__ = ["BulkStream"]
 
 _END = b""
@@ -77,37 +79,41 @@ class BulkStream:
             self._error = e.with_traceback(None)
 
     def write(self, nquads: bytes) -> None:
-        """Queue statements for the loader (waits while the queue is full)."""
-        if not nquads:
-            return
-        while True:
-            if not self._thread.is_alive():
-                self._raise("the bulk loader stopped early")
-            try:
-                self._queue.put(nquads, timeout=0.5)
-                return
-            except queue.Full:
-                continue
+        """Queue statements for the loader (waits while the queue is full).
+
+        Raises:
+            StoreError: the loader stopped (its error says why).
+        """
+        if nquads and not self._put(nquads):
+            self._thread.join()
+            self._raise("the bulk load failed")
 
     def finish(self) -> None:
-        """End the stream and wait until everything written is in the store."""
-        if self._thread.is_alive():
-            self._queue.put(_END)
+        """End the stream and wait until everything written is in the store.
+
+        Raises:
+            StoreError: the bulk load failed.
+        """
+        self._put(_END)
         self._thread.join()
         if self._error is not None:
             self._raise("the bulk load failed")
 
     def abandon(self) -> None:
-        """Stop the loader without storing anything it was given."""
+        """Stop the loader and wait for it. What it was given is not stored, unless it had
+        already read the end of the stream (then it finishes)."""
+        self._put(None)
+        self._thread.join()
+
+    def _put(self, item: bytes | None) -> bool:
+        """Queue ``item`` unless the loader has stopped (it would never read it)."""
         while self._thread.is_alive():
             try:
-                self._queue.put(None, timeout=0.5)
+                self._queue.put(item, timeout=0.5)
+                return True
             except queue.Full:
                 continue
-            self._thread.join(timeout=0.5)
+        return False
 
     def _raise(self, message: str) -> None:
-        error = self._error
-        if isinstance(error, OSError):
-            raise error
-        raise OSError(f"{message}: {error}") from error
+        raise StoreError(f"{message}: {self._error}") from self._error

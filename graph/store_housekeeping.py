@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -67,27 +68,29 @@ def ensure_vocabulary(store: Store) -> bool:
     return changed
 
 
-def mark_unfinished(store: Store) -> None:
-    """Mark the start of a write that is not one transaction (see the module docstring)."""
-    store.add(_unfinished_marker())
+def mark_unfinished(store: Store) -> Quad:
+    """Mark the start of a write that is not one transaction (see the module docstring).
+
+    Each write has its own mark (process and a random part), so one that ends cannot clear
+    the mark of another still running in the same process.
+    """
+    marker = Quad(STORE_NODE, _UNFINISHED, Literal(f"{os.getpid()}-{uuid.uuid4().hex[:12]}"), META_GRAPH)
+    store.add(marker)
+    return marker
 
 
-def unmark_unfinished(store: Store) -> None:
-    """That write finished: nothing to drop at the next open."""
-    store.remove(_unfinished_marker())
-
-
-def _unfinished_marker() -> Quad:
-    return Quad(STORE_NODE, _UNFINISHED, Literal(str(os.getpid())), META_GRAPH)
+def unmark_unfinished(store: Store, marker: Quad) -> None:
+    """That write finished: nothing of it to drop at the next open."""
+    store.remove(marker)
 
 
 @contextmanager
 def unfinished_write(store: Store) -> Iterator[None]:
     """Mark a write that is not one transaction while it runs; after an error the mark
     stays, so the next open drops what the write left."""
-    mark_unfinished(store)
+    marker = mark_unfinished(store)
     yield
-    unmark_unfinished(store)
+    unmark_unfinished(store, marker)
 
 
 def drop_unfinished_writes(store: Store) -> bool:

@@ -122,3 +122,33 @@ def test_an_abandoned_stream_stores_nothing(tmp_path: Path) -> None:
     assert len(raw) == 0
     raw.load(b"<urn:s> <urn:p> <urn:o> .\n", format=RdfFormat.N_TRIPLES)  # the store is still usable
     assert len(raw) == 1
+
+
+def test_an_open_segment_stays_marked_unfinished_while_other_writes_come_and_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matchgraph.graph.store_housekeeping import _UNFINISHED, META_GRAPH, STORE_NODE
+
+    def marks(store: OxigraphStore) -> int:
+        return len(list(store._store.quads_for_pattern(STORE_NODE, _UNFINISHED, None, META_GRAPH)))
+
+    monkeypatch.setattr(embedded_load, "BULK_THRESHOLD", 1)
+    store = OxigraphStore(tmp_path / "s")
+    store.load_prepared(_prepared(("x", _doc("Model X"))))
+    with store.loading() as session:
+        session.load_prepared(BATCHES[0])  # a segment opens
+        assert marks(store) == 1
+        result = session.load_prepared(_prepared(("x", _doc("Model X", rank=70))))  # swapped in meanwhile
+        assert result.replaced == ["x"]
+        assert marks(store) == 1  # the swap's own mark came and went; the segment's stays
+    assert marks(store) == 0
+    assert [d.key for d in store.documents()] == ["a", "b", "x"]
+
+
+def test_a_loader_that_stops_early_is_a_store_error_for_the_writer(tmp_path: Path) -> None:
+    stream = BulkStream(Store(str(tmp_path / "raw")))
+    stream.write(b'"a literal subject" <urn:p> <urn:o> <urn:g> .\n')
+    with pytest.raises(StoreError, match="bulk load failed"):
+        for _ in range(100_000):  # the loader has stopped reading: writing must not block
+            stream.write(b"<urn:s> <urn:p> <urn:o> <urn:g> .\n")
+        stream.finish()
