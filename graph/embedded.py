@@ -330,9 +330,8 @@ class OxigraphStore:
                 from matchgraph.graph.document_answers_parallel import prefill
                 from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
 
-                if not self.read_only:
-                    self._store.flush()  # the workers open the files read-only
-                prefill(self.path, answers, PER_DOCUMENT, graphs)
+                prefill(self.path, answers, PER_DOCUMENT, graphs,
+                        checkpoint=None if self.read_only else lambda target: self._store.backup(str(target)))
             return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers, graphs))
 
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:

@@ -204,3 +204,39 @@ def test_kept_answers_are_the_answers_and_only_changes_are_asked(states: list[di
             assert sorted(asked) == sorted(g for g, h in current.items() if h is None or kept.get(g) != h)
             # A graph's rows go when the graph goes; an unfinished write (no hash) keeps them.
             kept = {g: h if h is not None else kept[g] for g, h in current.items() if h is not None or g in kept}
+
+
+def test_workers_of_a_writer_read_a_checkpoint_the_writer_cannot_change(tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    """The writer's compaction deletes files it merged; readers of a checkpoint keep theirs."""
+    from pyoxigraph import Quad, Store
+
+    from matchgraph.graph.document_answers_parallel import stable_files
+
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load(documents[:1]).ok
+    raw = store._store
+    before = len(raw)
+    with stable_files(store.path, lambda target: raw.backup(str(target))) as readable:
+        assert readable is not None and readable != store.path
+        assert readable.parent.parent == store.path.parent, "beside the store: same file system, hard links"
+        raw.add(Quad(NamedNode("https://example.org/s"), NamedNode("https://example.org/p"), NamedNode("https://example.org/o")))
+        raw.optimize()  # compacts the writer's files away
+        reader = Store.read_only(str(readable))
+        assert len(reader) == before
+        del reader
+    assert not readable.parent.exists(), "the checkpoint is removed afterwards"
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]
+    with stable_files(store.path, None) as same:
+        assert same == store.path, "a reader's workers read the store itself"
+
+
+def test_without_a_checkpoint_beside_the_store_the_caller_answers(tmp_path: Path) -> None:
+    from matchgraph.graph.document_answers_parallel import stable_files
+
+    def refuse(target: Path) -> None:
+        raise OSError("no space left")
+
+    (tmp_path / "store").mkdir()
+    with stable_files(tmp_path / "store", refuse) as readable:
+        assert readable is None
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]
