@@ -73,9 +73,10 @@ class OxigraphStore:
     ) -> None:
         """Open the store at ``path`` (in memory when None).
 
-        ``read_only`` opens without creating, locking or changing anything, so any number of
-        readers work beside one writer and on a read-only copy; they see the store as it was
-        when they opened it. A writer takes the writer lock (:mod:`store_lock`) first.
+        ``read_only`` opens without creating, locking or changing anything, so readers work
+        beside one writer and on a read-only copy; they see the store as it was when they
+        opened it (short reads only: see :mod:`store_open`). A writer takes the writer lock
+        (:mod:`store_lock`) first.
 
         Raises:
             StoreError: no store at ``path`` (read-only), or another process writes it.

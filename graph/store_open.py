@@ -1,9 +1,11 @@
 """How the embedded store is opened, and how derived state is kept in line with it.
 
 Readers open the RocksDB files read-only (``Store.read_only``): nothing is created, locked
-or changed, any number can run beside one writer, and a store on a read-only file system
-or with read-only permissions can be read. A writer takes the named writer lock first
-(:mod:`~matchgraph.graph.store_lock`).
+or changed, and a store on a read-only file system or with read-only permissions can be
+read. They may run beside one writer for short reads; pyoxigraph calls that undefined,
+because the writer's compaction deletes files a reader has listed, so long readers that a
+writer starts read a checkpoint instead (:mod:`document_answers_parallel`). A writer takes
+the named writer lock first (:mod:`~matchgraph.graph.store_lock`).
 
 Derived state (the entity-resolution graph) is checked against the documents it was
 computed from whenever a writer opens the store or a load finishes, never trusting "nothing
