@@ -47,30 +47,31 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
     prepared: list[Summary] = []
     failures: dict[str, MatchgraphError] = {}
     status: dict[str, str] = {}
-    with _progress(as_json) as bar, store.loading() as session:
+    with _progress(as_json) as bar:
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
-        batch: list[PreparedDocument] = []
-        keys = RunKeys(later_wins)
-        validator = app.validator if app.backend == "oxigraph" else None
-        for item in prepare_paths(files, jobs=jobs, validator=validator):
-            bar.advance(parsing)
-            if isinstance(item, Failure):
-                failures[item.document] = item.error()
-                bar.advance(storing)
-                continue
-            prepared.append(Summary.of(item))
-            if not keys.admit(item, batch, failures):
-                bar.advance(storing)
-                continue
-            batch.append(item)
-            if len(batch) == BATCH:
+        with store.loading(stage=lambda text: bar.update(storing, description=text)) as session:
+            batch: list[PreparedDocument] = []
+            keys = RunKeys(later_wins)
+            validator = app.validator if app.backend == "oxigraph" else None
+            for item in prepare_paths(files, jobs=jobs, validator=validator):
+                bar.advance(parsing)
+                if isinstance(item, Failure):
+                    failures[item.document] = item.error()
+                    bar.advance(storing)
+                    continue
+                prepared.append(Summary.of(item))
+                if not keys.admit(item, batch, failures):
+                    bar.advance(storing)
+                    continue
+                batch.append(item)
+                if len(batch) == BATCH:
+                    _store(session, batch, status, failures)
+                    bar.advance(storing, len(batch))
+                    batch = []
+            if batch:
                 _store(session, batch, status, failures)
                 bar.advance(storing, len(batch))
-                batch = []
-        if batch:
-            _store(session, batch, status, failures)
-            bar.advance(storing, len(batch))
     if any(s in ("loaded", "replaced") for s in status.values()):
         store.refresh_resolution()  # once for the whole run, not once per batch
     _report(prepared, status, failures, as_json, verbose)

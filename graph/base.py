@@ -20,11 +20,14 @@ if TYPE_CHECKING:
     from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = [
-    "BatchLoad", "DocumentInfo", "GraphStore", "LoadResult", "LoadSession", "Progress", "StoreStats", "count_artifacts",
+    "BatchLoad", "DocumentInfo", "GraphStore", "LoadResult", "LoadSession", "Progress", "Stage", "StoreStats",
+    "count_artifacts",
 ]
 
 Progress = Callable[[int], None]
 """Called with the number of documents just processed (drives a progress bar)."""
+Stage = Callable[[str], None]
+"""Called with what a long step is doing now ("compacting the store")."""
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,11 @@ class GraphStore(Protocol):
         resolution to :meth:`refresh_resolution`."""
         ...
 
-    def loading(self) -> LoadSession:
+    def loading(self, stage: Stage | None = None) -> LoadSession:
         """A session for a load of many batches, as ``matchgraph load`` runs: each batch's
         documents are stored once the session closes without an error (a backend may write
-        them earlier). Entity resolution is left to :meth:`refresh_resolution`."""
+        them earlier). Entity resolution is left to :meth:`refresh_resolution`. ``stage``
+        hears what a long close is doing, for the progress display."""
         ...
 
     def refresh_resolution(self) -> None:

@@ -25,7 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, R
 from matchgraph.errors import QueryError, StoreError
 from matchgraph.graph.document_answers import DocumentAnswers, document_graphs, per_document_rows
 from matchgraph.graph.embedded_load import EmbeddedLoad, named
-from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
+from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, Stage, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
 from matchgraph.graph.store_housekeeping import (
     CONTENT_HASH,
@@ -125,10 +125,10 @@ class OxigraphStore:
             refresh_if_stale(self, force=bool(result.loaded or result.replaced))
         return result
 
-    def loading(self) -> EmbeddedLoad:
+    def loading(self, stage: Stage | None = None) -> EmbeddedLoad:
         """A load session for many batches (see :mod:`~matchgraph.graph.embedded_load`):
         a large one bulk-loads its fresh documents in one pass."""
-        return EmbeddedLoad(self)
+        return EmbeddedLoad(self, stage)
 
     def _violations(self, pending: dict[str, PreparedDocument]) -> dict[str, list]:
         """SHACL violations per document: those a pipeline worker already found with this

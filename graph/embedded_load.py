@@ -14,8 +14,13 @@ How fresh documents are written depends on the session's size:
   leaves an unfinished-write mark until its markers are in). A segment ends after
   ``SEGMENT_QUADS`` quads, when a batch names a document the segment already holds, and
   when the session closes. One bulk load per segment instead of one per batch lets
-  pyoxigraph index on a second thread and spares the store most of its compaction: a
-  50,000-page load took a third less time.
+  pyoxigraph index on a second thread and spares the store most of its compaction.
+* A session that bulk-loaded compacts the store when it closes (``Store.optimize``).
+  Each segment's files land in RocksDB's level 0, every one spanning the whole key range,
+  and the background compaction that merges them was still running when the load's index
+  build started: it competed with the build for the two cores and memory, and reads of a
+  store left half-compacted were slower afterwards (``show`` 0.54 s instead of 0.41 s at
+  100,000 artifacts).
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from matchgraph.errors import ValidationError
-from matchgraph.graph.base import LoadResult, Progress
+from matchgraph.errors import StoreError, ValidationError
+from matchgraph.graph.base import LoadResult, Progress, Stage
 from matchgraph.graph.bulk_stream import BulkStream
 from matchgraph.graph.store_housekeeping import CONTENT_HASH, mark_unfinished, unmark_unfinished
 from matchgraph.ontology.vocab import document_iri
@@ -51,8 +56,11 @@ class EmbeddedLoad:
     error. If it closes with one, the documents of the open segment are not stored.
     """
 
-    def __init__(self, store: OxigraphStore) -> None:
+    def __init__(self, store: OxigraphStore, stage: Stage | None = None) -> None:
         self._store = store
+        self._stage = stage
+        self._compact = False
+        """A segment was bulk-loaded: compact the store when the session closes."""
         self._stream: BulkStream | None = None
         self._markers: list[Quad] = []
         self._segment: dict[str, str] = {}
@@ -66,9 +74,26 @@ class EmbeddedLoad:
 
     def __exit__(self, kind, error, trace) -> None:  # type: ignore[no-untyped-def]
         if error is None:
+            if self._stream is not None:
+                self._say("finishing the bulk load")
             self._commit()
+            if self._compact:
+                self._optimize()
         else:
             self._abandon()
+
+    def _optimize(self) -> None:
+        """Merge the bulk-loaded files now, once, rather than in the background while the
+        next reads run. The documents are stored already; a failure says so."""
+        self._say("compacting the store")
+        try:
+            self._store._store.optimize()
+        except OSError as e:
+            raise StoreError(f"the documents are stored, but compacting the store failed: {e}") from e
+
+    def _say(self, text: str) -> None:
+        if self._stage is not None:
+            self._stage(text)
 
     def _abandon(self) -> None:
         """Stop the open segment's loader. Its unfinished mark stays, so whatever it may
@@ -119,6 +144,7 @@ class EmbeddedLoad:
             # finishes, but its bulk loader is documented as not atomic.
             self._unfinished = mark_unfinished(self._store._store)
             self._stream = BulkStream(self._store._store)
+            self._compact = True
         for key, doc in documents.items():
             graph = NamedNode(document_iri(key))
             marker = Triple(graph, CONTENT_HASH, Literal(doc.content_hash))

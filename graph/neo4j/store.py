@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from matchgraph.errors import ConfigError, MatchgraphError, QueryError, StoreError, ValidationError
-from matchgraph.graph.base import BatchLoad, DocumentInfo, LoadResult, Progress, StoreStats, count_artifacts
+from matchgraph.graph.base import BatchLoad, DocumentInfo, LoadResult, Progress, Stage, StoreStats, count_artifacts
 from matchgraph.graph.neo4j.lpg_mapping import GraphPart, graph_part, part_triples, split
 from matchgraph.graph.neo4j.lpg_schema import ARTIFACT_ROLES, LABEL_CLASS, RESOURCE
 from matchgraph.graph.neo4j.server import Neo4jSettings
@@ -257,8 +257,9 @@ class Neo4jStore:
             progress(len(documents))
         return result
 
-    def loading(self) -> BatchLoad:
-        """Each batch is written in its own transaction when it is given."""
+    def loading(self, stage: Stage | None = None) -> BatchLoad:
+        """Each batch is written in its own transaction when it is given (closing is
+        instant, so ``stage`` is never called)."""
         return BatchLoad(self)
 
     def refresh_resolution(self) -> None:
