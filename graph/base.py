@@ -27,7 +27,7 @@ __all__ = [
 Progress = Callable[[int], None]
 """Called with the number of documents just processed (drives a progress bar)."""
 Stage = Callable[[str], None]
-"""Called with what a long step is doing now ("compacting the store")."""
+"""Called with what a long step is doing now ("finishing the bulk load")."""
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ How fresh documents are written depends on the session's size:
   ``SEGMENT_QUADS`` quads, when a batch names a document the segment already holds, and
   when the session closes. One bulk load per segment instead of one per batch lets
   pyoxigraph index on a second thread and spares the store most of its compaction.
-* A session that bulk-loaded compacts the store when it closes (``Store.optimize``).
-  Each segment's files land in RocksDB's level 0, every one spanning the whole key range,
-  and the background compaction that merges them was still running when the load's index
-  build started: it competed with the build for the two cores and memory, and reads of a
-  store left half-compacted were slower afterwards (``show`` 0.54 s instead of 0.41 s at
-  100,000 artifacts).
+
+The segments' files land in RocksDB's level 0 and are merged by its background compaction,
+which goes on beside whatever the process does next (and in the next writer, if this one
+exits first). Compacting at the close instead (``Store.optimize``, one thread) was tried:
+at 50,000 pages it took about 300 s and made neither the index build nor the reads faster.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from matchgraph.errors import StoreError, ValidationError
+from matchgraph.errors import ValidationError
 from matchgraph.graph.base import LoadResult, Progress, Stage
 from matchgraph.graph.bulk_stream import BulkStream
 from matchgraph.graph.store_housekeeping import CONTENT_HASH, mark_unfinished, unmark_unfinished
@@ -59,8 +58,6 @@ class EmbeddedLoad:
     def __init__(self, store: OxigraphStore, stage: Stage | None = None) -> None:
         self._store = store
         self._stage = stage
-        self._compact = False
-        """A segment was bulk-loaded: compact the store when the session closes."""
         self._stream: BulkStream | None = None
         self._markers: list[Quad] = []
         self._segment: dict[str, str] = {}
@@ -77,19 +74,8 @@ class EmbeddedLoad:
             if self._stream is not None:
                 self._say("finishing the bulk load")
             self._commit()
-            if self._compact:
-                self._optimize()
         else:
             self._abandon()
-
-    def _optimize(self) -> None:
-        """Merge the bulk-loaded files now, once, rather than in the background while the
-        next reads run. The documents are stored already; a failure says so."""
-        self._say("compacting the store")
-        try:
-            self._store._store.optimize()
-        except OSError as e:
-            raise StoreError(f"the documents are stored, but compacting the store failed: {e}") from e
 
     def _say(self, text: str) -> None:
         if self._stage is not None:
@@ -144,7 +130,6 @@ class EmbeddedLoad:
             # finishes, but its bulk loader is documented as not atomic.
             self._unfinished = mark_unfinished(self._store._store)
             self._stream = BulkStream(self._store._store)
-            self._compact = True
         for key, doc in documents.items():
             graph = NamedNode(document_iri(key))
             marker = Triple(graph, CONTENT_HASH, Literal(doc.content_hash))
