@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
+from matchgraph.cli.memory import return_freed_memory
 from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError, ValidationError
 from matchgraph.cli.run_keys import RunKeys
@@ -76,6 +77,7 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
         store.refresh_resolution()  # once for the whole run, not once per batch
     _report(prepared, status, failures, as_json, verbose)
     if not no_index and app.backend == "oxigraph" and any(s in ("loaded", "replaced") for s in status.values()):
+        return_freed_memory()  # what the load freed, before the build adds its own peak
         _build_indexes(app, quiet=as_json)
     if to_neo4j:
         from matchgraph.cli.cmd_neo4j import push_to_neo4j
