@@ -10,7 +10,6 @@ leaves its peak resident after it has freed them: 0.7 GB after a 5,000-page load
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 
 __all__ = ["return_freed_memory"]
@@ -21,8 +20,8 @@ def return_freed_memory() -> bool:
     library has no ``malloc_trim`` (not glibc): nothing is returned there, nothing fails."""
     gc.collect()
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError, TypeError):
         return False
     trim(0)
     return True

@@ -81,24 +81,20 @@ def stable_files(store_path: Path, checkpoint: Checkpoint | None) -> Iterator[Pa
     if checkpoint is None:
         yield store_path
         return
+    folder: Path | None = None
+    target: Path | None = None
     try:
         folder = Path(tempfile.mkdtemp(prefix=f".{store_path.name}-readers-", dir=store_path.parent))
+        if folder.stat().st_dev == store_path.stat().st_dev:
+            checkpoint(folder / "store")
+            target = folder / "store"
     except OSError:
-        yield None
-        return
+        target = None
     try:
-        if folder.stat().st_dev != store_path.stat().st_dev:
-            yield None
-            return
-        target = folder / "store"
-        try:
-            checkpoint(target)
-        except OSError:
-            yield None
-            return
         yield target
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _answer_chunk(store_path: str, queries: Sequence[SparqlQuery],
