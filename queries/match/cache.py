@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +187,14 @@ def _write_claims(directory: Path, claims: Sequence[ClaimRecord]) -> None:
     np.save(directory / "claims.offsets.npy", np.asarray(offsets, dtype=np.int64))
 
 
+_CLAIM_FIELDS = tuple(f.name for f in fields(ClaimRecord))
+
+
 def _claim_json(claim: ClaimRecord) -> bytes:
-    return json.dumps(asdict(claim), ensure_ascii=False).encode("utf-8")
+    """One claim as JSON: its fields read shallowly (they are strings and tuples of
+    strings), since ``asdict``'s deep copy was half the time of writing the claims."""
+    return json.dumps({name: getattr(claim, name) for name in _CLAIM_FIELDS},
+                      ensure_ascii=False).encode("utf-8")
 
 
 class ClaimTable(Sequence[ClaimRecord]):
