@@ -14,10 +14,12 @@ about it): written by this package beside the user's own store, like every deriv
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar, overload
 
@@ -63,7 +65,17 @@ class _Codec:
 
 def _values(record: object) -> tuple[object, ...]:
     """A dataclass's field values, shallow (``astuple`` would copy nested tuples)."""
-    return tuple(getattr(record, f.name) for f in dataclasses.fields(record))  # type: ignore[arg-type]
+    return _field_reader(type(record))(record)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _field_reader(kind: type) -> Callable[[object], tuple[object, ...]]:
+    """One getter of all a record class's fields: ``dataclasses.fields`` per record took a
+    third of the time of writing the records."""
+    names = [f.name for f in dataclasses.fields(kind)]
+    if len(names) == 1:
+        return lambda record: (getattr(record, names[0]),)
+    return operator.attrgetter(*names)
 
 
 class _Rows(Sequence[T]):
