@@ -59,6 +59,10 @@ class AppContext:
                     options["validator"] = self.validator
                     options["read_only"] = not self.writes
                 store = open_store(self.backend, path=self.store_path, **options)
+                writer = getattr(store, "loading_writer", None)
+                if writer:
+                    err_console.print(f"a load is writing this store ({writer}): answering from the store "
+                                      "as it was before it", style="dim", highlight=False)
             path = getattr(store, "path", None) if persist else None
             self._engine = Engine(store, index_dir=index_dir_for(path), bundle_dir=bundle_dir)
         return self._engine

@@ -15,7 +15,7 @@ from matchgraph.cli.memory import return_freed_memory
 from matchgraph.cli.output import error
 from matchgraph.errors import MatchgraphError, ValidationError
 from matchgraph.cli.run_keys import RunKeys
-from matchgraph.graph.base import LoadSession
+from matchgraph.graph.base import GraphStore, LoadSession
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
 
@@ -45,10 +45,35 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
     """
     files = list(iter_document_paths(paths))
     store = app.store()
+    # Readers meanwhile read the store as it was before this load, with its indexes built.
+    with getattr(store, "reader_view", nullcontext)():
+        prepared, status, failures = _load_files(app, store, files, jobs=jobs, later_wins=later_wins, quiet=as_json)
+        changed = any(s in ("loaded", "replaced") for s in status.values())
+        if changed:
+            store.refresh_resolution()  # once for the whole run, not once per batch
+        _report(prepared, status, failures, as_json, verbose)
+        if changed and not no_index and app.backend == "oxigraph":
+            return_freed_memory()  # what the load freed, before the build adds its own peak
+            _build_indexes(app, quiet=as_json)
+    if to_neo4j:
+        from matchgraph.cli.cmd_neo4j import push_to_neo4j
+
+        pushed = push_to_neo4j(app)
+        err_console.print(f"neo4j: {len(pushed.written)} graphs written, {len(pushed.removed)} removed, "
+                          f"{pushed.counts.changes} changes", highlight=False)
+    if failures:
+        raise SystemExit(1)
+
+
+def _load_files(app: AppContext, store: GraphStore, files: list[Path], *, jobs: int | None, later_wins: bool,
+                quiet: bool) -> tuple[list[Summary], dict[str, str], dict[str, MatchgraphError]]:
+    """Prepare ``files`` in worker processes and store them in batches of :data:`BATCH`,
+    in one load session, with a progress bar. Returns each prepared document's summary,
+    each stored file's status and each failed file's error."""
     prepared: list[Summary] = []
     failures: dict[str, MatchgraphError] = {}
     status: dict[str, str] = {}
-    with _progress(as_json) as bar:
+    with _progress(quiet) as bar:
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         with store.loading(stage=lambda text: bar.update(storing, description=text)) as session:
@@ -73,20 +98,7 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
             if batch:
                 _store(session, batch, status, failures)
                 bar.advance(storing, len(batch))
-    if any(s in ("loaded", "replaced") for s in status.values()):
-        store.refresh_resolution()  # once for the whole run, not once per batch
-    _report(prepared, status, failures, as_json, verbose)
-    if not no_index and app.backend == "oxigraph" and any(s in ("loaded", "replaced") for s in status.values()):
-        return_freed_memory()  # what the load freed, before the build adds its own peak
-        _build_indexes(app, quiet=as_json)
-    if to_neo4j:
-        from matchgraph.cli.cmd_neo4j import push_to_neo4j
-
-        pushed = push_to_neo4j(app)
-        err_console.print(f"neo4j: {len(pushed.written)} graphs written, {len(pushed.removed)} removed, "
-                          f"{pushed.counts.changes} changes", highlight=False)
-    if failures:
-        raise SystemExit(1)
+    return prepared, status, failures
 
 
 def _store(session: LoadSession, batch: list[PreparedDocument], status: dict[str, str],

@@ -16,6 +16,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 from pathlib import Path
 
@@ -36,6 +37,8 @@ from matchgraph.graph.store_housekeeping import (
     ensure_vocabulary,
     unfinished_write,
 )
+from matchgraph.graph.reader_views import ReaderView, current_view, published_view
+from matchgraph.graph.store_lock import holder
 from matchgraph.graph.store_open import WriterLock, mark_fresh, open_read_only, open_writer, refresh_if_stale
 from matchgraph.graph.shacl.validation import Validator, get_validator
 from matchgraph.graph.sparql_values import iter_rows
@@ -75,8 +78,9 @@ class OxigraphStore:
 
         ``read_only`` opens without creating, locking or changing anything, so readers work
         beside one writer and on a read-only copy; they see the store as it was when they
-        opened it (short reads only: see :mod:`store_open`). A writer takes the writer lock
-        (:mod:`store_lock`) first.
+        opened it, or, while a ``load`` runs, as it was before it (the view it published:
+        :mod:`reader_views`; beside other writers, short reads only: see :mod:`store_open`).
+        A writer takes the writer lock (:mod:`store_lock`) first.
 
         Raises:
             StoreError: no store at ``path`` (read-only), or another process writes it.
@@ -84,10 +88,16 @@ class OxigraphStore:
         self.path = path
         self.read_only = read_only and path is not None
         self._lock: WriterLock | None = None
+        self._view: ReaderView | None = None
+        self.loading_writer: str | None = None
+        """Who is loading into the store, when this reader reads the view that load published."""
         if path is None:
             self._store = Store()
         elif self.read_only:
-            self._store = open_read_only(path)
+            self._view = current_view(path)  # a load at work: the checkpoint it published
+            self._store = open_read_only(path if self._view is None else self._view.path)
+            if self._view is not None:
+                self.loading_writer = holder(path)
         else:
             self._store, self._lock = open_writer(path)
         self._validator = validator
@@ -124,6 +134,13 @@ class OxigraphStore:
         if resolve:
             refresh_if_stale(self, force=bool(result.loaded or result.replaced))
         return result
+
+    def reader_view(self) -> AbstractContextManager[Path | None]:
+        """Around a long write (``matchgraph load``): readers meanwhile read a checkpoint
+        of the store as it was before it (:mod:`~matchgraph.graph.reader_views`)."""
+        if self.path is None or self.read_only:
+            return nullcontext(None)
+        return published_view(self.path, lambda target: self._store.backup(str(target)))
 
     def loading(self, stage: Stage | None = None) -> EmbeddedLoad:
         """A load session for many batches (see :mod:`~matchgraph.graph.embedded_load`):
@@ -331,7 +348,8 @@ class OxigraphStore:
                 from matchgraph.graph.document_answers_parallel import prefill
                 from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
 
-                prefill(self.path, answers, PER_DOCUMENT, graphs,
+                files = self.path if self._view is None else self._view.path  # what this process reads
+                prefill(files, answers, PER_DOCUMENT, graphs,
                         checkpoint=None if self.read_only else lambda target: self._store.backup(str(target)))
             return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers, graphs))
 
@@ -351,6 +369,9 @@ class OxigraphStore:
         if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
+        if self._view is not None:
+            self._view.release()
+            self._view = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None

@@ -3,8 +3,9 @@
 Readers open the RocksDB files read-only (``Store.read_only``): nothing is created, locked
 or changed, and a store on a read-only file system or with read-only permissions can be
 read. They may run beside one writer for short reads; pyoxigraph calls that undefined,
-because the writer's compaction deletes files a reader has listed, so long readers that a
-writer starts read a checkpoint instead (:mod:`document_answers_parallel`). A writer takes
+because the writer's compaction deletes files a reader has listed. So the long readers a
+writer starts read a checkpoint (:mod:`document_answers_parallel`), and while a load runs
+every reader reads the checkpoint it published first (:mod:`reader_views`). A writer takes
 the named writer lock first (:mod:`~matchgraph.graph.store_lock`).
 
 Derived state (the entity-resolution graph) is checked against the documents it was
@@ -28,6 +29,7 @@ from typing import Any
 from pyoxigraph import Store
 
 from matchgraph.errors import StoreError
+from matchgraph.graph.reader_views import retire, views_dir
 from matchgraph.graph.resolution_graph import refresh_resolution
 from matchgraph.graph.store_lock import WriterLock, holder
 
@@ -71,6 +73,8 @@ def open_writer(path: Path) -> tuple[Store, WriterLock]:
         lock.acquire()
     except OSError as e:
         raise StoreError(f"cannot write the store at {path}: {_reason(e)}") from e
+    if views_dir(path).exists():
+        retire(path)  # a view left by a load that was killed: no reader is sent to it again
     try:
         return Store(str(path)), lock
     except OSError as e:
