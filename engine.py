@@ -267,14 +267,18 @@ class Engine:
                         break
                     index = None  # stale, unreadable, or vectors of another model: rebuilt
             if index is None:
-                index = self._build_need_index(embedder, files.directory_for(name))
+                index = self._build_need_index(embedder, files.directory_for(name), files.previous(name))
             if embedder is not None and index.embedder_model == model:
                 index.embedder = embedder
             return index
 
         return self._memoised(name, make)
 
-    def _build_need_index(self, embedder: Embedder | None, folder: Path | None) -> NeedIndex:
+    def _build_need_index(self, embedder: Embedder | None, folder: Path | None,
+                          previous: Path | None = None) -> NeedIndex:
+        """Build the need index and write it to ``folder``; ``previous`` (the folder an
+        earlier store version left) lends what it holds unchanged: capability directions
+        and encoded records, so after a small load only the new rows are derived."""
         from matchgraph.queries.need.match import NeedIndex
         from matchgraph.queries.need.store import open_need_index, write_need_index
         from matchgraph.queries.need.vectors import EmbeddingCache, model_tag
@@ -282,12 +286,19 @@ class Engine:
         cache = None
         if embedder is not None and self.index_dir is not None:
             cache = EmbeddingCache(self.index_dir / "embeddings" / model_tag(embedder))
-        built = NeedIndex.build(self.snapshot(), embedder, cache=cache)
+        earlier = None
+        if previous is not None:
+            with contextlib.suppress(IndexFormatError):
+                earlier = open_need_index(previous, dense=False)
+        built = NeedIndex.build(self.snapshot(), embedder, cache=cache, previous=earlier)
+        if earlier is not None:
+            earlier.records.close()
         if folder is None:
             return built
         try:
             # Read back what was written, so this process answers as every later one will.
-            return open_need_index(write_need_index(built, folder), dense=embedder is not None)
+            written = write_need_index(built, folder, previous=None if earlier is None else previous)
+            return open_need_index(written, dense=embedder is not None)
         except (OSError, IndexFormatError):
             return built  # a read-only store: the index lives in memory only
 

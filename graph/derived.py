@@ -105,6 +105,21 @@ class DerivedFiles:
                 tmp.unlink(missing_ok=True)
         return KeyedTable(dict(rows))
 
+    def previous(self, name: str) -> Path | None:
+        """``name`` as the newest other version of the store left it (same format and
+        code), for a build that re-derives only what changed since; None when there is none."""
+        if self.directory is None:
+            return None
+        prefix = f"v{FORMAT}-{code_fingerprint()}-"
+        try:
+            others = [p for p in self.directory.parent.iterdir()
+                      if p.name.startswith(prefix) and p != self.directory and (p / name).exists()]
+        except OSError:
+            return None
+        if not others:
+            return None
+        return max(others, key=lambda p: p.stat().st_mtime) / name
+
     def directory_for(self, name: str) -> Path | None:
         """A sub-directory for state with its own file layout (the match index)."""
         path = self.path(name)

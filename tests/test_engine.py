@@ -233,3 +233,28 @@ def test_the_process_that_builds_the_snapshot_writes_the_parts_cheap_to_derive(t
     assert later.rank(limit=3).rows
     assert later.claims(artifact="PaddleOCR") is not None and later.concept_counts()
     engine.close()
+
+
+def test_after_a_small_load_the_need_index_infers_only_the_new_capabilities(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The need index of the version after a load lends the earlier version's directions
+    and records; its answers are those of an index built from nothing."""
+    from matchgraph.queries.need import scoring as ns
+
+    later = [DATA / "comparisons" / "whisper-vs-vosk.md", DATA / "comparisons" / "flux-vs-sdxl.md"]
+    engine = Engine.open(tmp_path / "store")
+    engine.store.load([read_document(p) for p in iter_document_paths([DATA]) if p not in later])
+    engine.need_index(embeddings=False)
+    engine.store.load([read_document(p) for p in later])
+    inferred: list[str] = []
+    real = ns._capability_direction
+    monkeypatch.setattr(ns, "_capability_direction", lambda cap, concepts: inferred.append(cap.iri) or real(cap, concepts))
+    lent = engine.need_index(embeddings=False)
+    monkeypatch.setattr(ns, "_capability_direction", real)
+    total = len(engine.snapshot().capabilities)
+    assert 0 < len(inferred) < total / 2, (len(inferred), total)
+    fresh = Engine(engine.store, index_dir=tmp_path / "elsewhere")
+    for need in ("extract text from scanned receipts", "generate images from a prompt", "speech to text offline"):
+        ours = lent.search(need, top=5)
+        theirs = fresh.need_index(embeddings=False).search(need, top=5)
+        assert [(r.slug, r.score) for r in ours.results] == [(r.slug, r.score) for r in theirs.results]
+    engine.close()

@@ -32,6 +32,7 @@ arrays built once; Python only touches the re-ranking pool and the ``top`` it ex
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,7 +49,7 @@ from matchgraph.queries.need.explain import PathStep, NeedTerm, claims_by_capabi
 from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.queries.need.hybrid import FUSION, Fusion, HybridStage, StageScores
 from matchgraph.queries.need.bm25 import ConceptLabelIndex, SparseBM25
-from matchgraph.queries.need.records import NeedRecords
+from matchgraph.queries.need.records import NeedRecords, capability_digests
 from matchgraph.queries.need.rerank import rerank
 from matchgraph.loaders.text import Direction, terms
 from matchgraph.queries.snapshot import ArtifactRecord, GraphSnapshot
@@ -133,6 +134,11 @@ class NeedIndex:
     index made with another model is rebuilt rather than read."""
     snapshot: GraphSnapshot | None = None
     """The snapshot an index was built from (None for one opened from files)."""
+    cap_digest: np.ndarray | None = None
+    """Content digest of every capability row (``S16``, :func:`records.capability_digests`):
+    what a later build compares to re-derive only new and changed capabilities."""
+    taxonomy_digest: str = ""
+    """Digest of the concept taxonomy the directions were inferred with."""
 
     @property
     def artifacts(self) -> Sequence[ArtifactRecord]:
@@ -153,6 +159,7 @@ class NeedIndex:
         feedback_strength: float = 0.2,
         fusion: Fusion = FUSION,
         cache: EmbeddingCache | None = None,
+        previous: NeedIndex | None = None,
     ) -> NeedIndex:
         """Index ``snapshot``; ``events`` add feedback on top of the reported match data.
 
@@ -161,6 +168,10 @@ class NeedIndex:
         capability and artifact card is encoded here, once per distinct text, or read from
         ``cache`` when an earlier build encoded it. Without one, matching is lexical plus
         graph signals.
+
+        ``previous`` (the index of an earlier version of the store) lends the directions of
+        the capabilities whose content it already held, so only new and changed ones are
+        inferred from their texts; the result is the same as without it.
         """
         from matchgraph.queries.need.vectors import embed_texts, model_tag
 
@@ -183,13 +194,18 @@ class NeedIndex:
         stage_row_of_cap = row_of_art[cap_art] if len(caps) else np.zeros(0, np.int64)
         order = np.argsort(stage_row_of_cap, kind="stable").astype(np.int64)
         bounds = np.searchsorted(stage_row_of_cap[order], np.arange(stage.n + 1)).astype(np.int64)
+        claims = claims_by_capability(snapshot.claims)
+        digests = capability_digests(caps, claims)
+        taxonomy = hashlib.blake2b(repr(snapshot.concepts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         directions = ns.DirectionTable.build(caps)
+        if previous is not None and previous.cap_digest is not None and previous.taxonomy_digest == taxonomy:
+            directions.carry_over(digests, previous.cap_digest, previous.directions)
         # Every direction now, not on a capability's first query: a stored index then
         # never reads capability records to rank, only to explain.
         directions.ensure(np.arange(len(caps)), caps, concepts)
         alpha, beta = seed_arrays(caps)
         index = cls(
-            records=NeedRecords.in_memory(tuple(arts), caps, claims_by_capability(snapshot.claims)),
+            records=NeedRecords.in_memory(tuple(arts), caps, claims),
             cap_art=cap_art,
             flags=ns.ArtifactFlags.build(arts),
             bm25=bm25,
@@ -211,6 +227,8 @@ class NeedIndex:
             embedder_kind=None if embedder is None else _kind(embedder),
             embedder_model=None if embedder is None else model_tag(embedder),
             snapshot=snapshot,
+            cap_digest=digests,
+            taxonomy_digest=taxonomy,
         )
         return index.with_events(events, feedback_strength=feedback_strength) if events else index
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import operator
 import pickle
 import sqlite3
@@ -23,10 +24,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar, overload
 
+import numpy as np
+
 from matchgraph.graph.derived import DictCodec, int64_key
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
-__all__ = ["NeedRecords", "write_records"]
+__all__ = ["NeedRecords", "capability_digests", "record_digest", "write_records"]
 
 T = TypeVar("T")
 _KEEP = 50_000
@@ -253,28 +256,107 @@ def _many(rows: Sequence[T], ids: Iterable[int]) -> list[T]:
     return [rows[int(k)] for k in ids]
 
 
+def record_digest(value: object) -> bytes:
+    """A 16-byte digest of a record's content (an artifact record, or a capability record
+    with its claims): equal content, equal digest, whatever the objects' identity (``repr``
+    of the field values, not a pickle, whose bytes depend on which strings are shared)."""
+    if isinstance(value, ArtifactRecord):
+        text = repr(_values(value))
+    else:
+        cap, claims = value  # type: ignore[misc]
+        text = repr((_values(cap), tuple(_values(c) for c in claims)))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def capability_digests(capabilities: Sequence[CapabilityRecord],
+                       claims: Mapping[str, tuple[ClaimRecord, ...]]) -> np.ndarray:
+    """:func:`record_digest` of every capability row, as a fixed-width bytes array."""
+    return np.array([record_digest((c, claims.get(c.iri, ()))) for c in capabilities], dtype="S16")
+
+
 def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
-                  claims: Mapping[str, tuple[ClaimRecord, ...]]) -> None:
-    """Write ``records.sqlite`` at ``path`` (a new file): rowid = index + 1."""
-    codec = _Codec(DictCodec.trained(capabilities, lambda c: _Codec.raw((c, claims.get(c.iri, ())))))
+                  claims: Mapping[str, tuple[ClaimRecord, ...]], *, digests: np.ndarray | None = None,
+                  previous: Path | None = None) -> int:
+    """Write ``records.sqlite`` at ``path`` (a new file): rowid = index + 1.
+
+    With ``previous`` (the file an earlier version of the store left), every row whose
+    content digest is found there is copied as its compressed bytes, inside SQLite, and
+    only new or changed rows are encoded: after a small load that is a few rows instead of
+    every capability (encoding was most of the time of writing the file). ``digests`` are
+    the capabilities' :func:`capability_digests` when the caller has them.
+    Returns how many rows were encoded (the others were copied)."""
+    if digests is None:
+        digests = capability_digests(capabilities, claims)
+    art_digests = [record_digest(a) for a in artifacts]
     db = sqlite3.connect(path)
     try:
         with db:
             db.execute("PRAGMA page_size = 8192")
             db.execute("CREATE TABLE counts (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
             db.execute("CREATE TABLE blobs (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            db.execute("CREATE TABLE artifacts (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
-            db.execute("CREATE TABLE capabilities (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
+            for table in ("artifacts", "capabilities"):
+                db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
+                db.execute(f"CREATE TABLE {table}_digests (digest BLOB NOT NULL, id INTEGER NOT NULL, "
+                           "PRIMARY KEY (digest, id)) WITHOUT ROWID")
             db.execute("CREATE TABLE capability_keys (key INTEGER NOT NULL, id INTEGER NOT NULL, "
                        "PRIMARY KEY (key, id)) WITHOUT ROWID")
             db.executemany("INSERT INTO counts VALUES (?, ?)",
                            [("artifacts", len(artifacts)), ("capabilities", len(capabilities))])
-            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (codec.compressor.zdict,))
-            db.executemany("INSERT INTO artifacts VALUES (?, ?)",
-                           ((i + 1, codec.pack(a)) for i, a in enumerate(artifacts)))
-            db.executemany("INSERT INTO capabilities VALUES (?, ?)",
-                           ((i + 1, codec.pack((c, claims.get(c.iri, ())))) for i, c in enumerate(capabilities)))
+            db.executemany("INSERT INTO artifacts_digests VALUES (?, ?)",
+                           ((d, i + 1) for i, d in enumerate(art_digests)))
+            packed = np.ascontiguousarray(digests, dtype="S16").tobytes()  # whole 16 bytes (an element loses trailing NULs)
+            db.executemany("INSERT INTO capabilities_digests VALUES (?, ?)",
+                           ((packed[16 * i:16 * i + 16], i + 1) for i in range(len(digests))))
             db.executemany("INSERT INTO capability_keys VALUES (?, ?)",
                            sorted((int64_key(c.iri), i + 1) for i, c in enumerate(capabilities)))
+        zdict = _copy_unchanged(db, previous) if previous is not None else None
+        if zdict is None:
+            zdict = DictCodec.trained(capabilities, lambda c: _Codec.raw((c, claims.get(c.iri, ())))).zdict
+        codec = _Codec(DictCodec(zdict))
+        with db:
+            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (zdict,))
+            encoded = 0
+            for table, rows in (("artifacts", artifacts), ("capabilities", capabilities)):
+                todo = [k - 1 for (k,) in db.execute(
+                    f"SELECT d.id FROM {table}_digests d WHERE NOT EXISTS "  # noqa: S608 - fixed names
+                    f"(SELECT 1 FROM {table} r WHERE r.id = d.id) ORDER BY d.id")]
+                encoded += len(todo)
+                db.executemany(f"INSERT INTO {table} VALUES (?, ?)",  # noqa: S608 - fixed names
+                               ((i + 1, codec.pack(_row(table, rows[i], claims))) for i in todo))
+        return encoded
     finally:
         db.close()
+
+
+def _row(table: str, record: object, claims: Mapping[str, tuple[ClaimRecord, ...]]) -> object:
+    """What a table stores for ``record``: an artifact alone, a capability with its claims."""
+    if table == "artifacts":
+        return record
+    return (record, claims.get(record.iri, ()))  # type: ignore[attr-defined]
+
+
+def _copy_unchanged(db: sqlite3.Connection, previous: Path) -> bytes | None:
+    """Copy into ``db`` the rows of ``previous`` whose digests it lists; returns the
+    dictionary they were compressed with (None, and nothing copied, when ``previous``
+    cannot be read or is of another layout)."""
+    if not previous.is_file():
+        return None
+    try:
+        db.execute("ATTACH DATABASE ? AS old", (str(previous),))
+    except sqlite3.Error:
+        return None
+    try:
+        found = db.execute("SELECT value FROM old.blobs WHERE name = 'zdict'").fetchone()
+        if found is None:
+            return None
+        with db:  # one transaction: all copied, or nothing (and every row encoded)
+            for table in ("artifacts", "capabilities"):
+                db.execute(f"INSERT OR IGNORE INTO {table} (id, record) "  # noqa: S608 - fixed names
+                           f"SELECT n.id, o.record FROM {table}_digests n "
+                           f"JOIN old.{table}_digests d ON d.digest = n.digest "
+                           f"JOIN old.{table} o ON o.id = d.id")
+        return bytes(found[0])
+    except sqlite3.Error:  # an older layout without digests, or an unreadable file
+        return None
+    finally:
+        db.execute("DETACH DATABASE old")

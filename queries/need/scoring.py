@@ -210,6 +210,21 @@ class DirectionTable:
                 table.state[i] = 1 if (table.inputs[i] or table.outputs[i]) else 0
         return table
 
+    def carry_over(self, digests: np.ndarray, earlier_digests: np.ndarray, earlier: DirectionTable) -> int:
+        """Take the directions an earlier index found for capabilities whose content digest
+        (``digests``, per capability) it holds too, so :meth:`ensure` infers only the new
+        and changed ones. The caller checks that the taxonomy is the same. Returns how many
+        were taken."""
+        if not len(digests) or not len(earlier_digests):
+            return 0
+        order = np.argsort(earlier_digests, kind="stable")
+        ranked = earlier_digests[order]
+        pos = np.minimum(np.searchsorted(ranked, digests), len(ranked) - 1)
+        hit = np.flatnonzero(ranked[pos] == digests)
+        old = order[pos[hit]]
+        self.inputs[hit], self.outputs[hit], self.state[hit] = earlier.inputs[old], earlier.outputs[old], earlier.state[old]
+        return len(hit)
+
     def ensure(self, cand: np.ndarray, caps: Sequence[CapabilityRecord], concepts: ConceptReach) -> None:
         """Infer the direction of candidates not seen before."""
         for i in cand[self.state[cand] == 0]:

@@ -41,15 +41,18 @@ from matchgraph.queries.need.records import NeedRecords, write_records
 
 __all__ = ["FORMAT", "open_need_index", "write_need_index"]
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the folder's layout or any stored structure changes shape."""
 _TAG = "matchgraph-need-index"
 _MUTABLE = ("dir_inputs", "dir_outputs", "dir_state")
 """Arrays read into memory rather than mapped: the direction table may fill them in."""
 
 
-def write_need_index(index: NeedIndex, folder: Path) -> Path:
+def write_need_index(index: NeedIndex, folder: Path, *, previous: Path | None = None) -> Path:
     """Write ``index`` as the folder ``folder`` (replacing an older one), atomically.
+
+    ``previous`` is the folder of an earlier version's index: the records it holds
+    unchanged are copied from it rather than encoded again (:func:`records.write_records`).
 
     Raises:
         OSError: the folder cannot be written (nothing is left behind).
@@ -58,7 +61,7 @@ def write_need_index(index: NeedIndex, folder: Path) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{folder.name}-", dir=folder.parent))
     try:
-        _write(index, tmp)
+        _write(index, tmp, previous)
         if folder.exists():  # stale or another format: move it aside, then replace it
             old = folder.with_name(f".old-{folder.name}-{os.getpid()}")
             os.replace(folder, old)
@@ -70,7 +73,7 @@ def write_need_index(index: NeedIndex, folder: Path) -> Path:
     return folder
 
 
-def _write(index: NeedIndex, out: Path) -> None:
+def _write(index: NeedIndex, out: Path, previous: Path | None = None) -> None:
     stage, records = index.stage, index.records
     arrays: dict[str, np.ndarray] = {
         "cap_art": index.cap_art,
@@ -85,6 +88,8 @@ def _write(index: NeedIndex, out: Path) -> None:
         "stage_row_of_cap": index.stage_row_of_cap, "row_caps": index.row_caps,
         "row_caps_ptr": index.row_caps_ptr, "prior": index.prior,
     }
+    if index.cap_digest is not None:
+        arrays["cap_digest"] = index.cap_digest
     for prefix, bm25 in (("bm25", index.bm25), ("lexical", stage.lexical), ("claims", stage.claims)):
         arrays |= {f"{prefix}_idf": bm25.idf, f"{prefix}_indptr": bm25.indptr,
                    f"{prefix}_indices": bm25.indices, f"{prefix}_data": bm25.data}
@@ -107,10 +112,12 @@ def _write(index: NeedIndex, out: Path) -> None:
         "intent_feedback": index.intent_feedback,
         "embedder_kind": index.embedder_kind,
         "embedder_model": index.embedder_model,
+        "taxonomy_digest": index.taxonomy_digest,
     }
     with (out / "core.pkl").open("wb") as handle:
         pickle.dump(core, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    write_records(out / "records.sqlite", records.artifacts, records.capabilities, records.claims_by_iri())
+    write_records(out / "records.sqlite", records.artifacts, records.capabilities, records.claims_by_iri(),
+                  digests=index.cap_digest, previous=None if previous is None else previous / "records.sqlite")
     (out / "FORMAT").write_text(f"{_TAG} {FORMAT}\n", encoding="ascii")
 
 
@@ -163,6 +170,8 @@ def open_need_index(folder: Path, *, dense: bool = True) -> NeedIndex:
         prior=a["prior"],
         embedder_kind=core["embedder_kind"] if vectors is not None else None,
         embedder_model=core["embedder_model"] if vectors is not None else None,
+        cap_digest=a.get("cap_digest"),
+        taxonomy_digest=core.get("taxonomy_digest", ""),
     )
 
 
