@@ -228,9 +228,11 @@ class Engine:
         from matchgraph.queries.match.cache import load_or_build, load_stored
 
         def make(version: str) -> MatchBundle:
-            cache = self._bundle_dir or DerivedFiles(self.index_dir, version).directory_for("match")
+            files = DerivedFiles(self.index_dir, version)
+            cache = self._bundle_dir or files.directory_for("match")
             bundle = load_stored(cache, version) if cache is not None and version else None
-            return bundle or load_or_build(self.snapshot(), cache, version=version or None)
+            earlier = None if self._bundle_dir else files.previous("match")  # lends unchanged claims
+            return bundle or load_or_build(self.snapshot(), cache, version=version or None, earlier=earlier)
 
         return self._memoised("bundle", make)
 

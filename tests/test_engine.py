@@ -235,7 +235,7 @@ def test_the_process_that_builds_the_snapshot_writes_the_parts_cheap_to_derive(t
     engine.close()
 
 
-def test_after_a_small_load_the_need_index_infers_only_the_new_capabilities(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_small_load_the_indexes_derive_only_the_new_rows(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The need index of the version after a load lends the earlier version's directions
     and records; its answers are those of an index built from nothing."""
     from matchgraph.queries.need import scoring as ns
@@ -244,6 +244,7 @@ def test_after_a_small_load_the_need_index_infers_only_the_new_capabilities(tmp_
     engine = Engine.open(tmp_path / "store")
     engine.store.load([read_document(p) for p in iter_document_paths([DATA]) if p not in later])
     engine.need_index(embeddings=False)
+    engine.bundle()
     engine.store.load([read_document(p) for p in later])
     inferred: list[str] = []
     real = ns._capability_direction
@@ -257,4 +258,5 @@ def test_after_a_small_load_the_need_index_infers_only_the_new_capabilities(tmp_
         ours = lent.search(need, top=5)
         theirs = fresh.need_index(embeddings=False).search(need, top=5)
         assert [(r.slug, r.score) for r in ours.results] == [(r.slug, r.score) for r in theirs.results]
+    assert tuple(engine.bundle().index.claims) == tuple(fresh.bundle().index.claims)  # lent ones included
     engine.close()

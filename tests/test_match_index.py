@@ -140,7 +140,7 @@ def test_transition_rejects_bad_matrices():
 
 
 def test_claims_on_disk_read_back_one_by_one_and_in_order(tmp_path):
-    from matchgraph.queries.match.cache import ClaimTable
+    from matchgraph.queries.match.claims_file import ClaimTable
 
     snap = seed_snapshot()
     assert snap.claims, "the seed snapshot has claims"
@@ -207,3 +207,36 @@ def test_a_neighbour_list_answers_by_row_and_refuses_a_row_it_lacks():
     for missing in (1, -1, len(index.slugs) + 5):
         with pytest.raises(QueryError):
             some.row(missing)
+
+
+@settings(max_examples=40, deadline=None)
+@given(kept=st.lists(st.booleans(), min_size=1, max_size=30), edited=st.sets(st.integers(0, 29), max_size=5),
+       added=st.integers(0, 5))
+def test_claims_lent_by_an_earlier_entry_read_back_as_the_claims_and_only_changes_are_encoded(
+        kept: list[bool], edited: set[int], added: int) -> None:
+    """The next store version's entry copies the compressed claims it shares with the
+    earlier one and encodes the others; what it reads back is exactly its own claims."""
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    from matchgraph.queries.match.claims_file import ClaimTable, write_claims
+    from matchgraph.queries.snapshot import ClaimRecord
+
+    def claim(i: int, text: str = "") -> ClaimRecord:
+        return ClaimRecord(f"urn:claim:{i}", f"tool-{i % 7}", "faster_than", "for", others=(f"tool-{i % 5}",),
+                           text=text or f"Tool {i % 7} is faster than tool {i % 5} on receipts")
+
+    before = [claim(i) for i in range(len(kept))]
+    after = [dataclasses.replace(c, text="now slower on receipts") if i in edited else c
+             for i, c in enumerate(before) if kept[i]] + [claim(100 + i) for i in range(added)]
+    with tempfile.TemporaryDirectory() as tmp:
+        earlier, later = Path(tmp) / "earlier", Path(tmp) / "later"
+        earlier.mkdir(), later.mkdir()
+        assert write_claims(earlier, before) == len(before)
+        encoded = write_claims(later, after, earlier)
+        assert tuple(ClaimTable(later)) == tuple(after)
+        assert encoded == sum(1 for i, c in enumerate(before) if kept[i] and i in edited) + added
+        assert (later / "claims.zdict").read_bytes() == (earlier / "claims.zdict").read_bytes()
+        assert write_claims(Path(tmp) / "later", after, Path(tmp) / "nowhere") == len(after), \
+            "without an earlier entry every claim is encoded"

@@ -17,9 +17,8 @@ import json
 import os
 import shutil
 import tempfile
-import zlib
-from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +26,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.derived import DictCodec
 from matchgraph.queries.match.all_pairs import Neighbours, all_pairs_topk
+from matchgraph.queries.match.claims_file import CLAIM_FILES, ClaimTable, write_claims
 from matchgraph.ontology.taxonomy import Taxonomy
 from matchgraph.queries.concept_graph import ConceptGraph
 from matchgraph.queries.match.config import MatchParams, PairWeights
 from matchgraph.queries.match.index import MatchIndex, build_match_index
 from matchgraph.queries.match.ppr import Transition
-from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
+from matchgraph.queries.snapshot import GraphSnapshot
 
 __all__ = [
     "MatchBundle",
@@ -46,7 +45,7 @@ __all__ = [
     "save_index",
 ]
 
-FORMAT = 8
+FORMAT = 9
 """Bump when the index layout or its build logic changes: old entries are then ignored."""
 KEEP = 4
 """Cache entries kept per directory; older ones (earlier store versions) are removed."""
@@ -97,11 +96,12 @@ _LISTS = ("neighbours", "hierarchy")
 
 
 def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None = None,
-               hierarchy: Neighbours | None = None) -> Path:
+               hierarchy: Neighbours | None = None, earlier: Path | None = None) -> Path:
     """Write ``index`` (and its neighbour lists) as the cache entry ``entry``.
 
     All-or-nothing: the entry appears complete or not at all; an existing entry at the
-    same path is replaced. Returns ``entry``.
+    same path is replaced. ``earlier`` (an entry of an earlier store version) lends the
+    claims it holds unchanged (:func:`_write_claims`). Returns ``entry``.
     """
     arrays: dict[str, np.ndarray] = {}
     for name in _SPARSE:
@@ -144,7 +144,7 @@ def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None 
             np.save(tmp / "arrays" / f"{name}.npy", np.asarray(value), allow_pickle=False)
         # Claims in their own file, one JSON line each with an offset table, so explaining a
         # pair reads the few claims it names rather than parsing every claim in the store.
-        _write_claims(tmp, index.claims)
+        write_claims(tmp, index.claims, earlier)
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         final = _replace_dir(tmp, entry)
     except BaseException:
@@ -169,99 +169,6 @@ def _replace_dir(tmp: Path, final: Path) -> Path:
     return final
 
 
-_CLAIMS = "claims.zbin"
-_CLAIM_DICT = "claims.zdict"
-
-
-def _write_claims(directory: Path, claims: Sequence[ClaimRecord]) -> None:
-    """Each claim as JSON compressed with a dictionary of sample claims (:class:`DictCodec`):
-    670 MB of JSON lines at 100,000 artifacts took a tenth of that."""
-    codec = DictCodec.trained(claims, _claim_json)
-    (directory / _CLAIM_DICT).write_bytes(codec.zdict)
-    offsets = [0]
-    with open(directory / _CLAIMS, "wb") as out:
-        for claim in claims:
-            blob = codec.pack(_claim_json(claim))
-            out.write(blob)
-            offsets.append(offsets[-1] + len(blob))
-    np.save(directory / "claims.offsets.npy", np.asarray(offsets, dtype=np.int64))
-
-
-_CLAIM_FIELDS = tuple(f.name for f in fields(ClaimRecord))
-
-
-def _claim_json(claim: ClaimRecord) -> bytes:
-    """One claim as JSON: its fields read shallowly (they are strings and tuples of
-    strings), since ``asdict``'s deep copy was half the time of writing the claims."""
-    return json.dumps({name: getattr(claim, name) for name in _CLAIM_FIELDS},
-                      ensure_ascii=False).encode("utf-8")
-
-
-class ClaimTable(Sequence[ClaimRecord]):
-    """The index's claims on disk, read one record at a time by offset.
-
-    Most questions never touch a claim, and a pair with claims needs only its own few:
-    ``table[k]`` seeks to record ``k`` and decompresses it; iterating reads the file once.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        self._path = directory / _CLAIMS
-        try:
-            self._offsets = np.load(directory / "claims.offsets.npy")
-            self._codec = DictCodec((directory / _CLAIM_DICT).read_bytes())
-        except (OSError, ValueError) as e:
-            raise ConfigError(f"{directory}: unreadable match index claims: {e}") from e
-        self._cache: dict[int, ClaimRecord] = {}
-
-    def __len__(self) -> int:
-        return max(0, len(self._offsets) - 1)
-
-    def _decode(self, blob: bytes) -> ClaimRecord:
-        return _claim(json.loads(self._codec.unpack(blob)))
-
-    def _read(self, k: int) -> ClaimRecord:
-        found = self._cache.get(k)
-        if found is None:
-            start, end = int(self._offsets[k]), int(self._offsets[k + 1])
-            try:
-                with open(self._path, "rb") as f:
-                    f.seek(start)
-                    found = self._decode(f.read(end - start))
-            except (OSError, ValueError, TypeError, zlib.error) as e:
-                raise ConfigError(f"{self._path}: unreadable match index claim {k}: {e}") from e
-            self._cache[k] = found
-        return found
-
-    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
-        if isinstance(k, slice):
-            return tuple(self._read(i) for i in range(*k.indices(len(self))))
-        if k < 0:
-            k += len(self)
-        if not 0 <= k < len(self):
-            raise IndexError(k)
-        return self._read(k)
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        try:
-            with open(self._path, "rb") as f:
-                for k in range(len(self)):
-                    yield self._decode(f.read(int(self._offsets[k + 1] - self._offsets[k])))
-        except (OSError, ValueError, TypeError, zlib.error) as e:
-            raise ConfigError(f"{self._path}: unreadable match index claims: {e}") from e
-
-    def __eq__(self, other: object) -> bool:
-        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def _claim(d: dict[str, Any]) -> ClaimRecord:
-    d = dict(d)
-    d["others"] = tuple(d.get("others", ()))
-    d["classes"] = tuple(d.get("classes", ()))
-    return ClaimRecord(**d)
-
-
 def load_index(entry: Path) -> tuple[MatchIndex, dict[str, Neighbours]]:
     """Read one cache entry written by :func:`save_index`: the index and its lists.
 
@@ -272,7 +179,7 @@ def load_index(entry: Path) -> tuple[MatchIndex, dict[str, Neighbours]]:
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise ConfigError(f"{entry}: cache format {meta.get('format')} != {FORMAT}")
-        for name in (_CLAIMS, _CLAIM_DICT, "claims.offsets.npy"):
+        for name in CLAIM_FILES:
             if not (entry / name).exists():
                 raise ValueError(f"{name} is missing")
         return _from_arrays(meta, _ArrayDir(entry / "arrays"), entry)
@@ -350,12 +257,14 @@ def load_or_build(
     facets: Collection[str] | None = None,
     params: MatchParams | None = None,
     version: str | None = None,
+    earlier: Path | None = None,
 ) -> MatchBundle:
     """The index and all-pairs candidate lists of ``snapshot``, from cache when present.
 
     Builds and saves them on a miss (an unreadable entry is rebuilt). ``version`` keys the
     entry (default: the snapshot's fingerprint); ``cache_dir=None`` or an empty version
-    means no caching.
+    means no caching. ``earlier`` is the cache directory of an earlier store version,
+    whose newest entry lends the claims it holds unchanged.
     """
     params = params or MatchParams()
     version = version or snapshot.version
@@ -373,7 +282,17 @@ def load_or_build(
     )
     if entry is not None:
         try:
-            save_index(index, entry, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
+            save_index(index, entry, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy,
+                       earlier=_newest_entry(earlier))
         except OSError:
             pass  # a cache that cannot be written (read-only home, full disk) is only skipped
     return bundle
+
+
+def _newest_entry(cache_dir: Path | None) -> Path | None:
+    """The most recent complete entry of ``cache_dir`` (any parameters: claims are lent
+    by content, which parameters do not change)."""
+    if cache_dir is None:
+        return None
+    entries = [p for p in cache_dir.glob("match-*") if (p / "meta.json").exists()]
+    return max(entries, key=lambda p: p.stat().st_mtime, default=None)
