@@ -30,7 +30,7 @@ __all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "int64_key"]
 T = TypeVar("T")
 R = TypeVar("R")
 
-FORMAT = 4
+FORMAT = 5
 """Bump when a derived structure changes shape: files of other formats are then ignored."""
 KEEP = 2
 """Version directories kept; older ones (earlier store versions) are removed."""
@@ -98,7 +98,7 @@ class DerivedFiles:
             tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
             try:
                 tmp.unlink(missing_ok=True)
-                KeyedTable.write(tmp, rows)
+                KeyedTable.write(tmp, rows, earlier=self.previous(name + ".sqlite"))
                 os.replace(tmp, path)
                 return KeyedTable.open(path)
             except (sqlite3.Error, OSError):
@@ -205,6 +205,34 @@ class DictCodec:
         return z.decompress(blob) + z.flush()
 
 
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _copy_unchanged_rows(db: sqlite3.Connection, earlier: Path) -> bytes | None:
+    """Copy from ``earlier`` every row ``wanted`` names with the same key and digest, at
+    its position; returns the dictionary they were compressed with (None, and nothing
+    copied, when ``earlier`` cannot be read or has no digests)."""
+    if not earlier.is_file():
+        return None
+    try:
+        db.execute("ATTACH DATABASE ? AS old", (str(earlier),))
+    except sqlite3.Error:
+        return None
+    try:
+        found = db.execute("SELECT value FROM old.meta WHERE name = 'zdict'").fetchone()
+        if found is None:
+            return None
+        with db:
+            db.execute("INSERT INTO rows (rowid, key, value, digest) SELECT w.pos, w.key, o.value, w.digest "
+                       "FROM wanted w JOIN old.rows o ON o.key = w.key AND o.digest = w.digest")
+        return bytes(found[0])
+    except sqlite3.Error:  # an older layout (no digests) or an unreadable file
+        return None
+    finally:
+        db.execute("DETACH DATABASE old")
+
+
 class KeyedTable(Generic[T]):
     """Values by key, from an SQLite file (read-only) or from memory.
 
@@ -227,15 +255,33 @@ class KeyedTable(Generic[T]):
         return cls(connection=db, codec=DictCodec(zdict))
 
     @staticmethod
-    def write(path: Path, rows: Mapping[str, object]) -> None:
-        codec = DictCodec.trained(list(rows.values()), lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))
+    def write(path: Path, rows: Mapping[str, object], *, earlier: Path | None = None) -> int:
+        """Write ``rows`` as a new table at ``path``, in their order.
+
+        With ``earlier`` (the table an earlier store version left), a row whose key and
+        pickled bytes it holds unchanged is copied as its compressed bytes, inside SQLite,
+        under that table's dictionary; only new and changed rows are compressed. A pickle's
+        bytes can differ for equal values (they record which objects are shared), which
+        costs only a row encoded again, never a wrong one. Returns how many were encoded."""
+        digests = [(k, _digest(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))) for k, v in rows.items()]
         with sqlite3.connect(path) as db:
             db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            db.execute("INSERT INTO meta VALUES ('zdict', ?)", (codec.zdict,))
-            db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            db.executemany("INSERT INTO rows VALUES (?, ?)",
-                           ((k, codec.pack(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))) for k, v in rows.items()))
+            db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL, digest BLOB NOT NULL)")
+            db.execute("CREATE TEMP TABLE wanted (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, digest BLOB NOT NULL)")
+            db.executemany("INSERT INTO wanted VALUES (?, ?, ?)", ((i + 1, k, d) for i, (k, d) in enumerate(digests)))
+        zdict = _copy_unchanged_rows(db, earlier) if earlier is not None else None
+        if zdict is None:
+            zdict = DictCodec.trained(list(rows.values()), lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)).zdict
+        codec = DictCodec(zdict)
+        with db:
+            db.execute("INSERT INTO meta VALUES ('zdict', ?)", (zdict,))
+            todo = db.execute("SELECT w.pos, w.key, w.digest FROM wanted w WHERE NOT EXISTS "
+                              "(SELECT 1 FROM rows r WHERE r.rowid = w.pos) ORDER BY w.pos").fetchall()
+            db.executemany("INSERT INTO rows (rowid, key, value, digest) VALUES (?, ?, ?, ?)",
+                           ((pos, key, codec.pack(pickle.dumps(rows[key], protocol=pickle.HIGHEST_PROTOCOL)), digest)
+                            for pos, key, digest in todo))
         db.close()
+        return len(todo)
 
     def values(self) -> Iterator[T]:
         """Every value, in the order the table was written (streamed from disk)."""

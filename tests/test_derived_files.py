@@ -81,3 +81,29 @@ def test_each_packed_record_decompresses_alone_and_as_a_fresh_compressor_writes_
         fresh = zlib.compressobj(DictCodec.LEVEL, zdict=zdict) if zdict else zlib.compressobj(DictCodec.LEVEL)
         assert packed == fresh.compress(data) + fresh.flush()
         assert DictCodec(zdict).unpack(packed) == data
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), values, max_size=30),
+       st.dictionaries(st.text(min_size=1, max_size=12), values, max_size=30), st.randoms(use_true_random=False))
+def test_a_table_written_after_an_earlier_one_copies_unchanged_rows_and_reads_back_its_own(
+        earlier_rows: dict[str, object], changes: dict[str, object], rnd) -> None:  # type: ignore[no-untyped-def]
+    """Rows the earlier version's table holds unchanged are copied, the rest encoded; the
+    new table gives back exactly its own rows, in its own order."""
+    later_rows = {k: v for k, v in earlier_rows.items() if rnd.random() < 0.7} | changes
+    keys = list(later_rows)
+    rnd.shuffle(keys)
+    later_rows = {k: later_rows[k] for k in keys}
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = Path(tmp) / "first.sqlite", Path(tmp) / "second.sqlite"
+        assert KeyedTable.write(first, earlier_rows) == len(earlier_rows)
+        encoded = KeyedTable.write(second, later_rows, earlier=first)
+        table: KeyedTable[object] = KeyedTable.open(second)
+        assert list(table.values()) == list(later_rows.values())
+        for key, value in later_rows.items():
+            assert table.get(key) == value
+        import pickle
+
+        same = sum(1 for k, v in later_rows.items()
+                   if k in earlier_rows and pickle.dumps(earlier_rows[k], protocol=5) == pickle.dumps(v, protocol=5))
+        assert encoded == len(later_rows) - same
