@@ -23,9 +23,12 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "int64_key"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "copy_from_earlier", "find_digests", "int64_key"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -209,10 +212,26 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _copy_unchanged_rows(db: sqlite3.Connection, earlier: Path) -> bytes | None:
-    """Copy from ``earlier`` every row ``wanted`` names with the same key and digest, at
-    its position; returns the dictionary they were compressed with (None, and nothing
-    copied, when ``earlier`` cannot be read or has no digests)."""
+def find_digests(digests: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """Per digest (``S16`` array), the position of the same digest in ``earlier``, or -1:
+    how a build after a write finds the rows an earlier version derived unchanged."""
+    import numpy as np
+
+    if not len(digests) or not len(earlier):
+        return np.full(len(digests), -1, dtype=np.int64)
+    order = np.argsort(earlier, kind="stable")
+    ranked = earlier[order]
+    pos = np.minimum(np.searchsorted(ranked, digests), len(ranked) - 1)
+    return np.where(ranked[pos] == digests, order[pos], -1).astype(np.int64)
+
+
+def copy_from_earlier(db: sqlite3.Connection, earlier: Path, dictionary: str, copies: Sequence[str]) -> bytes | None:
+    """Attach ``earlier`` (a file an earlier store version left) to ``db`` as ``old``, read
+    the dictionary its rows are compressed with (``dictionary``: a query of one value) and
+    run the ``copies`` (``INSERT ... SELECT`` from ``old``) in one transaction.
+
+    Returns that dictionary, or None with nothing copied when ``earlier`` is missing,
+    unreadable or of another layout: the caller then encodes every row."""
     if not earlier.is_file():
         return None
     try:
@@ -220,14 +239,14 @@ def _copy_unchanged_rows(db: sqlite3.Connection, earlier: Path) -> bytes | None:
     except sqlite3.Error:
         return None
     try:
-        found = db.execute("SELECT value FROM old.meta WHERE name = 'zdict'").fetchone()
+        found = db.execute(dictionary).fetchone()
         if found is None:
             return None
-        with db:
-            db.execute("INSERT INTO rows (rowid, key, value, digest) SELECT w.pos, w.key, o.value, w.digest "
-                       "FROM wanted w JOIN old.rows o ON o.key = w.key AND o.digest = w.digest")
+        with db:  # all copied, or nothing
+            for statement in copies:
+                db.execute(statement)
         return bytes(found[0])
-    except sqlite3.Error:  # an older layout (no digests) or an unreadable file
+    except sqlite3.Error:
         return None
     finally:
         db.execute("DETACH DATABASE old")
@@ -269,7 +288,10 @@ class KeyedTable(Generic[T]):
             db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL, digest BLOB NOT NULL)")
             db.execute("CREATE TEMP TABLE wanted (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, digest BLOB NOT NULL)")
             db.executemany("INSERT INTO wanted VALUES (?, ?, ?)", ((i + 1, k, d) for i, (k, d) in enumerate(digests)))
-        zdict = _copy_unchanged_rows(db, earlier) if earlier is not None else None
+        zdict = None if earlier is None else copy_from_earlier(
+            db, earlier, "SELECT value FROM old.meta WHERE name = 'zdict'",
+            ["INSERT INTO rows (rowid, key, value, digest) SELECT w.pos, w.key, o.value, w.digest "
+             "FROM wanted w JOIN old.rows o ON o.key = w.key AND o.digest = w.digest"])
         if zdict is None:
             zdict = DictCodec.trained(list(rows.values()), lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)).zdict
         codec = DictCodec(zdict)

@@ -107,3 +107,19 @@ def test_a_table_written_after_an_earlier_one_copies_unchanged_rows_and_reads_ba
         same = sum(1 for k, v in later_rows.items()
                    if k in earlier_rows and pickle.dumps(earlier_rows[k], protocol=5) == pickle.dumps(v, protocol=5))
         assert encoded == len(later_rows) - same
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(min_size=16, max_size=16), max_size=40), st.lists(st.binary(min_size=16, max_size=16), max_size=40))
+def test_find_digests_points_at_an_equal_digest_or_says_there_is_none(now: list[bytes], earlier: list[bytes]) -> None:
+    import numpy as np
+
+    from matchgraph.graph.derived import find_digests
+
+    found = find_digests(np.array(now, dtype="S16"), np.array(earlier, dtype="S16"))
+    assert len(found) == len(now)
+    for digest, at in zip(now, found.tolist(), strict=True):
+        if digest in earlier:
+            assert at >= 0 and earlier[at] == digest
+        else:
+            assert at == -1

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.derived import DictCodec
+from matchgraph.graph.derived import DictCodec, find_digests
 from matchgraph.queries.snapshot import ClaimRecord
 
 __all__ = ["CLAIM_FILES", "ClaimTable", "write_claims"]
@@ -98,12 +98,7 @@ class _EarlierClaims:
 
     def find(self, digests: np.ndarray) -> np.ndarray:
         """Per digest, the earlier claim with it, or -1."""
-        if not len(self.digests) or not len(digests):
-            return np.full(len(digests), -1, dtype=np.int64)
-        order = np.argsort(self.digests, kind="stable")
-        ranked = self.digests[order]
-        pos = np.minimum(np.searchsorted(ranked, digests), len(ranked) - 1)
-        return np.where(ranked[pos] == digests, order[pos], -1).astype(np.int64)
+        return find_digests(digests, self.digests)
 
     def blob(self, k: int) -> bytes:
         start = int(self.offsets[k])

@@ -26,7 +26,7 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from matchgraph.graph.derived import DictCodec, int64_key
+from matchgraph.graph.derived import DictCodec, copy_from_earlier, int64_key
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["NeedRecords", "capability_digests", "record_digest", "write_records"]
@@ -309,7 +309,11 @@ def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities:
                            ((packed[16 * i:16 * i + 16], i + 1) for i in range(len(digests))))
             db.executemany("INSERT INTO capability_keys VALUES (?, ?)",
                            sorted((int64_key(c.iri), i + 1) for i, c in enumerate(capabilities)))
-        zdict = _copy_unchanged(db, previous) if previous is not None else None
+        zdict = None if previous is None else copy_from_earlier(
+            db, previous, "SELECT value FROM old.blobs WHERE name = 'zdict'",
+            [f"INSERT OR IGNORE INTO {table} (id, record) SELECT n.id, o.record FROM {table}_digests n "  # noqa: S608
+             f"JOIN old.{table}_digests d ON d.digest = n.digest JOIN old.{table} o ON o.id = d.id"
+             for table in ("artifacts", "capabilities")])
         if zdict is None:
             zdict = DictCodec.trained(capabilities, lambda c: _Codec.raw((c, claims.get(c.iri, ())))).zdict
         codec = _Codec(DictCodec(zdict))
@@ -333,30 +337,3 @@ def _row(table: str, record: object, claims: Mapping[str, tuple[ClaimRecord, ...
     if table == "artifacts":
         return record
     return (record, claims.get(record.iri, ()))  # type: ignore[attr-defined]
-
-
-def _copy_unchanged(db: sqlite3.Connection, previous: Path) -> bytes | None:
-    """Copy into ``db`` the rows of ``previous`` whose digests it lists; returns the
-    dictionary they were compressed with (None, and nothing copied, when ``previous``
-    cannot be read or is of another layout)."""
-    if not previous.is_file():
-        return None
-    try:
-        db.execute("ATTACH DATABASE ? AS old", (str(previous),))
-    except sqlite3.Error:
-        return None
-    try:
-        found = db.execute("SELECT value FROM old.blobs WHERE name = 'zdict'").fetchone()
-        if found is None:
-            return None
-        with db:  # one transaction: all copied, or nothing (and every row encoded)
-            for table in ("artifacts", "capabilities"):
-                db.execute(f"INSERT OR IGNORE INTO {table} (id, record) "  # noqa: S608 - fixed names
-                           f"SELECT n.id, o.record FROM {table}_digests n "
-                           f"JOIN old.{table}_digests d ON d.digest = n.digest "
-                           f"JOIN old.{table} o ON o.id = d.id")
-        return bytes(found[0])
-    except sqlite3.Error:  # an older layout without digests, or an unreadable file
-        return None
-    finally:
-        db.execute("DETACH DATABASE old")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchgraph.errors import ConfigError
+from matchgraph.graph.derived import find_digests
 from matchgraph.queries.need.constraints import NeedConstraints, normalise_type
 from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.loaders.text import MODALITIES, Direction, capability_direction, infer_direction
@@ -215,13 +216,9 @@ class DirectionTable:
         (``digests``, per capability) it holds too, so :meth:`ensure` infers only the new
         and changed ones. The caller checks that the taxonomy is the same. Returns how many
         were taken."""
-        if not len(digests) or not len(earlier_digests):
-            return 0
-        order = np.argsort(earlier_digests, kind="stable")
-        ranked = earlier_digests[order]
-        pos = np.minimum(np.searchsorted(ranked, digests), len(ranked) - 1)
-        hit = np.flatnonzero(ranked[pos] == digests)
-        old = order[pos[hit]]
+        found = find_digests(digests, earlier_digests)
+        hit = np.flatnonzero(found >= 0)
+        old = found[hit]
         self.inputs[hit], self.outputs[hit], self.state[hit] = earlier.inputs[old], earlier.outputs[old], earlier.state[old]
         return len(hit)
 
