@@ -12,6 +12,7 @@ directory cannot be written (a read-only store), derived state lives in memory o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -225,6 +226,18 @@ def find_digests(digests: np.ndarray, earlier: np.ndarray) -> np.ndarray:
     return np.where(ranked[pos] == digests, order[pos], -1).astype(np.int64)
 
 
+def _earlier_rows(path: Path) -> tuple[bytes, dict[str, bytes]] | None:
+    """An earlier keyed table's dictionary and each key's digest (None: unreadable, or of
+    a layout without digests)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as old:
+            found = old.execute("SELECT value FROM meta WHERE name = 'zdict'").fetchone()
+            held = dict(old.execute("SELECT key, digest FROM rows"))
+    except sqlite3.Error:
+        return None
+    return None if found is None else (bytes(found[0]), held)
+
+
 def copy_from_earlier(db: sqlite3.Connection, earlier: Path, dictionary: str, copies: Sequence[str]) -> bytes | None:
     """Attach ``earlier`` (a file an earlier store version left) to ``db`` as ``old``, read
     the dictionary its rows are compressed with (``dictionary``: a query of one value) and
@@ -279,31 +292,44 @@ class KeyedTable(Generic[T]):
 
         With ``earlier`` (the table an earlier store version left), a row whose key and
         pickled bytes it holds unchanged is copied as its compressed bytes, inside SQLite,
-        under that table's dictionary; only new and changed rows are compressed. A pickle's
-        bytes can differ for equal values (they record which objects are shared), which
-        costs only a row encoded again, never a wrong one. Returns how many were encoded."""
-        digests = [(k, _digest(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))) for k, v in rows.items()]
+        under that table's dictionary, and only new and changed rows are compressed; rows
+        are written in order either way, so pages stay full. A pickle's bytes can differ
+        for equal values (they record which objects are shared), which costs only a row
+        encoded again, never a wrong one. Returns how many were encoded."""
+        pickled = lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
+        digests = [(k, _digest(pickled(v))) for k, v in rows.items()]
+        lent = _earlier_rows(earlier) if earlier is not None else None
         with sqlite3.connect(path) as db:
             db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
             db.execute("CREATE TABLE rows (key TEXT PRIMARY KEY, value BLOB NOT NULL, digest BLOB NOT NULL)")
-            db.execute("CREATE TEMP TABLE wanted (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, digest BLOB NOT NULL)")
-            db.executemany("INSERT INTO wanted VALUES (?, ?, ?)", ((i + 1, k, d) for i, (k, d) in enumerate(digests)))
-        zdict = None if earlier is None else copy_from_earlier(
-            db, earlier, "SELECT value FROM old.meta WHERE name = 'zdict'",
-            ["INSERT INTO rows (rowid, key, value, digest) SELECT w.pos, w.key, o.value, w.digest "
-             "FROM wanted w JOIN old.rows o ON o.key = w.key AND o.digest = w.digest"])
-        if zdict is None:
-            zdict = DictCodec.trained(list(rows.values()), lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)).zdict
-        codec = DictCodec(zdict)
+        if lent is not None:
+            zdict, held = lent
+            codec = DictCodec(zdict)
+            fresh = [(i + 1, k, d) for i, (k, d) in enumerate(digests) if held.get(k) != d]
+            with db:
+                db.execute("CREATE TEMP TABLE wanted (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, digest BLOB NOT NULL, "
+                           "value BLOB)")
+                db.executemany("INSERT INTO wanted VALUES (?, ?, ?, NULL)", ((i + 1, k, d) for i, (k, d) in enumerate(digests)))
+                db.executemany("UPDATE wanted SET value = ? WHERE pos = ?",
+                               ((codec.pack(pickled(rows[k])), pos) for pos, k, _ in fresh))
+            copied = copy_from_earlier(db, earlier, "SELECT value FROM old.meta WHERE name = 'zdict'", [  # type: ignore[arg-type]
+                "INSERT INTO rows (rowid, key, value, digest) SELECT w.pos, w.key, COALESCE(w.value, o.value), w.digest "
+                "FROM wanted w LEFT JOIN old.rows o ON w.value IS NULL AND o.key = w.key AND o.digest = w.digest "
+                "ORDER BY w.pos"])
+            with db:
+                db.execute("DROP TABLE wanted")
+                if copied is not None:
+                    db.execute("INSERT INTO meta VALUES ('zdict', ?)", (copied,))
+            if copied is not None:
+                db.close()
+                return len(fresh)
+        codec = DictCodec.trained(list(rows.values()), pickled)
         with db:
-            db.execute("INSERT INTO meta VALUES ('zdict', ?)", (zdict,))
-            todo = db.execute("SELECT w.pos, w.key, w.digest FROM wanted w WHERE NOT EXISTS "
-                              "(SELECT 1 FROM rows r WHERE r.rowid = w.pos) ORDER BY w.pos").fetchall()
+            db.execute("INSERT INTO meta VALUES ('zdict', ?)", (codec.zdict,))
             db.executemany("INSERT INTO rows (rowid, key, value, digest) VALUES (?, ?, ?, ?)",
-                           ((pos, key, codec.pack(pickle.dumps(rows[key], protocol=pickle.HIGHEST_PROTOCOL)), digest)
-                            for pos, key, digest in todo))
+                           ((i + 1, k, codec.pack(pickled(rows[k])), d) for i, (k, d) in enumerate(digests)))
         db.close()
-        return len(todo)
+        return len(digests)
 
     def values(self) -> Iterator[T]:
         """Every value, in the order the table was written (streamed from disk)."""

@@ -64,22 +64,33 @@ def test_an_index_after_a_small_change_equals_a_full_build_and_encodes_only_the_
         assert [(r.slug, r.score) for r in ours.results] == [(r.slug, r.score) for r in theirs.results]
 
 
-def test_only_new_and_changed_rows_are_encoded(tmp_path: Path) -> None:
-    from matchgraph.queries.need.records import write_records
+def test_only_new_and_changed_rows_are_encoded_and_pages_stay_full(tmp_path: Path) -> None:
     from matchgraph.queries.need.explain import claims_by_capability
+    from matchgraph.queries.need.records import EarlierRecords, NeedRecords, artifact_digests, write_records
 
-    before, after = big_snapshot(40), _changed(big_snapshot(40, extra=2), edited=3, dropped=9)
-    first = tmp_path / "first.sqlite"
-    assert write_records(first, before.artifacts, before.capabilities, claims_by_capability(before.claims)) \
+    before, after = big_snapshot(400), _changed(big_snapshot(400, extra=2), edited=3, dropped=9)
+    first, second = tmp_path / "first.sqlite", tmp_path / "second.sqlite"
+    before_claims, after_claims = claims_by_capability(before.claims), claims_by_capability(after.claims)
+    assert write_records(first, before.artifacts, before.capabilities, before_claims) \
         == len(before.artifacts) + len(before.capabilities)
-    encoded = write_records(tmp_path / "second.sqlite", after.artifacts, after.capabilities,
-                            claims_by_capability(after.claims), previous=first)
+    earlier = EarlierRecords(first, artifact_digests(before.artifacts),
+                             capability_digests(before.capabilities, before_claims))
+    encoded = write_records(second, after.artifacts, after.capabilities, after_claims, earlier=earlier)
     assert encoded == 2 + 6 + 1  # two new artifacts, their six capabilities, one edited one
+    stored = NeedRecords.open(second)
+    assert list(stored.capabilities) == list(after.capabilities)
+    assert list(stored.artifacts) == list(after.artifacts)
+    assert [stored.claims(i) for i in range(len(after.capabilities))] == \
+        [after_claims.get(c.iri, ()) for c in after.capabilities]
+    full = tmp_path / "full.sqlite"
+    write_records(full, after.artifacts, after.capabilities, after_claims)
+    assert second.stat().st_size <= full.stat().st_size * 1.05, "rows copied in order: no half-empty pages"
     unreadable = tmp_path / "unreadable.sqlite"
     unreadable.write_bytes(b"not a database")
-    assert write_records(tmp_path / "third.sqlite", after.artifacts, after.capabilities,
-                         claims_by_capability(after.claims), previous=unreadable) \
-        == len(after.artifacts) + len(after.capabilities), "an unreadable earlier file only means no reuse"
+    broken = EarlierRecords(unreadable, earlier.artifacts, earlier.capabilities)
+    assert write_records(tmp_path / "third.sqlite", after.artifacts, after.capabilities, after_claims,
+                         earlier=broken) == len(after.artifacts) + len(after.capabilities), \
+        "an unreadable earlier file only means no reuse"
 
 
 words = st.sampled_from(["reads", "text", "images", "speech", "writes", "code", "from", "to", "aloud", "scans"])

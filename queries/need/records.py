@@ -13,6 +13,7 @@ about it): written by this package beside the user's own store, like every deriv
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -22,14 +23,15 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TypeVar, overload
 
 import numpy as np
 
-from matchgraph.graph.derived import DictCodec, copy_from_earlier, int64_key
+from matchgraph.graph.derived import DictCodec, copy_from_earlier, find_digests, int64_key
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
-__all__ = ["NeedRecords", "capability_digests", "record_digest", "write_records"]
+__all__ = ["EarlierRecords", "NeedRecords", "artifact_digests", "capability_digests", "record_digest", "write_records"]
 
 T = TypeVar("T")
 _KEEP = 50_000
@@ -274,62 +276,100 @@ def capability_digests(capabilities: Sequence[CapabilityRecord],
     return np.array([record_digest((c, claims.get(c.iri, ()))) for c in capabilities], dtype="S16")
 
 
+@dataclass(frozen=True)
+class EarlierRecords:
+    """A records file an earlier store version left, with the content digests of its rows
+    (kept beside it as arrays), from which a new file copies what did not change."""
+
+    path: Path
+    artifacts: np.ndarray
+    capabilities: np.ndarray
+
+
+def artifact_digests(artifacts: Sequence[ArtifactRecord]) -> np.ndarray:
+    """:func:`record_digest` of every artifact row, as a fixed-width bytes array."""
+    return np.array([record_digest(a) for a in artifacts], dtype="S16")
+
+
 def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
-                  claims: Mapping[str, tuple[ClaimRecord, ...]], *, digests: np.ndarray | None = None,
-                  previous: Path | None = None) -> int:
+                  claims: Mapping[str, tuple[ClaimRecord, ...]], *,
+                  digests: tuple[np.ndarray, np.ndarray] | None = None, earlier: EarlierRecords | None = None) -> int:
     """Write ``records.sqlite`` at ``path`` (a new file): rowid = index + 1.
 
-    With ``previous`` (the file an earlier version of the store left), every row whose
-    content digest is found there is copied as its compressed bytes, inside SQLite, and
-    only new or changed rows are encoded: after a small load that is a few rows instead of
-    every capability (encoding was most of the time of writing the file). ``digests`` are
-    the capabilities' :func:`capability_digests` when the caller has them.
-    Returns how many rows were encoded (the others were copied)."""
-    if digests is None:
-        digests = capability_digests(capabilities, claims)
-    art_digests = [record_digest(a) for a in artifacts]
+    With ``earlier``, every row whose content digest it holds is copied as its compressed
+    bytes (inside SQLite, under that file's dictionary) and only new or changed rows are
+    encoded: after a small load a few rows instead of every capability (encoding was most
+    of the time of writing the file). Rows are written in id order either way, so the
+    file's pages stay full. ``digests`` are the rows' (:func:`artifact_digests`,
+    :func:`capability_digests`) when the caller has them. Returns how many rows were
+    encoded (the others were copied)."""
+    art_digests, cap_digests = digests or (artifact_digests(artifacts), capability_digests(capabilities, claims))
+    tables = {"artifacts": (artifacts, art_digests), "capabilities": (capabilities, cap_digests)}
     db = sqlite3.connect(path)
     try:
         with db:
             db.execute("PRAGMA page_size = 8192")
             db.execute("CREATE TABLE counts (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
             db.execute("CREATE TABLE blobs (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            for table in ("artifacts", "capabilities"):
+            for table in tables:
                 db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
-                db.execute(f"CREATE TABLE {table}_digests (digest BLOB NOT NULL, id INTEGER NOT NULL, "
-                           "PRIMARY KEY (digest, id)) WITHOUT ROWID")
             db.execute("CREATE TABLE capability_keys (key INTEGER NOT NULL, id INTEGER NOT NULL, "
                        "PRIMARY KEY (key, id)) WITHOUT ROWID")
             db.executemany("INSERT INTO counts VALUES (?, ?)",
                            [("artifacts", len(artifacts)), ("capabilities", len(capabilities))])
-            db.executemany("INSERT INTO artifacts_digests VALUES (?, ?)",
-                           ((d, i + 1) for i, d in enumerate(art_digests)))
-            packed = np.ascontiguousarray(digests, dtype="S16").tobytes()  # whole 16 bytes (an element loses trailing NULs)
-            db.executemany("INSERT INTO capabilities_digests VALUES (?, ?)",
-                           ((packed[16 * i:16 * i + 16], i + 1) for i in range(len(digests))))
             db.executemany("INSERT INTO capability_keys VALUES (?, ?)",
                            sorted((int64_key(c.iri), i + 1) for i, c in enumerate(capabilities)))
-        zdict = None if previous is None else copy_from_earlier(
-            db, previous, "SELECT value FROM old.blobs WHERE name = 'zdict'",
-            [f"INSERT OR IGNORE INTO {table} (id, record) SELECT n.id, o.record FROM {table}_digests n "  # noqa: S608
-             f"JOIN old.{table}_digests d ON d.digest = n.digest JOIN old.{table} o ON o.id = d.id"
-             for table in ("artifacts", "capabilities")])
-        if zdict is None:
+        encoded = _write_lent(db, tables, claims, earlier) if earlier is not None else None
+        if encoded is None:
             zdict = DictCodec.trained(capabilities, lambda c: _Codec.raw((c, claims.get(c.iri, ())))).zdict
-        codec = _Codec(DictCodec(zdict))
-        with db:
-            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (zdict,))
-            encoded = 0
-            for table, rows in (("artifacts", artifacts), ("capabilities", capabilities)):
-                todo = [k - 1 for (k,) in db.execute(
-                    f"SELECT d.id FROM {table}_digests d WHERE NOT EXISTS "  # noqa: S608 - fixed names
-                    f"(SELECT 1 FROM {table} r WHERE r.id = d.id) ORDER BY d.id")]
-                encoded += len(todo)
-                db.executemany(f"INSERT INTO {table} VALUES (?, ?)",  # noqa: S608 - fixed names
-                               ((i + 1, codec.pack(_row(table, rows[i], claims))) for i in todo))
+            codec = _Codec(DictCodec(zdict))
+            with db:
+                db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (zdict,))
+                for table, (rows, _) in tables.items():
+                    db.executemany(f"INSERT INTO {table} VALUES (?, ?)",  # noqa: S608 - fixed names
+                                   ((i + 1, codec.pack(_row(table, r, claims))) for i, r in enumerate(rows)))
+            encoded = len(artifacts) + len(capabilities)
         return encoded
     finally:
         db.close()
+
+
+def _write_lent(db: sqlite3.Connection, tables: Mapping[str, tuple[Sequence[object], np.ndarray]],
+                claims: Mapping[str, tuple[ClaimRecord, ...]], earlier: EarlierRecords) -> int | None:
+    """Fill ``tables`` from ``earlier`` where the digests match, encoding the rest with its
+    dictionary; None (nothing written) when ``earlier`` cannot be read."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{earlier.path}?mode=ro", uri=True)) as old:
+            found = old.execute("SELECT value FROM blobs WHERE name = 'zdict'").fetchone()
+    except sqlite3.Error:
+        return None
+    if found is None:
+        return None
+    codec = _Codec(DictCodec(bytes(found[0])))
+    encoded = 0
+    with db:
+        for table, (rows, digests) in tables.items():
+            source = find_digests(digests, getattr(earlier, table))
+            fresh = np.flatnonzero(source < 0).tolist()
+            encoded += len(fresh)
+            db.execute(f"CREATE TEMP TABLE map_{table} (id INTEGER PRIMARY KEY, old INTEGER)")
+            db.execute(f"CREATE TEMP TABLE fresh_{table} (id INTEGER PRIMARY KEY, record BLOB NOT NULL)")
+            db.executemany(f"INSERT INTO map_{table} VALUES (?, ?)",  # noqa: S608 - fixed names
+                           ((i + 1, o + 1 if o >= 0 else None) for i, o in enumerate(source.tolist())))
+            db.executemany(f"INSERT INTO fresh_{table} VALUES (?, ?)",  # noqa: S608 - fixed names
+                           ((i + 1, codec.pack(_row(table, rows[i], claims))) for i in fresh))
+    copied = copy_from_earlier(
+        db, earlier.path, "SELECT value FROM old.blobs WHERE name = 'zdict'",
+        [f"INSERT INTO {table} (id, record) SELECT m.id, COALESCE(f.record, o.record) "  # noqa: S608 - fixed names
+         f"FROM map_{table} m LEFT JOIN fresh_{table} f ON f.id = m.id "
+         f"LEFT JOIN old.{table} o ON o.id = m.old ORDER BY m.id" for table in tables])
+    with db:
+        for table in tables:
+            db.execute(f"DROP TABLE map_{table}")  # noqa: S608 - fixed names
+            db.execute(f"DROP TABLE fresh_{table}")  # noqa: S608 - fixed names
+        if copied is not None:
+            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (copied,))
+    return None if copied is None else encoded
 
 
 def _row(table: str, record: object, claims: Mapping[str, tuple[ClaimRecord, ...]]) -> object:

@@ -37,11 +37,11 @@ from matchgraph.queries.need.dense import DenseTexts
 from matchgraph.queries.need.hybrid import HybridStage
 from matchgraph.queries.need.bm25 import SparseBM25
 from matchgraph.queries.need.match import NeedIndex
-from matchgraph.queries.need.records import NeedRecords, write_records
+from matchgraph.queries.need.records import EarlierRecords, NeedRecords, artifact_digests, write_records
 
 __all__ = ["FORMAT", "open_need_index", "write_need_index"]
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the folder's layout or any stored structure changes shape."""
 _TAG = "matchgraph-need-index"
 _MUTABLE = ("dir_inputs", "dir_outputs", "dir_state")
@@ -88,8 +88,10 @@ def _write(index: NeedIndex, out: Path, previous: Path | None = None) -> None:
         "stage_row_of_cap": index.stage_row_of_cap, "row_caps": index.row_caps,
         "row_caps_ptr": index.row_caps_ptr, "prior": index.prior,
     }
+    digests = None
     if index.cap_digest is not None:
-        arrays["cap_digest"] = index.cap_digest
+        digests = (artifact_digests(records.artifacts), index.cap_digest)
+        arrays["art_digest"], arrays["cap_digest"] = digests
     for prefix, bm25 in (("bm25", index.bm25), ("lexical", stage.lexical), ("claims", stage.claims)):
         arrays |= {f"{prefix}_idf": bm25.idf, f"{prefix}_indptr": bm25.indptr,
                    f"{prefix}_indices": bm25.indices, f"{prefix}_data": bm25.data}
@@ -117,8 +119,19 @@ def _write(index: NeedIndex, out: Path, previous: Path | None = None) -> None:
     with (out / "core.pkl").open("wb") as handle:
         pickle.dump(core, handle, protocol=pickle.HIGHEST_PROTOCOL)
     write_records(out / "records.sqlite", records.artifacts, records.capabilities, records.claims_by_iri(),
-                  digests=index.cap_digest, previous=None if previous is None else previous / "records.sqlite")
+                  digests=digests, earlier=None if digests is None else _earlier_records(previous))
     (out / "FORMAT").write_text(f"{_TAG} {FORMAT}\n", encoding="ascii")
+
+
+def _earlier_records(folder: Path | None) -> EarlierRecords | None:
+    """The records of an earlier version's index folder with their digests, if it has them."""
+    if folder is None:
+        return None
+    try:
+        return EarlierRecords(folder / "records.sqlite", np.load(folder / "art_digest.npy"),
+                              np.load(folder / "cap_digest.npy"))
+    except (OSError, ValueError):
+        return None
 
 
 def open_need_index(folder: Path, *, dense: bool = True) -> NeedIndex:
