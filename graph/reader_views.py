@@ -135,6 +135,8 @@ def retire(store: Path) -> None:
     with contextlib.suppress(OSError):
         (views_dir(store) / _ACTIVE).unlink()
     prune(store)
+    with contextlib.suppress(OSError):
+        views_dir(store).rmdir()  # nothing left beside the store once no reader holds a view
 
 
 def prune(store: Path) -> None:
