@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "copy_from_earlier", "find_digests", "int64_key"]
+__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "content_digest", "copy_from_earlier", "find_digests", "int64_key"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -213,6 +213,12 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def content_digest(values: object) -> bytes:
+    """16 bytes that change whenever ``values`` (field values: strings, numbers, tuples)
+    do: the ``repr``, which holds no object identity, unlike a pickle's bytes."""
+    return _digest(repr(values).encode("utf-8", "surrogatepass"))
+
+
 def find_digests(digests: np.ndarray, earlier: np.ndarray) -> np.ndarray:
     """Per digest (``S16`` array), the position of the same digest in ``earlier``, or -1:
     how a build after a write finds the rows an earlier version derived unchanged."""
@@ -238,29 +244,25 @@ def _earlier_rows(path: Path) -> tuple[bytes, dict[str, bytes]] | None:
     return None if found is None else (bytes(found[0]), held)
 
 
-def copy_from_earlier(db: sqlite3.Connection, earlier: Path, dictionary: str, copies: Sequence[str]) -> bytes | None:
-    """Attach ``earlier`` (a file an earlier store version left) to ``db`` as ``old``, read
-    the dictionary its rows are compressed with (``dictionary``: a query of one value) and
+def copy_from_earlier(db: sqlite3.Connection, earlier: Path, copies: Sequence[str]) -> bool:
+    """Attach ``earlier`` (a file an earlier store version left) to ``db`` as ``old`` and
     run the ``copies`` (``INSERT ... SELECT`` from ``old``) in one transaction.
 
-    Returns that dictionary, or None with nothing copied when ``earlier`` is missing,
-    unreadable or of another layout: the caller then encodes every row."""
+    False, with nothing copied, when ``earlier`` is missing, unreadable or of another
+    layout: the caller then encodes every row."""
     if not earlier.is_file():
-        return None
+        return False
     try:
         db.execute("ATTACH DATABASE ? AS old", (str(earlier),))
     except sqlite3.Error:
-        return None
+        return False
     try:
-        found = db.execute(dictionary).fetchone()
-        if found is None:
-            return None
         with db:  # all copied, or nothing
             for statement in copies:
                 db.execute(statement)
-        return bytes(found[0])
+        return True
     except sqlite3.Error:
-        return None
+        return False
     finally:
         db.execute("DETACH DATABASE old")
 
@@ -312,15 +314,15 @@ class KeyedTable(Generic[T]):
                 db.executemany("INSERT INTO wanted VALUES (?, ?, ?, NULL)", ((i + 1, k, d) for i, (k, d) in enumerate(digests)))
                 db.executemany("UPDATE wanted SET value = ? WHERE pos = ?",
                                ((codec.pack(pickled(rows[k])), pos) for pos, k, _ in fresh))
-            copied = copy_from_earlier(db, earlier, "SELECT value FROM old.meta WHERE name = 'zdict'", [  # type: ignore[arg-type]
+            copied = copy_from_earlier(db, earlier, [  # type: ignore[arg-type]
                 "INSERT INTO rows (rowid, key, value, digest) SELECT w.pos, w.key, COALESCE(w.value, o.value), w.digest "
                 "FROM wanted w LEFT JOIN old.rows o ON w.value IS NULL AND o.key = w.key AND o.digest = w.digest "
                 "ORDER BY w.pos"])
             with db:
                 db.execute("DROP TABLE wanted")
-                if copied is not None:
-                    db.execute("INSERT INTO meta VALUES ('zdict', ?)", (copied,))
-            if copied is not None:
+                if copied:
+                    db.execute("INSERT INTO meta VALUES ('zdict', ?)", (zdict,))
+            if copied:
                 db.close()
                 return len(fresh)
         codec = DictCodec.trained(list(rows.values()), pickled)

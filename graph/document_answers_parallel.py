@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import repeat
@@ -31,6 +31,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store
 
 from matchgraph.graph.document_answers import DocumentAnswers, Graph, answerer, pickled_rows
+from matchgraph.graph.reader_views import Checkpoint
 from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = ["PARALLEL_FROM", "prefill", "stable_files"]
@@ -41,10 +42,6 @@ and their imports costs about two seconds, the answers about 10 ms per document.
 _CHUNK = 250
 _OPENED: dict[str, Store] = {}
 """The store as each worker opened it."""
-
-
-Checkpoint = Callable[[Path], None]
-"""Writes a checkpoint of the open store into a folder that does not exist yet."""
 
 
 def prefill(store_path: Path, answers: DocumentAnswers, queries: Sequence[SparqlQuery], graphs: Sequence[Graph],

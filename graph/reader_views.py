@@ -34,7 +34,7 @@ from pathlib import Path
 
 from matchgraph.graph.store_lock import LOCK_NAME
 
-__all__ = ["ReaderView", "current_view", "prune", "publish", "published_view", "retire", "views_dir"]
+__all__ = ["Checkpoint", "ReaderView", "current_view", "prune", "publish", "published_view", "retire", "views_dir"]
 
 _ACTIVE = "ACTIVE"
 _READER_LOCK = "reader.lock"
@@ -169,11 +169,8 @@ def prune(store: Path) -> None:
 
 
 @contextlib.contextmanager
-def published_view(store: Path | None, checkpoint: Checkpoint | None) -> Iterator[Path | None]:
+def published_view(store: Path, checkpoint: Checkpoint) -> Iterator[Path | None]:
     """Publish a view for the duration of a long write, and retire it afterwards."""
-    if store is None or checkpoint is None:
-        yield None
-        return
     view = publish(store, checkpoint)
     try:
         yield view

@@ -10,7 +10,6 @@ change instead of encoding them again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import operator
 import os
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.derived import DictCodec, find_digests
+from matchgraph.graph.derived import DictCodec, content_digest, find_digests
 from matchgraph.queries.snapshot import ClaimRecord
 
 __all__ = ["CLAIM_FILES", "ClaimTable", "write_claims"]
@@ -67,7 +66,7 @@ _CLAIM_DIGESTS = "claims.digests.npy"
 def _claim_digest(claim: ClaimRecord) -> bytes:
     """16 bytes that change whenever any field of the claim does (``repr`` of the values:
     no object identity in it, unlike a pickle)."""
-    return hashlib.blake2b(repr(_CLAIM_VALUES(claim)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return content_digest(_CLAIM_VALUES(claim))
 
 
 @dataclass

@@ -32,7 +32,6 @@ arrays built once; Python only touches the re-ranking pool and the ``top`` it ex
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matchgraph.errors import QueryError
+from matchgraph.graph.derived import content_digest
 from matchgraph.queries.need import scoring as ns
 from matchgraph.queries.feedback.posteriors import FeedbackEvent, intent_key, match_multipliers
 from matchgraph.queries.feedback.posteriors import posteriors_from_events, seed_arrays
@@ -196,7 +196,7 @@ class NeedIndex:
         bounds = np.searchsorted(stage_row_of_cap[order], np.arange(stage.n + 1)).astype(np.int64)
         claims = claims_by_capability(snapshot.claims)
         digests = capability_digests(caps, claims)
-        taxonomy = hashlib.blake2b(repr(snapshot.concepts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        taxonomy = content_digest(snapshot.concepts).hex()
         directions = ns.DirectionTable.build(caps)
         if previous is not None and previous.cap_digest is not None and previous.taxonomy_digest == taxonomy:
             directions.carry_over(digests, previous.cap_digest, previous.directions)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import operator
 import pickle
 import sqlite3
@@ -28,7 +27,7 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from matchgraph.graph.derived import DictCodec, copy_from_earlier, find_digests, int64_key
+from matchgraph.graph.derived import DictCodec, content_digest, copy_from_earlier, find_digests, int64_key
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["EarlierRecords", "NeedRecords", "artifact_digests", "capability_digests", "record_digest", "write_records"]
@@ -263,11 +262,9 @@ def record_digest(value: object) -> bytes:
     with its claims): equal content, equal digest, whatever the objects' identity (``repr``
     of the field values, not a pickle, whose bytes depend on which strings are shared)."""
     if isinstance(value, ArtifactRecord):
-        text = repr(_values(value))
-    else:
-        cap, claims = value  # type: ignore[misc]
-        text = repr((_values(cap), tuple(_values(c) for c in claims)))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        return content_digest(_values(value))
+    cap, claims = value  # type: ignore[misc]
+    return content_digest((_values(cap), tuple(_values(c) for c in claims)))
 
 
 def capability_digests(capabilities: Sequence[CapabilityRecord],
@@ -359,7 +356,7 @@ def _write_lent(db: sqlite3.Connection, tables: Mapping[str, tuple[Sequence[obje
             db.executemany(f"INSERT INTO fresh_{table} VALUES (?, ?)",  # noqa: S608 - fixed names
                            ((i + 1, codec.pack(_row(table, rows[i], claims))) for i in fresh))
     copied = copy_from_earlier(
-        db, earlier.path, "SELECT value FROM old.blobs WHERE name = 'zdict'",
+        db, earlier.path,
         [f"INSERT INTO {table} (id, record) SELECT m.id, COALESCE(f.record, o.record) "  # noqa: S608 - fixed names
          f"FROM map_{table} m LEFT JOIN fresh_{table} f ON f.id = m.id "
          f"LEFT JOIN old.{table} o ON o.id = m.old ORDER BY m.id" for table in tables])
@@ -367,9 +364,9 @@ def _write_lent(db: sqlite3.Connection, tables: Mapping[str, tuple[Sequence[obje
         for table in tables:
             db.execute(f"DROP TABLE map_{table}")  # noqa: S608 - fixed names
             db.execute(f"DROP TABLE fresh_{table}")  # noqa: S608 - fixed names
-        if copied is not None:
-            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (copied,))
-    return None if copied is None else encoded
+        if copied:
+            db.execute("INSERT INTO blobs VALUES ('zdict', ?)", (codec.compressor.zdict,))
+    return encoded if copied else None
 
 
 def _row(table: str, record: object, claims: Mapping[str, tuple[ClaimRecord, ...]]) -> object:
