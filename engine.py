@@ -171,6 +171,12 @@ class Engine:
         self._cheap_parts()
         return self.version()
 
+    @property
+    def answers_file(self) -> Path | None:
+        """Where each document's per-document snapshot answers are kept, across versions
+        (:class:`~matchgraph.graph.document_answers.DocumentAnswers`); None: nowhere."""
+        return None if self.index_dir is None else self.index_dir / "document-answers.sqlite"
+
     def snapshot(self) -> GraphSnapshot:
         """Everything the match engine needs, as typed records.
 
@@ -184,7 +190,7 @@ class Engine:
         (slices, rank table, artifacts, concepts), so that after a write the first question
         builds the snapshot once and the next commands do not build it again for those
         (about 90 s each from the kept answers at 100,000 artifacts)."""
-        cache = None if self.index_dir is None else self.index_dir / "document-answers.sqlite"
+        cache = self.answers_file
         built: list[str] = []
 
         def make(version: str) -> GraphSnapshot:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +20,9 @@ from matchgraph.cli.run_keys import RunKeys
 from matchgraph.graph.base import GraphStore, LoadSession
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
+
+if TYPE_CHECKING:
+    from matchgraph.graph.document_answers import DocumentAnswers
 
 __all__ = ["load", "remove"]
 
@@ -73,14 +78,15 @@ def _load_files(app: AppContext, store: GraphStore, files: list[Path], *, jobs: 
     prepared: list[Summary] = []
     failures: dict[str, MatchgraphError] = {}
     status: dict[str, str] = {}
-    with _progress(quiet) as bar:
+    answers_file = app.engine().answers_file if app.backend == "oxigraph" else None
+    with _progress(quiet) as bar, _kept_answers(answers_file) as answers:
         parsing = bar.add_task("parsing and enriching", total=len(files))
         storing = bar.add_task("validating and storing", total=len(files))
         with store.loading(stage=lambda text: bar.update(storing, description=text)) as session:
             batch: list[PreparedDocument] = []
             keys = RunKeys(later_wins)
             validator = app.validator if app.backend == "oxigraph" else None
-            for item in prepare_paths(files, jobs=jobs, validator=validator):
+            for item in prepare_paths(files, jobs=jobs, validator=validator, answer=answers is not None):
                 bar.advance(parsing)
                 if isinstance(item, Failure):
                     failures[item.document] = item.error()
@@ -92,18 +98,39 @@ def _load_files(app: AppContext, store: GraphStore, files: list[Path], *, jobs: 
                     continue
                 batch.append(item)
                 if len(batch) == BATCH:
-                    _store(session, batch, status, failures)
+                    _store(session, batch, status, failures, answers)
                     bar.advance(storing, len(batch))
                     batch = []
             if batch:
-                _store(session, batch, status, failures)
+                _store(session, batch, status, failures, answers)
                 bar.advance(storing, len(batch))
     return prepared, status, failures
 
 
+@contextmanager
+def _kept_answers(path: Path | None) -> Iterator[DocumentAnswers | None]:
+    """The store's kept per-document answers, to which the workers' answers are added
+    (None: this store keeps none, and the workers answer nothing)."""
+    if path is None:
+        yield None
+        return
+    from matchgraph.graph.document_answers import DocumentAnswers
+
+    with DocumentAnswers.open(path) as answers:
+        yield answers if answers.usable else None
+
+
 def _store(session: LoadSession, batch: list[PreparedDocument], status: dict[str, str],
-           failures: dict[str, MatchgraphError]) -> None:
+           failures: dict[str, MatchgraphError], answers: DocumentAnswers | None) -> None:
     result = session.load_prepared(batch)
+    if answers is not None:
+        from matchgraph.graph.document_answers_ahead import keep_answered
+        from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
+        from matchgraph.ontology.vocab import document_iri
+
+        stored = {*result.loaded, *result.replaced}
+        keep_answered(answers, PER_DOCUMENT, [(document_iri(d.key), d.content_hash, d.answers) for d in batch
+                                              if d.key in stored and d.answers is not None])
     by_key = {doc.key: doc.path or doc.key for doc in batch}
     for kind in ("loaded", "replaced", "unchanged"):
         for key in getattr(result, kind):

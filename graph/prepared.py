@@ -24,6 +24,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from matchgraph.errors import LoadError, Violation
 from matchgraph.graph.rdf_mapping import document_triples
+from matchgraph.ontology.vocab import document_iri
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.safe_text import printable
 
@@ -51,6 +52,10 @@ class PreparedDocument:
     """SHACL violations found by the worker that prepared it (None: not validated yet)."""
     validator: str | None = None
     """Name of the validator that produced ``violations``."""
+    answers: tuple[bytes, ...] | None = None
+    """The snapshot's per-document answers over this document's graph, one pickled answer
+    per query of :data:`~matchgraph.queries.library.sparql_snapshot.PER_DOCUMENT` (None:
+    not answered ahead; see :mod:`~matchgraph.graph.document_answers_ahead`)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ def _unexpected(document: str, error: Exception) -> Failure:
 class _Job:
     enrich: bool
     validator: str | None = None
+    answer: bool = False
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -158,12 +164,29 @@ def _validated(job: _Job, results: list[PreparedDocument | Failure]) -> list[Pre
     ]
 
 
+def _answered(job: _Job, results: list[PreparedDocument | Failure]) -> list[PreparedDocument | Failure]:
+    """Answer the snapshot's per-document queries over a chunk's valid documents in the
+    worker, so the first snapshot after the load need not ask the store for them."""
+    if not job.answer:
+        return results
+    from matchgraph.graph.document_answers_ahead import answer_serialized
+    from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
+
+    docs = [r for r in results if isinstance(r, PreparedDocument) and not r.violations]
+    try:
+        found = answer_serialized([(document_iri(d.key), d.ntriples) for d in docs], PER_DOCUMENT)
+    except Exception:  # noqa: BLE001 - the snapshot asks the store instead
+        return results
+    answered = {id(doc): answers for doc, answers in zip(docs, found, strict=True)}
+    return [replace(r, answers=answered[id(r)]) if id(r) in answered else r for r in results]
+
+
 def _chunk_of_texts(job: _Job, items: list[tuple[str, str, str | None]]) -> list[PreparedDocument | Failure]:
-    return _validated(job, [_prepare_text(job, item) for item in items])
+    return _answered(job, _validated(job, [_prepare_text(job, item) for item in items]))
 
 
 def _chunk_of_paths(job: _Job, paths: list[str]) -> list[PreparedDocument | Failure]:
-    return _validated(job, [_prepare_path(job, path) for path in paths])
+    return _answered(job, _validated(job, [_prepare_path(job, path) for path in paths]))
 
 
 def _run(function, job: _Job, items: list, jobs: int | None) -> Iterator:  # type: ignore[no-untyped-def]
@@ -194,16 +217,18 @@ def _run(function, job: _Job, items: list, jobs: int | None) -> Iterator:  # typ
 
 
 def prepare_paths(
-    paths: Iterable[Path], *, enrich: bool = True, jobs: int | None = None, validator: str | None = None
+    paths: Iterable[Path], *, enrich: bool = True, jobs: int | None = None, validator: str | None = None,
+    answer: bool = False,
 ) -> Iterator[PreparedDocument | Failure]:
     """Read, parse, enrich, serialise (and, given a validator name, validate) files in
-    worker processes, in order."""
-    yield from _run(_chunk_of_paths, _Job(enrich, validator), [str(p) for p in paths], jobs)
+    worker processes, in order; with ``answer``, also answer the snapshot's per-document
+    queries (:attr:`PreparedDocument.answers`)."""
+    yield from _run(_chunk_of_paths, _Job(enrich, validator, answer), [str(p) for p in paths], jobs)
 
 
 def prepare_texts(
     items: Iterable[tuple[str, str, str | None]], *, enrich: bool = True, jobs: int | None = None,
-    validator: str | None = None,
+    validator: str | None = None, answer: bool = False,
 ) -> Iterator[PreparedDocument | Failure]:
     """The same for texts: (text, document name, path or None) triples."""
-    yield from _run(_chunk_of_texts, _Job(enrich, validator), list(items), jobs)
+    yield from _run(_chunk_of_texts, _Job(enrich, validator, answer), list(items), jobs)
