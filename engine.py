@@ -164,12 +164,24 @@ class Engine:
     def warm(self) -> str:
         """Build (or read) every piece of derived state for the current version, so the
         next question is answered warm; what ``load`` runs at its end. Returns the version."""
+        with self._beside():
+            self.need_index()
+            self.bundle()
+            self._cheap_parts()
         self.stats()
         self.resolve_table()
-        self.need_index()
-        self.bundle()
-        self._cheap_parts()
         return self.version()
+
+    def _beside(self) -> contextlib.AbstractContextManager[bool]:
+        """Build the parts that only read the store (stats, names) in a worker process
+        meanwhile, when the store is large (:mod:`matchgraph.engine_beside`)."""
+        from matchgraph.graph.embedded import OxigraphStore
+
+        if self.index_dir is None or not isinstance(self.store, OxigraphStore) or not self.version():
+            return contextlib.nullcontext(False)
+        from matchgraph.engine_beside import derived_beside
+
+        return derived_beside(self.store, self.index_dir, self.version())
 
     @property
     def answers_file(self) -> Path | None:

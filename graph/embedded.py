@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -348,10 +349,29 @@ class OxigraphStore:
                 from matchgraph.graph.document_answers_parallel import prefill
                 from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
 
-                files = self.path if self._view is None else self._view.path  # what this process reads
-                prefill(files, answers, PER_DOCUMENT, graphs,
-                        checkpoint=None if self.read_only else lambda target: self._store.backup(str(target)))
+                prefill(self._files(), answers, PER_DOCUMENT, graphs, checkpoint=self._checkpoint())
             return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers, graphs))
+
+    def graph_count(self, *, at_most: int) -> int:
+        """How many named graphs the store holds, counting no further than ``at_most``."""
+        return sum(1 for _ in islice(self._store.named_graphs(), at_most))
+
+    def files_for_readers(self) -> AbstractContextManager[Path | None]:
+        """A folder that other processes may open read-only, holding the store as this
+        process sees it and unchanged until the block ends (a checkpoint when this process
+        is the writer); None where none can be made. On-disk stores only."""
+        from matchgraph.graph.document_answers_parallel import stable_files
+
+        return stable_files(self._files(), self._checkpoint())
+
+    def _files(self) -> Path:
+        """The folder this process reads (the published view, while a load writes)."""
+        assert self.path is not None
+        return self.path if self._view is None else self._view.path
+
+    def _checkpoint(self) -> Callable[[Path], None] | None:
+        """How a writer makes a checkpoint of its store for readers (None for a reader)."""
+        return None if self.read_only else lambda target: self._store.backup(str(target))
 
     def export(self, output: Path | None, fmt: RdfFormat) -> bytes | None:
         """Serialise the whole dataset (quads formats) or the union of graphs (triples)."""
