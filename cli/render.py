@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from matchgraph.cli.app import console
-from matchgraph.queries.views.artifact import ArtifactView
+
+if TYPE_CHECKING:  # `stats` and the other commands of cmd_read.py must not import pydantic's models
+    from matchgraph.queries.views.artifact import ArtifactView
 
 __all__ = ["render_artifact"]
 

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from matchgraph.errors import ConfigError
 from matchgraph.loaders.slugs import slugify
 
@@ -102,6 +100,8 @@ def _load_aliases(path: Path) -> AliasTable:
     if not path.exists():
         # Never resolve silently without the curated aliases (an install that lost them).
         raise ConfigError(f"{path}: alias file not found")
+    import yaml  # here: read commands use this module's types and never read aliases
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:

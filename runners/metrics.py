@@ -14,8 +14,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
-
 from matchgraph.runners.base import Measurement
 
 __all__ = ["NO_SPACE_LANGS", "UNITS", "cer", "normalize", "ocr_measurements", "wer"]
@@ -98,6 +96,8 @@ def ocr_measurements(
 
 
 def timing_measurements(seconds: Sequence[float]) -> list[Measurement]:
+    import numpy as np  # here: `show` reads this module's units and must not pay numpy's import
+
     total = float(sum(seconds))
     values = np.asarray(seconds, dtype=np.float64)
     return [

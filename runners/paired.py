@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-
 __all__ = ["PairedResult", "Verdict", "paired_test"]
 
 Verdict = Literal["supported", "contradicted", "inconclusive"]
@@ -51,6 +49,8 @@ def paired_test(claimant: dict[str, float], other: dict[str, float], *, resample
     items = sorted(set(claimant) & set(other))
     if not items:
         raise ValueError("the two runs share no suite item")
+    import numpy as np  # here: `show` reads this module's types and must not pay numpy's import
+
     diff = np.array([other[i] - claimant[i] for i in items], dtype=np.float64)
     wins = int((diff > 0).sum())
     losses = int((diff < 0).sum())

@@ -169,6 +169,21 @@ def test_help_and_version_import_no_engine() -> None:
     assert out.stdout.strip() == ""
 
 
+@pytest.mark.parametrize(("command", "absent"), [
+    (["stats", "--json"], ("numpy", "scipy", "numba", "pydantic", "yaml")),
+    (["show", "paddleocr", "--json"], ("numpy", "scipy", "numba", "yaml")),
+])
+def test_read_commands_import_only_what_they_use(engine: Engine, command: list[str], absent: tuple[str, ...]) -> None:
+    """Each import is paid by every fresh process: numpy alone is about 60 ms of `show`."""
+    engine.warm()
+    code = ("import sys; from click.testing import CliRunner; from matchgraph.cli.main import cli; "
+            f"r = CliRunner().invoke(cli, ['--store', {str(engine.store.path)!r}, *{command!r}]); "
+            "assert r.exit_code == 0, r.output; "
+            f"print(','.join(m for m in {absent!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
 def test_lazy_command_table_matches_the_commands() -> None:
     from matchgraph.cli.main import COMMANDS, LazyGroup, cli
 
