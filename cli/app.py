@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from matchgraph.cli.output import console, err_console, error
-from matchgraph.errors import AmbiguousNameError, MatchgraphError
+from matchgraph.errors import AmbiguousNameError, MatchgraphError, StoreError
 from matchgraph.safe_text import has_undecodable, printable
 
 if TYPE_CHECKING:
@@ -28,6 +28,9 @@ __all__ = ["AppContext", "MatchgraphGroup", "console", "emit_json", "err_console
 
 WRITE_COMMANDS = frozenset({"load", "remove", "merge", "separate", "feedback", "match", "run", "verify", "remove-run"})
 """Commands that change the store; every other command opens it read-only."""
+RECORDS_ONLY = frozenset({"match"})
+"""Write commands whose only write is a record of what they answered: while a load holds
+the writer they answer from the store as it was before it, without the record."""
 
 
 @dataclass
@@ -41,6 +44,10 @@ class AppContext:
     writes: bool = False
     """Set by the group for :data:`WRITE_COMMANDS`; read commands never create or change
     anything (no directory, no lock, no repair)."""
+    records_only: bool = False
+    """Set by the group for :data:`RECORDS_ONLY`."""
+    records: bool = True
+    """False when a :data:`RECORDS_ONLY` command answers beside a load, unrecorded."""
 
     def engine(self, *, bundle_dir: Path | None = None, persist: bool = True) -> Engine:
         """Open the store and its engine on first use (``--help`` never touches them).
@@ -58,14 +65,33 @@ class AppContext:
                 if self.backend == "oxigraph":
                     options["validator"] = self.validator
                     options["read_only"] = not self.writes
-                store = open_store(self.backend, path=self.store_path, **options)
+                try:
+                    store = open_store(self.backend, path=self.store_path, **options)
+                except StoreError as refused:
+                    store = self._beside_a_load(options, refused)
                 writer = getattr(store, "loading_writer", None)
                 if writer:
+                    unrecorded = "" if self.records else "; this answer is not recorded, so `feedback` cannot refer to it"
                     err_console.print(f"a load is writing this store ({writer}): answering from the store "
-                                      "as it was before it", style="dim", highlight=False)
+                                      f"as it was before it{unrecorded}", style="dim", highlight=False)
             path = getattr(store, "path", None) if persist else None
             self._engine = Engine(store, index_dir=index_dir_for(path), bundle_dir=bundle_dir)
         return self._engine
+
+    def _beside_a_load(self, options: dict[str, object], refused: StoreError) -> GraphStore:
+        """For a :data:`RECORDS_ONLY` command ``refused`` the writer because a load holds
+        it: the store read-only (the view that load published), and nothing recorded. Any
+        other refusal is raised again."""
+        from matchgraph.graph.registry import open_store
+
+        if not (self.records_only and self.backend == "oxigraph"):
+            raise refused
+        reader = open_store(self.backend, path=self.store_path, **{**options, "read_only": True})
+        if not getattr(reader, "loading_writer", None):  # a writer that is not a load: wait for it instead
+            reader.close()
+            raise refused
+        self.records = False
+        return reader
 
     def store(self) -> GraphStore:
         """The engine's store, for commands that read or write facts directly."""
@@ -112,6 +138,7 @@ def _guarded(command: click.Command) -> click.Command:
         app = click.get_current_context().find_object(AppContext)
         if app is not None:
             app.writes = command.name in WRITE_COMMANDS
+            app.records_only = command.name in RECORDS_ONLY
         return callback(*args, **kwargs)
 
     command.callback = run

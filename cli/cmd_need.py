@@ -31,12 +31,13 @@ def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool
     from matchgraph.queries.need.constraints import NeedConstraints
 
     options = NeedConstraints(free=free, local=local, open_weights=open_weights, types=types)
-    found = app.engine().match(text, top=k, constraints=options, embeddings=embeddings)
+    engine = app.engine()  # first: it finds out whether this answer can be recorded
+    found = engine.match(text, top=k, constraints=options, embeddings=embeddings, record=app.records)
     answer, match_id = found.answer, found.match_id
     if as_json:
         emit_json([{"match_id": match_id, **dataclasses.asdict(r)} for r in answer.results])
         return
-    table = Table(title=f"{text}  (match {match_id})")
+    table = Table(title=f"{text}  (match {match_id})" if match_id else text)
     for col in ("#", "artifact", "score", "path", "constraints"):
         table.add_column(col, overflow="fold")
     for i, r in enumerate(answer.results, 1):
@@ -51,7 +52,10 @@ def match(app: AppContext, text: str, k: int, types: tuple[str, ...], free: bool
 
         if default_embedder() is None:
             console.print("lexical matching only: the embeddings extra is not installed or switched off")
-    console.print(f"tell matchgraph how it went: matchgraph feedback {match_id} success|failure")
+    if match_id:
+        console.print(f"tell matchgraph how it went: matchgraph feedback {match_id} success|failure")
+    else:
+        console.print("not recorded (a load is writing the store): ask again after it to give feedback")
 
 
 @click.command()

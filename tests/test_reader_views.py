@@ -126,3 +126,30 @@ def test_a_read_command_during_a_load_answers_from_the_view(tmp_path: Path, docu
     assert stats() == len(documents)
     assert "a load is writing" not in notes[-1]
     writer.close()
+
+
+def test_match_during_a_load_answers_from_the_view_unrecorded(tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    """``match`` writes only the record of its answer; while a load holds the writer it
+    answers from the view without one, and any other writer still refuses it."""
+    path = tmp_path / "store"
+    _store_with(path, documents)
+    writer = OxigraphStore(path)
+
+    def match() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", str(path), "match",
+                               "extract text from scanned documents", "--top", "3", "--json"],
+                              capture_output=True, text=True, env={**os.environ, "MATCHGRAPH_EMBEDDINGS": "0"})
+
+    with writer.reader_view():
+        during = match()
+    assert during.returncode == 0, during.stderr
+    rows = json.loads(during.stdout)
+    assert rows and all(row["match_id"] is None for row in rows)
+    assert "not recorded" in during.stderr
+    refused = match()  # the writer is open, but it is not a load: match waits for it
+    assert refused.returncode == 1 and "being written" in refused.stderr
+    writer.close()
+    after = match()
+    assert after.returncode == 0, after.stderr
+    assert [r["slug"] for r in json.loads(after.stdout)] == [r["slug"] for r in rows]
+    assert all(row["match_id"] for row in json.loads(after.stdout))
