@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("graph",),
     ("queries",),
     ("runners",),
-    ("engine",),
+    ("engine", "engine_beside"),
     ("serve", "cli", ""),
 )
 
