@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["BESIDE_FROM", "PARTS", "derived_beside"]
 
 BESIDE_FROM = 2_000
-"""Document graphs from which the worker is started: below, its start (about two seconds of
-imports) costs more than the scans it takes over."""
+"""Named graphs (one per document, plus a few of the store's own) from which the worker is
+started: below, its start (about two seconds of imports) costs more than the scans it
+takes over."""
 PARTS = ("stats", "resolve_table")
 """Engine methods whose derived state only reads the store."""
 
