@@ -38,7 +38,7 @@ def bipartite_graph(index: MatchIndex) -> nx.Graph:
     n = index.n_artifacts
     g = nx.Graph()
     g.add_nodes_from(range(n + index.concepts.size))
-    d = index.direct.tocoo()
+    d = index.direct.to_scipy().tocoo()
     g.add_edges_from(zip(d.row.tolist(), (d.col + n).tolist(), strict=True))
     return g
 

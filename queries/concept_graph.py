@@ -24,10 +24,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from matchgraph.ontology.taxonomy import Taxonomy
+from matchgraph.queries.match.csr import Csr
 from matchgraph.queries.snapshot import GraphSnapshot
 
 if TYPE_CHECKING:
@@ -83,10 +83,11 @@ class ConceptGraph:
         return self.taxonomy.ancestors(concept)
 
     @cached_property
-    def ancestors(self) -> sp.csr_matrix:
+    def ancestors(self) -> Csr:
         """The ancestor closure as a sparse matrix, for products with artifact x concept."""
         indptr, indices = self.taxonomy.ancestor_closure
-        return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(self.size, self.size))
+        return Csr(np.asarray(indptr), np.asarray(indices), np.ones(len(indices)),
+                   (self.size, self.size))
 
     @cached_property
     def ancestor_sets(self) -> tuple[frozenset[int], ...]:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from matchgraph.errors import ConfigError
 from matchgraph.queries.match.all_pairs import Neighbours, all_pairs_topk
@@ -31,6 +30,7 @@ from matchgraph.queries.match.claims_file import CLAIM_FILES, ClaimTable, write_
 from matchgraph.ontology.taxonomy import Taxonomy
 from matchgraph.queries.concept_graph import ConceptGraph
 from matchgraph.queries.match.config import MatchParams, PairWeights
+from matchgraph.queries.match.csr import Csr
 from matchgraph.queries.match.index import MatchIndex, build_match_index
 from matchgraph.queries.match.ppr import Transition
 from matchgraph.queries.snapshot import GraphSnapshot
@@ -59,17 +59,19 @@ def cache_key(version: str, params: MatchParams, facets: Collection[str] | None)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _put_sparse(out: dict[str, np.ndarray], name: str, m: sp.csr_matrix) -> None:
+def _put_sparse(out: dict[str, np.ndarray], name: str, m: Csr) -> None:
     out[f"{name}.indptr"] = m.indptr
     out[f"{name}.indices"] = m.indices
     out[f"{name}.data"] = m.data
     out[f"{name}.shape"] = np.asarray(m.shape, dtype=np.int64)
 
 
-def _get_sparse(arrays: Any, name: str) -> sp.csr_matrix:
-    shape = tuple(int(x) for x in arrays[f"{name}.shape"])
-    m = sp.csr_matrix((arrays[f"{name}.data"], arrays[f"{name}.indices"],
-                       arrays[f"{name}.indptr"]), shape=shape)
+def _get_sparse(arrays: Any, name: str) -> Csr:
+    rows, cols = (int(x) for x in arrays[f"{name}.shape"])
+    m = Csr(arrays[f"{name}.indptr"], arrays[f"{name}.indices"], arrays[f"{name}.data"],
+            (rows, cols))
+    if len(m.indptr) != rows + 1 or len(m.indices) != len(m.data) or m.nnz != len(m.data):
+        raise ValueError(f"{name}: inconsistent sparse arrays")
     return m
 
 

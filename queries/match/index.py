@@ -1,7 +1,8 @@
 """The match index: a snapshot turned into sparse matrices that every match query reads.
 
 Scoring a pair or ranking neighbours must not walk Python records: the index holds, as
-``scipy.sparse`` CSR matrices and numpy arrays, the artifact x concept incidence, concept
+CSR matrices (:class:`~matchgraph.queries.match.csr.Csr`: built with ``scipy.sparse``,
+read without it) and numpy arrays, the artifact x concept incidence, concept
 rarity weights, the concept hierarchy's ancestor closure, artifact x intent incidence, the
 co-comparison adjacency, the claim links and the relational graph the personalised
 PageRank walks on. It is built once per snapshot version and cached (``cache``).
@@ -20,17 +21,20 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from matchgraph.errors import QueryError
 from matchgraph.queries.concept_graph import ConceptGraph, build_concept_graph
 from matchgraph.queries.match.config import MatchParams
+from matchgraph.queries.match.csr import Csr
 from matchgraph.queries.match.ppr import Transition
 from matchgraph.queries.snapshot import ClaimRecord, GraphSnapshot
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = [
     "WALK_INTENT_FLOOR",
@@ -85,17 +89,17 @@ class MatchIndex:
     slugs: tuple[str, ...]
     names: tuple[str, ...]
     concepts: ConceptGraph
-    direct: sp.csr_matrix
+    direct: Csr
     intent_texts: tuple[str, ...]
-    intents: sp.csr_matrix
+    intents: Csr
     intent_weight: NDArray[np.float64]
-    compared: sp.csr_matrix
+    compared: Csr
     compare_weight: NDArray[np.float64]
     claims: Sequence[ClaimRecord]
     """Every typed claim (a lazily read table when the index comes from the cache)."""
     claim_pairs: NDArray[np.int32]
     claim_of_link: NDArray[np.int32]
-    walk: sp.csr_matrix
+    walk: Csr
     walk_labels: tuple[str, ...]
     """Display label of every walk node: artifact names, then intent texts."""
     stored_row_mass: NDArray[np.float64] | None = None
@@ -117,12 +121,15 @@ class MatchIndex:
         return np.where(c.facet, c.weight * self.params.facet_weight, c.weight)
 
     @cached_property
-    def expanded(self) -> sp.csr_matrix:
+    def expanded(self) -> Csr:
         """Artifacts x concepts, binary: each direct concept and all its ancestors."""
-        m = sp.csr_matrix((self.direct @ self.concepts.ancestors) > 0, dtype=np.float64)
+        import scipy.sparse as sp
+
+        m = sp.csr_matrix((self.direct.to_scipy() @ self.concepts.ancestors.to_scipy()) > 0,
+                          dtype=np.float64)
         m.sort_indices()
         m.indices = m.indices.astype(np.int32)
-        return m
+        return Csr.of(m)
 
     @cached_property
     def expanded_weight(self) -> NDArray[np.float64]:
@@ -233,6 +240,8 @@ def normalise_intent(text: str) -> str:
 
 def _incidence(rows: list[int], cols: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
     """Binary CSR with duplicates merged and indices sorted."""
+    import scipy.sparse as sp
+
     r = np.asarray(rows, dtype=np.int64)
     c = np.asarray(cols, dtype=np.int64)
     if len(r):
@@ -271,6 +280,8 @@ def build_match_index(
         QueryError: a capability, claim subject or compared pair names an artifact that
             the snapshot does not hold, or two artifacts share a slug.
     """
+    import scipy.sparse as sp
+
     params = params or MatchParams()
     slugs = tuple(a.slug for a in snapshot.artifacts)
     row_of = {s: i for i, s in enumerate(slugs)}
@@ -281,7 +292,7 @@ def build_match_index(
     a_rows, c_cols, i_rows, i_cols, intent_id = _capability_incidence(snapshot, row_of, graph)
     direct = _incidence(a_rows, c_cols, (n, graph.size))
     intents = _incidence(i_rows, i_cols, (n, len(intent_id)))
-    expanded = (direct @ graph.ancestors) > 0
+    expanded = (direct @ graph.ancestors.to_scipy()) > 0
     graph = graph.with_weights(
         weight=_rarity(np.diff(direct.tocsc().indptr), n),
         ic=_rarity(np.diff(sp.csc_matrix(expanded).indptr), n),
@@ -298,16 +309,16 @@ def build_match_index(
         slugs=slugs,
         names=tuple(a.name for a in snapshot.artifacts),
         concepts=graph,
-        direct=direct,
+        direct=Csr.of(direct),
         intent_texts=intent_texts,
-        intents=intents,
+        intents=Csr.of(intents),
         intent_weight=_rarity(np.diff(intents.tocsc().indptr), n),
-        compared=compared,
+        compared=Csr.of(compared),
         compare_weight=_rarity(np.diff(compared.indptr), n),
         claims=snapshot.claims,
         claim_pairs=claim_pairs,
         claim_of_link=claim_of_link,
-        walk=walk,
+        walk=Csr.of(walk),
         walk_labels=walk_labels,
     )
 
@@ -385,6 +396,8 @@ def _walk_graph(
     hub concepts), so both are dropped. Artifact-intent edges weigh the intent's rarity
     scaled to (0, 1]; comparisons and claims weigh 1 each.
     """
+    import scipy.sparse as sp
+
     n = compared.shape[0]
     df = np.diff(intents.tocsc().indptr)
     cap = max(WALK_INTENT_FLOOR, int(share * n))

@@ -3,7 +3,7 @@
 Why not networkx: the transition matrix is built once per index; ``networkx.pagerank``
 rebuilds its matrix from Python dicts on every call. Two solvers share that matrix:
 
-* :func:`personalized_pagerank`, power iteration with scipy.sparse: converged to a
+* :func:`personalized_pagerank`, power iteration: converged to a
   tolerance over the whole graph, the reference;
 * :func:`personalized_pagerank_push`, the push method of Andersen, Chung and Lang run in
   synchronous rounds: each round pushes every node whose residual is above its threshold,
@@ -13,8 +13,7 @@ rebuilds its matrix from Python dicts on every call. Two solvers share that matr
   numba-compiled queue was as fast warm (about 4 ms at 10,000 artifacts) but cost 0.6 s
   of JIT start-up in every fresh ``matchgraph`` process.
 
->>> import scipy.sparse as sp
->>> path = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
+>>> path = Csr.of_dense(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
 >>> pi = personalized_pagerank(Transition.from_adjacency(path), 0, alpha=0.5)
 >>> round(float(pi.sum()), 12), bool(pi[0] > pi[1] > pi[2])
 (1.0, True)
@@ -24,12 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from matchgraph.errors import QueryError
+from matchgraph.queries.match.csr import Csr
 
 __all__ = ["Transition", "bfs_predecessors", "personalized_pagerank", "personalized_pagerank_push"]
 
@@ -42,23 +42,28 @@ class Transition:
     (no edges) goes back to the walk's seed.
     """
 
-    step: sp.csr_matrix
+    step: Csr
     dangling: NDArray[np.bool_]
     degree: NDArray[np.float64]
     """Weighted degree of each node."""
 
     @cached_property
-    def forward(self) -> sp.csr_matrix:
+    def forward(self) -> Csr:
         """The row-normalised transition matrix itself (rows are sources)."""
-        return sp.csr_matrix(self.step.T)
+        return self.step.T
 
     @classmethod
-    def from_adjacency(cls, adjacency: sp.spmatrix) -> Transition:
-        """From a (weighted) adjacency matrix; rows are sources.
+    def from_adjacency(cls, adjacency: Csr | Any) -> Transition:
+        """From a (weighted) adjacency matrix, a :class:`Csr` or any ``scipy.sparse``
+        matrix; rows are sources.
 
         Raises:
             QueryError: the matrix is not square or has negative weights.
         """
+        import scipy.sparse as sp  # building only: a stored transition is read without scipy
+
+        if isinstance(adjacency, Csr):
+            adjacency = adjacency.to_scipy()
         a = sp.csr_matrix(adjacency, dtype=np.float64)
         if a.shape[0] != a.shape[1]:
             raise QueryError(f"adjacency must be square, got {a.shape}")
@@ -67,10 +72,7 @@ class Transition:
         out = np.asarray(a.sum(axis=1)).ravel()
         inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
         forward = sp.csr_matrix(sp.diags(inv) @ a)
-        forward.sort_indices()
-        step = sp.csr_matrix(forward.T)
-        step.sort_indices()
-        return cls(step=step, dangling=out <= 0, degree=out)
+        return cls(step=Csr.of(forward.T), dangling=out <= 0, degree=out)
 
     @property
     def size(self) -> int:
@@ -158,7 +160,7 @@ def personalized_pagerank_push(
             r[seed] += lost
 
 
-def _moved(transition: Transition, forward: sp.csr_matrix, spread: NDArray[np.float64],
+def _moved(transition: Transition, forward: Csr, spread: NDArray[np.float64],
            active: NDArray[np.intp]) -> NDArray[np.float64]:
     """``transition.step @ spread`` (``spread`` is zero outside ``active``), reading only
     the active nodes' edges when they are a small part of the graph.
@@ -169,11 +171,11 @@ def _moved(transition: Transition, forward: sp.csr_matrix, spread: NDArray[np.fl
     """
     edges = int((forward.indptr[active + 1] - forward.indptr[active]).sum())
     if edges * 8 > forward.nnz:
-        return transition.step @ spread  # type: ignore[no-any-return]
+        return transition.step @ spread
     return _gathered(forward, spread, active)
 
 
-def _gathered(forward: sp.csr_matrix, spread: NDArray[np.float64], active: NDArray[np.intp]) -> NDArray[np.float64]:
+def _gathered(forward: Csr, spread: NDArray[np.float64], active: NDArray[np.intp]) -> NDArray[np.float64]:
     """``forward.T @ spread`` from the active rows of ``forward`` only. Each target's terms
     are added in ascending source order starting from zero, as the full product adds
     them, so the result is bit for bit the same (a test holds it to that)."""
