@@ -93,13 +93,51 @@ class _Job:
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-def prepare_facts(facts: DocumentFacts, *, loaded_at: datetime | None = None, path: str | None = None) -> PreparedDocument:
-    """Serialise already-parsed (and enriched) facts."""
+MAX_STATEMENT_BYTES = 8 * 2**20
+"""Longest statement a document may make. pyoxigraph's parser for in-memory stores, which
+validation and the per-document answers load each document into, stops at 16 MiB of one
+statement, so a page with a paragraph of that size failed its load with a ``MemoryError``."""
+
+
+def _check_statement_sizes(ntriples: bytes, document: str, text: str | None) -> None:
+    """Raise :class:`LoadError` for a statement over :data:`MAX_STATEMENT_BYTES`, naming the
+    source line its text starts on when it can be found."""
+    if len(ntriples) <= MAX_STATEMENT_BYTES:  # the common case costs one comparison
+        return
+    for statement in ntriples.split(b"\n"):
+        if len(statement) > MAX_STATEMENT_BYTES:
+            raise LoadError(
+                f"this text makes one value of {len(statement) / 2**20:.1f} MiB; "
+                f"a value may hold at most {MAX_STATEMENT_BYTES // 2**20} MiB",
+                document=document, line=_source_line(statement, text))
+
+
+def _source_line(statement: bytes, text: str | None) -> int | None:
+    """The 1-based line of ``text`` where the statement's literal starts, found by its
+    opening words (up to the first escape N-Triples put in); None when not found."""
+    quote = statement.find(b'"')
+    if text is None or quote < 0:
+        return None
+    head = statement[quote + 1: quote + 161].decode("utf-8", "ignore").split("\\")[0]
+    at = text.find(head) if len(head) >= 8 else -1
+    return None if at < 0 else text.count("\n", 0, at) + 1
+
+
+def prepare_facts(facts: DocumentFacts, *, loaded_at: datetime | None = None, path: str | None = None,
+                  document: str | None = None, text: str | None = None) -> PreparedDocument:
+    """Serialise already-parsed (and enriched) facts. An error names ``document`` (default:
+    the path, else the source's key) and, given the source ``text``, the line.
+
+    Raises:
+        LoadError: a statement is over :data:`MAX_STATEMENT_BYTES`.
+    """
     triples = document_triples(facts, loaded_at=loaded_at)
+    ntriples = serialize(triples, format=RdfFormat.N_TRIPLES)
+    _check_statement_sizes(ntriples, document or path or facts.source.key, text)
     return PreparedDocument(
         key=facts.source.key,
         content_hash=facts.source.content_hash,
-        ntriples=serialize(triples, format=RdfFormat.N_TRIPLES),
+        ntriples=ntriples,
         path=path,
         artifacts=tuple(a.slug for a in facts.artifacts),
         capabilities=len(facts.capabilities),
@@ -126,7 +164,7 @@ def _prepare_text(job: _Job, item: tuple[str, str, str | None]) -> PreparedDocum
         facts = parse_document(text, document=document, path=path)
         if job.enrich:
             facts = prepare(facts)
-        return prepare_facts(facts, loaded_at=job.loaded_at, path=path)
+        return prepare_facts(facts, loaded_at=job.loaded_at, path=path, document=document, text=text)
     except LoadError as e:
         return Failure.of(e)
     except RecursionError:

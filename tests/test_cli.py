@@ -93,6 +93,22 @@ def test_a_failing_file_is_named_and_the_rest_is_stored(run, tmp_path: Path) -> 
     assert all("bad.txt" not in d["key"] for d in docs)
 
 
+def test_a_paragraph_too_long_for_one_value_is_a_named_failure(run, tmp_path: Path) -> None:
+    """A value over 16 MiB once ended the load with a MemoryError from the validator's parser."""
+    from matchgraph.graph.prepared import MAX_STATEMENT_BYTES
+
+    lines = (DATA / "comparisons" / "flux-vs-sdxl.md").read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("Unique:"))
+    lines[at] += " " + "a" * (2 * MAX_STATEMENT_BYTES + 1)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "long.md").write_text("\n".join(lines), encoding="utf-8")
+    result = run("load", str(tmp_path / "pages"), str(DATA / "comparisons" / "whisper-vs-vosk.md"))
+    assert result.exit_code == 1
+    assert f"long.md:{at + 1}: this text makes one value of 16.0 MiB" in result.stderr
+    assert [d["key"] for d in _json(run("documents", "--json"))] == [
+        str((DATA / "comparisons" / "whisper-vs-vosk.md").resolve())]
+
+
 def test_sparql_and_export(run, tmp_path: Path) -> None:
     run("load", str(DATA / "comparisons"))
     rows = _json(run("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/matchgraph/ontology#Model> }", "--json"))
