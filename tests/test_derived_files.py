@@ -123,3 +123,23 @@ def test_find_digests_points_at_an_equal_digest_or_says_there_is_none(now: list[
             assert at >= 0 and earlier[at] == digest
         else:
             assert at == -1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data())
+def test_every_snapshot_record_pickles_to_an_equal_record(data: st.DataObject) -> None:
+    """Records pickle as their field values in order (``queries.snapshot``); a field out of
+    place would read back into the wrong attribute."""
+    import dataclasses
+    import pickle
+
+    from matchgraph.queries import snapshot
+
+    values = st.one_of(st.none(), st.text(max_size=8), st.integers(), st.booleans(),
+                       st.tuples(st.text(max_size=4)))
+    for name in snapshot.__all__:
+        cls = getattr(snapshot, name)
+        record = cls(**{f.name: data.draw(values) for f in dataclasses.fields(cls)})
+        back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is cls
+        assert all(getattr(back, f.name) == getattr(record, f.name) for f in dataclasses.fields(cls))

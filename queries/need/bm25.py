@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import repeat
+from itertools import compress, repeat
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,12 +78,19 @@ def encode_corpus(
 def _encode_batch(batch: list[str], words: _Words) -> tuple[np.ndarray, np.ndarray]:
     tokens = " \x1f ".join(batch).lower().encode("utf-8").translate(_TABLE).split()
     arr = np.fromiter(map(words.ids.get, tokens, repeat(-2)), dtype=np.int64, count=len(tokens))
-    missing = np.flatnonzero(arr == -2)
-    if len(missing):
-        for raw in {tokens[k] for k in missing}:
+    unknown = arr == -2
+    missing = int(np.count_nonzero(unknown))
+    if missing:
+        # Distinct new words in first-seen order (so term ids do not depend on hashing),
+        # found in C: the first chunk of a build meets nearly every word for the first time.
+        for raw in dict.fromkeys(compress(tokens, unknown.tolist())):
             words.learn(raw)
         get = words.ids.__getitem__
-        arr[missing] = [get(tokens[k]) for k in missing]
+        if missing * 8 > len(tokens):  # most of them: one more pass of the C lookup
+            arr = np.fromiter(map(get, tokens), dtype=np.int64, count=len(tokens))
+        else:
+            at = np.flatnonzero(unknown)
+            arr[at] = [get(tokens[k]) for k in at.tolist()]
     if len(np.flatnonzero(arr == -3)) != len(batch) - 1:  # a text held the separator
         return _encode_batch([t.replace("\x1f", " ") for t in batch], words)
     if (arr <= -4).any():
