@@ -22,7 +22,7 @@ from matchgraph.graph.embedded_load import named
 from matchgraph.graph.sparql_values import iter_rows
 from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["answer_serialized", "keep_answered"]
+__all__ = ["answer_loaded", "answer_serialized", "chunk_store", "keep_answered"]
 
 
 def answer_serialized(documents: Sequence[tuple[str, bytes]],
@@ -32,16 +32,31 @@ def answer_serialized(documents: Sequence[tuple[str, bytes]],
     one document cannot share the in-memory store), which the snapshot answers later."""
     counts = Counter(graph for graph, _ in documents)
     unique = [(graph, ntriples) for graph, ntriples in documents if counts[graph] == 1]
-    rows: dict[str, list[list[Row]]] = {graph: [[] for _ in queries] for graph, _ in unique}
+    found: dict[str, tuple[bytes, ...]] = {}
     if unique:
-        store = Store()
-        store.load(b"".join(named(ntriples, graph) for graph, ntriples in unique), format=RdfFormat.N_QUADS,
-                   lenient=True)
-        for number, query in enumerate(queries):
-            # ?doc unbound: one evaluation for the chunk, its rows grouped by their graph.
-            for row in iter_rows(store.query(query.one_document_text, use_default_graph_as_union=True)):  # type: ignore[arg-type]
-                rows[str(row.pop("doc"))][number].append(row)
-    return [None if counts[graph] > 1 else tuple(pickled_rows(r) for r in rows[graph]) for graph, _ in documents]
+        found = answer_loaded(chunk_store(unique), [graph for graph, _ in unique], queries)
+    return [None if counts[graph] > 1 else found[graph] for graph, _ in documents]
+
+
+def chunk_store(documents: Sequence[tuple[str, bytes]]) -> Store:
+    """An in-memory store holding each (graph IRI, N-Triples) document as that graph."""
+    store = Store()
+    store.load(b"".join(named(ntriples, graph) for graph, ntriples in documents), format=RdfFormat.N_QUADS,
+               lenient=True)
+    return store
+
+
+def answer_loaded(store: Store, graphs: Sequence[str], queries: Sequence[SparqlQuery]) -> dict[str, tuple[bytes, ...]]:
+    """:func:`pickled_rows` of each of ``queries`` per graph in ``graphs`` (distinct), over
+    a store holding them; rows of other graphs the store holds are left out."""
+    rows: dict[str, list[list[Row]]] = {graph: [[] for _ in queries] for graph in graphs}
+    for number, query in enumerate(queries):
+        # ?doc unbound: one evaluation for the chunk, its rows grouped by their graph.
+        for row in iter_rows(store.query(query.one_document_text, use_default_graph_as_union=True)):  # type: ignore[arg-type]
+            bucket = rows.get(str(row.pop("doc")))
+            if bucket is not None:
+                bucket[number].append(row)
+    return {graph: tuple(pickled_rows(r) for r in found) for graph, found in rows.items()}
 
 
 def keep_answered(answers: DocumentAnswers, queries: Sequence[SparqlQuery],

@@ -8,6 +8,7 @@ import pickle
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import DATA
 from hypothesis import given, settings
@@ -37,10 +38,13 @@ def _store_rows(store: OxigraphStore, key: str) -> list[Counter[str]]:
     return [Counter(repr(row) for row in answerer(store._store, query)(graph)) for query in PER_DOCUMENT]
 
 
-def test_the_workers_answers_are_the_stores(tmp_path: Path) -> None:
-    prepared = [d for d in prepare_paths(iter_document_paths([DATA]), jobs=1, answer=True)
+@pytest.mark.parametrize("validator", [None, "compiled"])
+def test_the_workers_answers_are_the_stores(tmp_path: Path, validator: str | None) -> None:
+    """Also when the compiled validator's in-memory store of the chunk answers the queries."""
+    prepared = [d for d in prepare_paths(iter_document_paths([DATA]), jobs=1, answer=True, validator=validator)
                 if isinstance(d, PreparedDocument)]
     assert len(prepared) >= 10 and all(d.answers is not None for d in prepared)
+    assert all(d.validator == validator and not d.violations for d in prepared)
     store = OxigraphStore(tmp_path / "store")
     with store.loading() as session:
         result = session.load_prepared(prepared)
@@ -48,6 +52,35 @@ def test_the_workers_answers_are_the_stores(tmp_path: Path) -> None:
     for doc in prepared:
         assert [_rows(raw) for raw in doc.answers or ()] == _store_rows(store, doc.key), doc.key
     assert any(sum(_rows(raw).values()) for doc in prepared for raw in doc.answers or ()), "nothing was answered"
+
+
+def test_validating_and_answering_on_one_store_equals_each_on_its_own() -> None:
+    """A worker validates and answers a chunk over one in-memory store: each document gets
+    the violations the validator finds on its own and the rows a store of that document
+    alone gives; an invalid document (here, its artifacts' names cut) gets no answers."""
+    from dataclasses import replace
+
+    from matchgraph.graph.prepared import _checked, _Job
+    from matchgraph.graph.shacl.compiled import CompiledValidator
+
+    texts = [(_page(name, rank, text), f"mem://page/{name}", None) for name, rank, text in [
+        ("Alpha Reader", 70, "Reads scanned receipts into plain text."),
+        ("Gamma Scanner", 40, "Turns a PDF into markdown."), ("Delta Parser", 55, "Draws pictures from a prompt.")]]
+    docs = [d for d in prepare_texts(texts, jobs=1) if isinstance(d, PreparedDocument)]
+    cut = b"\n".join(line for line in docs[1].ntriples.split(b"\n") if b"schema.org/name" not in line)
+    docs[1] = replace(docs[1], ntriples=cut)
+    checked = _checked(_Job(enrich=True, validator="compiled", answer=True), list(docs))
+    alone = CompiledValidator().validate_serialized({d.key: d.ntriples for d in docs})
+    assert list(alone) == [docs[1].key]
+    for doc, plain in zip(checked, docs, strict=True):
+        assert isinstance(doc, PreparedDocument) and doc.validator == "compiled"
+        assert list(doc.violations) == alone.get(plain.key, [])
+        if doc.violations:
+            assert doc.answers is None
+            continue
+        [own] = answer_serialized([(document_iri(plain.key), plain.ntriples)], PER_DOCUMENT)
+        assert doc.answers is not None and own is not None
+        assert [_rows(raw) for raw in doc.answers] == [_rows(raw) for raw in own]
 
 
 def test_without_asking_the_workers_answer_nothing() -> None:

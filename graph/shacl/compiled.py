@@ -37,7 +37,7 @@ Deliberate differences from pyshacl (none reachable through ``document_triples``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeAlias
 
 import rdflib
@@ -103,26 +103,38 @@ class CompiledValidator:
         for start in range(0, len(keys), self._chunk_size):
             chunk = keys[start : start + self._chunk_size]
             for index, found in self._run([documents[k] for k in chunk]).items():
-                out[chunk[index]] = sorted(found.values(), key=lambda v: (v.focus, v.path or "", v.message))
+                out[chunk[index]] = _ordered(found)
         return out
+
+    def validate_loaded(self, store: Store, graphs: Sequence[str]) -> list[list[Violation]]:
+        """Violations of each document graph in ``graphs``, already loaded into ``store``
+        (which holds those graphs and nothing else). A load's worker validates this way, so
+        that the store it loaded a chunk into once also answers the chunk's queries."""
+        index_of = {graph: i for i, graph in enumerate(graphs)}
+        found = self._check(store, lambda graph: index_of[graph.value])
+        return [_ordered(found.get(i, {})) for i in range(len(graphs))]
 
     def _run(self, batch: Sequence[bytes]) -> _Found:
         store = Store()
         store.load(_nquads(batch), format=RdfFormat.N_QUADS, lenient=True)
+        return self._check(store, _graph_index)
+
+    def _check(self, store: Store, index: Callable[[Term], int]) -> _Found:
+        """Every check over ``store``; ``index`` numbers the document a graph holds."""
         queries = self._shapes.subclass if store.query(_HAS_SUBCLASS) else self._shapes.plain
         found: _Found = {}
         for query in queries:
             if isinstance(query, _SparqlQuery):
-                self._sparql_rows(store, query, found)
+                self._sparql_rows(store, query, found, index)
             else:
-                self._rows(store, query, found)
+                self._rows(store, query, found, index)
         return found
 
-    def _rows(self, store: Store, query: _Query, found: _Found) -> None:
+    def _rows(self, store: Store, query: _Query, found: _Found, index: Callable[[Term], int]) -> None:
         checks = self._shapes.checks
         for row in store.query(query.text):  # type: ignore[union-attr]
             graph, focus, value, bad = row[0], row[1], row[2], row[3]
-            bucket = found.setdefault(_graph_index(graph), {})
+            bucket = found.setdefault(index(graph), {})
             for cid in bad.value.split():
                 check = checks[int(cid)]
                 kept = value if check.per_value else None
@@ -131,7 +143,8 @@ class CompiledValidator:
                     message = check.message(focus, kept)
                     bucket[key] = Violation(focus=focus.value, path=check.path, message=message, shape=check.shape)
 
-    def _sparql_rows(self, store: Store, query: _SparqlQuery, found: _Found) -> None:
+    def _sparql_rows(self, store: Store, query: _SparqlQuery, found: _Found,
+                     index: Callable[[Term], int]) -> None:
         check = self._shapes.checks[query.check]
         results = store.query(query.text)
         names = [v.value for v in results.variables]  # type: ignore[union-attr]
@@ -141,7 +154,7 @@ class CompiledValidator:
             if graph is None or focus is None:
                 continue
             path, value = bound.get("path"), bound.get("value", focus)
-            bucket = found.setdefault(_graph_index(graph), {})
+            bucket = found.setdefault(index(graph), {})
             key = (query.check, focus, (path, value))
             if key in bucket:
                 continue
@@ -159,6 +172,10 @@ class CompiledValidator:
 
 def _bound(row: QuerySolution, names: Sequence[str]) -> dict[str, Term]:
     return {name: row[i] for i, name in enumerate(names) if row[i] is not None}  # type: ignore[misc]
+
+
+def _ordered(found: Mapping[object, Violation]) -> list[Violation]:
+    return sorted(found.values(), key=lambda v: (v.focus, v.path or "", v.message))
 
 
 def _graph_index(graph: Term) -> int:
