@@ -33,7 +33,8 @@ from nx_baseline import baseline_topk, bipartite_graph, nx_jaccard_seconds  # no
 from synthetic import synthetic_snapshot  # noqa: E402
 
 from matchgraph.queries.match.all_pairs import all_pairs_topk  # noqa: E402
-from matchgraph.queries.match.index import MatchIndex, build_match_index  # noqa: E402
+from matchgraph.queries.match.index import MatchIndex  # noqa: E402
+from matchgraph.queries.match.index_build import build_match_index  # noqa: E402
 from matchgraph.queries.match.ppr import (  # noqa: E402
     personalized_pagerank,
     personalized_pagerank_push,

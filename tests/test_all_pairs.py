@@ -13,7 +13,7 @@ from match_graphs import seed_snapshot, snapshots
 
 from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
 from matchgraph.queries.match.all_pairs import all_pairs_topk, concept_similarity, topk_reference
-from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.index_build import build_match_index
 from matchgraph.queries.match.pair_score import pair_score_rows
 from matchgraph.queries.match.similar import index_row, similar
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, GraphSnapshot

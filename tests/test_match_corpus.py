@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.index_build import build_match_index
 from matchgraph.queries.match.pair_score import pair_score
 from matchgraph.queries.match.similar import similar
 

@@ -14,7 +14,7 @@ from match_graphs import seed_snapshot
 from matchgraph.errors import ConfigError, QueryError
 from matchgraph.queries.match.cache import cache_key, entry_path, load_index, load_or_build
 from matchgraph.queries.match.config import MatchParams
-from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.index_build import build_match_index
 from matchgraph.queries.match.pair_score import pair_score
 from matchgraph.queries.match.ppr import (
     Transition,

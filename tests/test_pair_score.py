@@ -12,7 +12,7 @@ from match_graphs import seed_snapshot, snapshots
 
 from matchgraph.errors import ConfigError, NotFoundError
 from matchgraph.queries.match.config import TERM_NAMES, MatchParams, PairWeights
-from matchgraph.queries.match.index import build_match_index
+from matchgraph.queries.match.index_build import build_match_index
 from matchgraph.queries.match.pair_score import pair_score, pair_score_bounds, pair_score_rows
 from matchgraph.queries.snapshot import CapabilityRecord
 

@@ -14,7 +14,7 @@ artifact's relational neighbours, with the full :func:`pair_score`.
 
 >>> from matchgraph.queries.snapshot import (ArtifactRecord, CapabilityRecord,
 ...     GraphSnapshot)
->>> from matchgraph.queries.match.index import build_match_index
+>>> from matchgraph.queries.match.index_build import build_match_index
 >>> caps = [CapabilityRecord(f"{a}{c}", a, "", concepts=(c,)) for a, cs in
 ...         {"a": "xy", "b": "xy", "c": "y"}.items() for c in cs]
 >>> ix = build_match_index(GraphSnapshot(artifacts=tuple(ArtifactRecord(s, s)

@@ -31,7 +31,8 @@ from matchgraph.ontology.taxonomy import Taxonomy
 from matchgraph.queries.concept_graph import ConceptGraph
 from matchgraph.queries.match.config import MatchParams, PairWeights
 from matchgraph.queries.match.csr import Csr
-from matchgraph.queries.match.index import MatchIndex, build_match_index
+from matchgraph.queries.match.index import MatchIndex
+from matchgraph.queries.match.index_build import build_match_index
 from matchgraph.queries.match.ppr import Transition
 from matchgraph.queries.snapshot import GraphSnapshot
 

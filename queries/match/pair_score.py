@@ -8,7 +8,7 @@ from it. There is no prior term: two artifacts with no evidence score 0.
 
 >>> from matchgraph.queries.snapshot import (ArtifactRecord, CapabilityRecord,
 ...     GraphSnapshot)
->>> from matchgraph.queries.match.index import build_match_index
+>>> from matchgraph.queries.match.index_build import build_match_index
 >>> caps = (CapabilityRecord("1", "a", "", concepts=("x:ocr",)),
 ...         CapabilityRecord("2", "b", "", concepts=("x:ocr",)))
 >>> ix = build_match_index(GraphSnapshot(artifacts=(ArtifactRecord("a", "A"),
