@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from matchgraph.errors import IndexFormatError
 
 if TYPE_CHECKING:
+    from matchgraph.stage_clock import StageClock
     from matchgraph.graph.base import GraphStore, StoreStats
     from matchgraph.graph.derived import KeyedTable
     from matchgraph.queries.views.artifact import ArtifactView
@@ -99,6 +100,7 @@ class Engine:
         self._lock = threading.RLock()
         self._closed = False
         self._deriving = False
+        self._clock: StageClock | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None, *, backend: str = "oxigraph", validator: str = "compiled",
@@ -161,16 +163,29 @@ class Engine:
 
         return self._memoised(name, lambda version: DerivedFiles(self.index_dir, version).pickled(name, build))
 
-    def warm(self) -> str:
+    def warm(self, clock: StageClock | None = None) -> str:
         """Build (or read) every piece of derived state for the current version, so the
-        next question is answered warm; what ``load`` runs at its end. Returns the version."""
-        with self._beside():
-            self.need_index()
-            self.bundle()
-            self._cheap_parts()
-        self.stats()
-        self.resolve_table()
+        next question is answered warm; what ``load`` runs at its end. ``clock`` is told
+        each stage as it starts and charged its time. Returns the version."""
+        self._clock = clock
+        try:
+            # Time left over at the end of the block is the wait for the worker beside it.
+            with self._stage("stats and names, beside"), self._beside():
+                with self._stage("need index"):
+                    self.need_index()
+                with self._stage("match index"):
+                    self.bundle()
+                with self._stage("slices and ranks"):
+                    self._cheap_parts()
+            with self._stage("stats and names"):
+                self.stats()
+                self.resolve_table()
+        finally:
+            self._clock = None
         return self.version()
+
+    def _stage(self, name: str) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext() if self._clock is None else self._clock.stage(name)
 
     def _beside(self) -> contextlib.AbstractContextManager[bool]:
         """Build the parts that only read the store (stats, names) in a worker process
@@ -207,13 +222,15 @@ class Engine:
 
         def make(version: str) -> GraphSnapshot:
             built.append(version)
-            return self.store.snapshot(cache=cache)
+            with self._stage("snapshot"):
+                return self.store.snapshot(cache=cache)
 
         snapshot = self._memoised("snapshot", make)
         if built and built[0] and self.index_dir is not None and not self._deriving:
             self._deriving = True
             try:
-                self._cheap_parts()
+                with self._stage("slices and ranks"):
+                    self._cheap_parts()
             finally:
                 self._deriving = False
         return snapshot

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from matchgraph.cli.app import AppContext, console, emit_json, err_console, pass_app
@@ -20,6 +20,7 @@ from matchgraph.cli.run_keys import RunKeys
 from matchgraph.graph.base import GraphStore, LoadSession
 from matchgraph.graph.prepared import Failure, PreparedDocument, prepare_paths
 from matchgraph.loaders.dispatch import iter_document_paths
+from matchgraph.stage_clock import StageClock
 
 if TYPE_CHECKING:
     from matchgraph.graph.document_answers import DocumentAnswers
@@ -50,16 +51,22 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
     """
     files = list(iter_document_paths(paths))
     store = app.store()
+    clock = StageClock()
     # Readers meanwhile read the store as it was before this load, with its indexes built.
     with getattr(store, "reader_view", nullcontext)():
         prepared, status, failures = _load_files(app, store, files, jobs=jobs, later_wins=later_wins, quiet=as_json)
         changed = any(s in ("loaded", "replaced") for s in status.values())
         if changed:
-            store.refresh_resolution()  # once for the whole run, not once per batch
+            with _showing(clock, quiet=as_json), clock.stage("entity resolution"):
+                store.refresh_resolution()  # once for the whole run, not once per batch
         _report(prepared, status, failures, as_json, verbose)
         if changed and not no_index and app.backend == "oxigraph":
             return_freed_memory()  # what the load freed, before the build adds its own peak
-            _build_indexes(app, quiet=as_json)
+            with _showing(clock, quiet=as_json):
+                app.engine().warm(clock)
+        total = sum(clock.seconds.values())
+        if clock.seconds and not as_json and (verbose or total >= 2.0):
+            err_console.print(f"entity resolution and indexes: {total:.1f} s ({clock.summary()})", highlight=False)
     if to_neo4j:
         from matchgraph.cli.cmd_neo4j import push_to_neo4j
 
@@ -172,11 +179,18 @@ class Summary:
                    tuple(doc.missing), tuple(doc.notes))
 
 
-def _build_indexes(app: AppContext, *, quiet: bool) -> None:
-    """Build the engine's derived state for the new store version, with a spinner."""
-    engine = app.engine()
-    with err_console.status("building indexes (snapshot, names, need index, match index)...") if not quiet else nullcontext():
-        engine.warm()
+@contextmanager
+def _showing(clock: StageClock, *, quiet: bool) -> Iterator[None]:
+    """A spinner on stderr naming the stage ``clock`` is in, with the time elapsed: after
+    a small load into a large store the build takes minutes, in several stages."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err_console, transient=True, disable=quiet) as progress:
+        task = progress.add_task("", total=None)
+        clock.announce = lambda name: progress.update(task, description=name)
+        try:
+            yield
+        finally:
+            clock.announce = None
 
 
 def _report(

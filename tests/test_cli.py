@@ -93,6 +93,20 @@ def test_a_failing_file_is_named_and_the_rest_is_stored(run, tmp_path: Path) -> 
     assert all("bad.txt" not in d["key"] for d in docs)
 
 
+def test_load_tells_where_the_index_build_went(run) -> None:
+    """After a load the build can take minutes: the stages and their times are listed."""
+    result = run("load", "--verbose", str(DATA / "comparisons"))
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("entity resolution and indexes: ")]
+    parts = [part.rsplit(" ", 2) for part in line.split("(", 1)[1].rstrip(")").split(", ")]
+    known = {"entity resolution", "snapshot", "need index", "match index", "slices and ranks", "stats and names",
+             "stats and names, beside"}
+    assert parts and {name for name, _, _ in parts} <= known, line
+    seconds = [float(value) for _, value, _ in parts]
+    assert seconds == sorted(seconds, reverse=True), line
+    assert sum(seconds) <= float(line.split(": ")[1].split(" s")[0]) + 0.05 * (len(seconds) + 1), line  # rounding
+
+
 def test_a_paragraph_too_long_for_one_value_is_a_named_failure(run, tmp_path: Path) -> None:
     """A value over 16 MiB once ended the load with a MemoryError from the validator's parser."""
     from matchgraph.graph.prepared import MAX_STATEMENT_BYTES
