@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("graph",),
     ("queries",),
     ("runners",),
-    ("engine", "engine_beside"),
+    ("engine", "engine_beside", "engine_state"),
     ("serve", "cli", ""),
 )
 
