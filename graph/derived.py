@@ -43,10 +43,12 @@ KEEP = 2
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A digest of the code whose objects are persisted (sizes and modification times of
-    the query modules and the engine), so files written by other code are never read."""
+    the query modules, the engine and its derived state), so files written by other code are
+    never read."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(str(FORMAT).encode())
-    for path in sorted([*package.glob("queries/**/*.py"), package / "engine.py", Path(__file__)]):
+    for path in sorted([*package.glob("queries/**/*.py"), package / "engine.py", package / "engine_state.py",
+                        Path(__file__)]):
         try:
             stat = path.stat()
         except OSError:
