@@ -54,13 +54,23 @@ def _index_size(store: Path) -> int:
 
 def _matchgraph(store: Path, *args: str) -> float:
     """Seconds one fresh ``matchgraph`` process takes (it must succeed)."""
+    return _matchgraph_told(store, *args)[0]
+
+
+def _matchgraph_told(store: Path, *args: str) -> tuple[float, str]:
+    """Seconds one fresh ``matchgraph`` process takes (it must succeed), and its stderr."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), *args],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"matchgraph {' '.join(args)} failed: {done.stderr.strip()[-400:]}")
-    return elapsed
+    return elapsed, done.stderr
+
+
+def _stages(stderr: str) -> str:
+    """The load's own account of its index build (``entity resolution and indexes: ...``)."""
+    return next((line.strip() for line in stderr.splitlines() if "entity resolution and indexes:" in line), "")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -100,6 +110,8 @@ def main(argv: list[str] | None = None) -> None:
             load_rate = args.pages / elapsed
             print(f"load (matchgraph load, enrichment and index build included): {args.pages} pages, "
                   f"{2 * args.pages} artifacts in {elapsed:.1f} s = {load_rate:.1f} pages/s, peak RSS {peak:.0f} MiB")
+            if _stages(loaded.stderr):
+                print(f"  index build at the end of that load: {_stages(loaded.stderr)}")
         first = _matchgraph(store, "match", NEEDS[-1], "--top", "5", "--json")
         print(f"first match after the load (or after a code change: indexes rebuilt): {first:.2f} s")
 
@@ -128,8 +140,10 @@ def main(argv: list[str] | None = None) -> None:
         if args.more:
             more = work / "more"
             _write_pages(more, args.more, args.seed + 1, first=args.pages + 1_000_000)
-            elapsed = _matchgraph(store, "load", str(more))
+            elapsed, told = _matchgraph_told(store, "load", str(more))
             print(f"load of {args.more} more pages into that store, its index rebuilt (matchgraph load): {elapsed:.1f} s")
+            if _stages(told):
+                print(f"  where it went: {_stages(told)}")
         # Measured last, when every part exists: after a code change the first match builds
         # only the need index, and the reads above build the rest one by one. The newest
         # version's directory counts (older ones are kept a while for running readers).
