@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matchgraph.engine_state import DerivedState
+from matchgraph.graph.derived import index_dir_for
 
 if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore
@@ -65,13 +66,6 @@ class RankAnswer:
     stability: StabilityReport
     scored: int = 0
     """How many artifacts have a composite (``rows`` shows the first ``limit``)."""
-
-
-def index_dir_for(store_path: Path | None) -> Path | None:
-    """Where an on-disk store's derived state lives: ``<store>.index`` beside it."""
-    if store_path is None:
-        return None
-    return store_path.with_name(store_path.name + ".index")
 
 
 class Engine(DerivedState):

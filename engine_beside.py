@@ -61,7 +61,9 @@ def _build(files: str, index_dir: str, version: str, parts: tuple[str, ...]) -> 
     from matchgraph.engine import Engine
     from matchgraph.graph.embedded import OxigraphStore
 
-    store = OxigraphStore(Path(files), read_only=True)
+    from matchgraph.graph.derived import ANSWERS_FILE
+
+    store = OxigraphStore(Path(files), read_only=True, answers=Path(index_dir) / ANSWERS_FILE)
     try:
         if store.version() != version:  # never write another version's files under this one
             return

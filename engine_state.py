@@ -124,7 +124,9 @@ class DerivedState:
     def answers_file(self) -> Path | None:
         """Where each document's per-document snapshot answers are kept, across versions
         (:class:`~matchgraph.graph.document_answers.DocumentAnswers`); None: nowhere."""
-        return None if self.index_dir is None else self.index_dir / "document-answers.sqlite"
+        from matchgraph.graph.derived import ANSWERS_FILE
+
+        return None if self.index_dir is None else self.index_dir / ANSWERS_FILE
 
     def snapshot(self) -> GraphSnapshot:
         """Everything the match engine needs, as typed records.

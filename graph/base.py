@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from matchgraph.graph.prepared import PreparedDocument
     from matchgraph.loaders.models import DocumentFacts
-    from matchgraph.loaders.resolution import Resolution
+    from matchgraph.loaders.resolution import ArtifactNode, Resolution
     from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = [
@@ -141,6 +141,15 @@ class GraphStore(Protocol):
         ...
 
     def documents(self) -> list[DocumentInfo]:
+        ...
+
+    def document_hashes(self) -> list[tuple[str, str]]:
+        """(key, content hash) of every document, by key: what a snapshot's fingerprint
+        reads, without the rest of :meth:`documents`."""
+        ...
+
+    def artifact_nodes(self) -> list[ArtifactNode]:
+        """Every artifact node with its names, by slug: what entity resolution reads."""
         ...
 
     def stats(self) -> StoreStats:

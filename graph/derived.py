@@ -29,18 +29,29 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "content_digest", "copy_from_earlier", "find_digests", "int64_key"]
+__all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "content_digest", "copy_from_earlier",
+           "find_digests", "index_dir_for", "int64_key"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 FORMAT = 5
 """Bump when a derived structure changes shape: files of other formats are then ignored."""
+ANSWERS_FILE = "document-answers.sqlite"
+"""The kept per-document answers (:mod:`~matchgraph.graph.document_answers`), in the index
+folder, across versions."""
 KEEP = 2
 """Version directories kept; older ones (earlier store versions) are removed."""
 
 
 @lru_cache(maxsize=1)
+
+def index_dir_for(store_path: Path | None) -> Path | None:
+    """Where an on-disk store's derived state lives: ``<store>.index`` beside it."""
+    if store_path is None:
+        return None
+    return store_path.with_name(store_path.name + ".index")
+
 def code_fingerprint() -> str:
     """A digest of the code whose objects are persisted (sizes and modification times of
     the query modules, the engine and its derived state), so files written by other code are

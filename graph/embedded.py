@@ -25,7 +25,8 @@ import platformdirs
 from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat, Store, Triple, serialize
 
 from matchgraph.errors import QueryError, StoreError
-from matchgraph.graph.document_answers import DocumentAnswers, document_graphs, per_document_rows
+from matchgraph.graph.derived import ANSWERS_FILE, index_dir_for
+from matchgraph.graph.document_answers import DocumentAnswers, document_graphs, document_hashes, per_document_rows
 from matchgraph.graph.embedded_load import EmbeddedLoad, named
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, Stage, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
@@ -51,7 +52,7 @@ from matchgraph.queries.library.sandbox import DEFAULT_TIMEOUT, Solutions, check
 if TYPE_CHECKING:  # the parsers' pydantic models are not needed to read a store
     from matchgraph.graph.prepared import PreparedDocument
     from matchgraph.loaders.models import DocumentFacts
-    from matchgraph.loaders.resolution import Resolution
+    from matchgraph.loaders.resolution import ArtifactNode, Resolution
 
 __all__ = ["OxigraphStore", "default_store_path"]
 
@@ -73,9 +74,13 @@ class OxigraphStore:
     name = "oxigraph"
 
     def __init__(
-        self, path: Path | None = None, *, validator: Validator | str = "compiled", read_only: bool = False
+        self, path: Path | None = None, *, validator: Validator | str = "compiled", read_only: bool = False,
+        answers: Path | None = None,
     ) -> None:
         """Open the store at ``path`` (in memory when None).
+
+        ``answers`` is where per-document answers are kept (default: the engine's file in
+        ``<path>.index``); a process reading a checkpoint of the store names the store's own.
 
         ``read_only`` opens without creating, locking or changing anything, so readers work
         beside one writer and on a read-only copy; they see the store as it was when they
@@ -88,6 +93,8 @@ class OxigraphStore:
         """
         self.path = path
         self.read_only = read_only and path is not None
+        index_dir = index_dir_for(path)
+        self.answers_file = answers if answers is not None or index_dir is None else index_dir / ANSWERS_FILE
         self._lock: WriterLock | None = None
         self._view: ReaderView | None = None
         self.loading_writer: str | None = None
@@ -306,6 +313,24 @@ class OxigraphStore:
             raise QueryError(f"SPARQL syntax error: {e}") from e
         except (OSError, RuntimeError, ValueError) as e:
             raise QueryError(f"SPARQL query failed: {e}") from e
+
+    def document_hashes(self) -> list[tuple[str, str]]:
+        """(key, content hash) of every stored document, by key; read from two predicates'
+        quads, not :meth:`documents`' query over every document graph."""
+        return document_hashes(self._store)
+
+    def artifact_nodes(self) -> list[ArtifactNode]:
+        """Every artifact node, for entity resolution: grouped from each document's rows
+        (:mod:`~matchgraph.queries.library.artifact_rows`), which an on-disk store keeps beside it
+        so that after a small load only the new documents are queried."""
+        from matchgraph.queries.library.artifact_rows import nodes_from_document_rows
+        from matchgraph.queries.library.sparql_snapshot import DOCUMENT_ARTIFACTS
+
+        graphs = document_graphs(self._store)
+        if self.answers_file is None:
+            return nodes_from_document_rows(per_document_rows(self._store, DOCUMENT_ARTIFACTS, None, graphs))
+        with DocumentAnswers.open(self.answers_file) as answers:
+            return nodes_from_document_rows(per_document_rows(self._store, DOCUMENT_ARTIFACTS, answers, graphs))
 
     def documents(self) -> list[DocumentInfo]:
         out = []

@@ -18,13 +18,15 @@ from matchgraph.loaders.resolution import AliasTable, ArtifactNode, Merge, Resol
 from matchgraph.ontology.vocab import RESOLUTION_GRAPH, CURATION_GRAPH, ID, MG, PROV, RDF, XSD, artifact_iri
 from matchgraph.queries.library import sparql as q
 
-__all__ = ["CURATION_GRAPH", "RESOLUTION_GRAPH", "canonical_map", "curate", "curation_triples", "refresh_resolution"]
+__all__ = ["CURATION_GRAPH", "RESOLUTION_GRAPH", "canonical_map", "curate", "curation_triples", "nodes_from_rows",
+           "refresh_resolution"]
 
 _A = NamedNode(RDF + "type")
 
 
 class ResolvableStore(Protocol):
     def select(self, query: q.SparqlQuery, **params: object) -> list[dict[str, object]]: ...
+    def artifact_nodes(self) -> list[ArtifactNode]: ...
     def replace_graph(self, graph: str, triples: list[Triple]) -> None: ...
 
 
@@ -33,15 +35,16 @@ def _node(kind: str, *parts: str) -> NamedNode:
     return NamedNode(f"{ID}{kind}/{digest}")
 
 
-def artifact_nodes(store: ResolvableStore) -> list[ArtifactNode]:
-    return [
+def nodes_from_rows(rows: list[dict[str, object]]) -> list[ArtifactNode]:
+    """:data:`~matchgraph.queries.library.sparql.ARTIFACT_NODES`' rows as nodes, by slug."""
+    return sorted((
         ArtifactNode(
             slug=str(row["slug"]),
-            names=tuple(n for n in str(row.get("names") or "").split("\x1f") if n),
+            names=tuple(sorted({n for n in str(row.get("names") or "").split("\x1f") if n})),
             addressed=bool(row.get("addressed")),
         )
-        for row in store.select(q.ARTIFACT_NODES)
-    ]
+        for row in rows
+    ), key=lambda node: node.slug)
 
 
 def curated(store: ResolvableStore) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -77,7 +80,7 @@ def resolution_triples(resolution: Resolution, when: datetime) -> list[Triple]:
 def refresh_resolution(store: ResolvableStore, aliases: AliasTable | None = None) -> Resolution:
     """Recompute automatic merges from all artifact nodes and store them (one graph swap)."""
     merges, separations = curated(store)
-    resolution = resolve(artifact_nodes(store), aliases or AliasTable.load(), merges=merges, separations=separations)
+    resolution = resolve(store.artifact_nodes(), aliases or AliasTable.load(), merges=merges, separations=separations)
     store.replace_graph(RESOLUTION_GRAPH, resolution_triples(resolution, datetime.now(UTC)))
     return resolution
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from matchgraph.ontology.vocab import CLASS_TO_TYPE, SIGNAL_METRICS
+from matchgraph.queries.library.artifact_rows import snapshot_artifact_rows
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.library import sparql_snapshot as qs
 from matchgraph.queries.snapshot import (
@@ -47,7 +48,7 @@ class RowSource(Protocol):
 
 class SnapshotSource(RowSource, Protocol):
     def canonical_map(self) -> dict[str, str]: ...
-    def documents(self) -> list: ...
+    def document_hashes(self) -> list[tuple[str, str]]: ...
 
 
 Canon = Callable[[object], str]
@@ -75,6 +76,8 @@ class _Answering:
     def iter_select(self, query: q.SparqlQuery, **params: object) -> Iterator[dict[str, object]]:
         if query.per_document and not params:
             return self._per_document(query)
+        if query is qs.SNAPSHOT_ARTIFACTS and not params:  # grouped from each document's rows
+            return snapshot_artifact_rows(self._per_document(qs.DOCUMENT_ARTIFACTS))
         return self._store.iter_select(query, **params)
 
 
@@ -98,8 +101,8 @@ def build_snapshot(store: SnapshotSource, *,
     compared = _compared(source, c)
     verdicts = _verdicts(source, c)
     fingerprint = hashlib.sha256()
-    for doc in sorted(store.documents(), key=lambda d: d.key):
-        fingerprint.update(f"{doc.key}\x1f{doc.content_hash}\n".encode())
+    for key, content_hash in sorted(store.document_hashes()):
+        fingerprint.update(f"{key}\x1f{content_hash}\n".encode())
     for source, target in sorted(canon.items()):
         fingerprint.update(f"{source}>{target}\n".encode())
     return GraphSnapshot(

@@ -34,11 +34,11 @@ from matchgraph.graph.neo4j.lpg_schema import ARTIFACT_ROLES, LABEL_CLASS, RESOU
 from matchgraph.graph.neo4j.server import Neo4jSettings
 from matchgraph.graph.neo4j.sync import SyncCounts, write_graphs
 from matchgraph.graph.prepared import PreparedDocument, prepare_batch
-from matchgraph.graph.resolution_graph import canonical_map, curate, refresh_resolution
+from matchgraph.graph.resolution_graph import canonical_map, curate, nodes_from_rows, refresh_resolution
 from matchgraph.graph.shacl.validation import Validator, get_validator
 from matchgraph.graph.store_housekeeping import vocabulary_graphs
 from matchgraph.loaders.models import DocumentFacts
-from matchgraph.loaders.resolution import Resolution
+from matchgraph.loaders.resolution import ArtifactNode, Resolution
 from matchgraph.ontology.vocab import ID, document_iri
 from matchgraph.queries.library import cypher as c
 from matchgraph.queries.library import sparql as q
@@ -287,6 +287,15 @@ class Neo4jStore:
     def curate(self, kind: str, first: str, second: str) -> Resolution:
         """Record a merge or separation decision and re-resolve (as the embedded store does)."""
         return curate(self, kind, first, second)
+
+    def document_hashes(self) -> list[tuple[str, str]]:
+        """(key, content hash) of every stored document, by key."""
+        return sorted((d.key, d.content_hash) for d in self.documents())
+
+    def artifact_nodes(self) -> list[ArtifactNode]:
+        """Every artifact node, for entity resolution (one Cypher query: Neo4j keeps one
+        node per artifact, so there is nothing to group per document)."""
+        return nodes_from_rows(self.select(q.ARTIFACT_NODES))
 
     def documents(self) -> list[DocumentInfo]:
         return [

@@ -8,6 +8,7 @@ from __future__ import annotations
 from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = [
+    "DOCUMENT_ARTIFACTS",
     "PER_DOCUMENT",
     "SNAPSHOT_ARTIFACTS",
     "SNAPSHOT_CAPABILITIES",
@@ -32,6 +33,28 @@ SELECT ?slug (MIN(?n) AS ?name) (GROUP_CONCAT(DISTINCT IF(BOUND(?class), STR(?cl
 GROUP BY ?slug
 """,
 )
+
+DOCUMENT_ARTIFACTS = SparqlQuery(
+    "document_artifacts",
+    """
+SELECT ?slug ?name ?class ?addressed WHERE {
+  GRAPH ?doc {
+    ?doc mg:documentKey ?key .
+    ?artifact a mg:Artifact ; mg:slug ?slug .
+    OPTIONAL { ?artifact schema:name ?name }
+    OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+    OPTIONAL { ?artifact mg:addressed ?addressed }
+  }
+}
+""",
+    per_document=True,
+)
+"""Every artifact node of each document, one row per (name, class, addressed) it states
+there: what :data:`SNAPSHOT_ARTIFACTS` and entity resolution's
+:data:`~matchgraph.queries.library.sparql.ARTIFACT_NODES` group over the whole store, kept
+per document so that after a small load only the new documents are queried
+(:mod:`matchgraph.queries.library.artifact_rows` groups them). Only document graphs declare
+artifacts: runs, checks, merges and feedback refer to them by IRI."""
 
 SNAPSHOT_CAPABILITIES = SparqlQuery(
     "snapshot_capabilities",

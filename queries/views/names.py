@@ -13,16 +13,18 @@ version (persisted with its other derived state) and resolves in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
-from matchgraph.queries.library import sparql as q
+
+if TYPE_CHECKING:
+    from matchgraph.loaders.resolution import ArtifactNode
 
 __all__ = ["NameIndex"]
 
 
 class _Selecting(Protocol):
-    def select(self, query: q.SparqlQuery, **params: object) -> list[dict[str, object]]: ...
+    def artifact_nodes(self) -> list[ArtifactNode]: ...
     def canonical_map(self) -> dict[str, str]: ...
 
 
@@ -36,10 +38,8 @@ class NameIndex:
     @classmethod
     def build(cls, store: _Selecting) -> NameIndex:
         entries = []
-        for row in store.select(q.ARTIFACT_NODES):
-            slug = str(row["slug"])
-            names = sorted(n for n in str(row.get("names") or "").split("\x1f") if n) or [slug]
-            entries.extend((slug, name) for name in names)
+        for node in store.artifact_nodes():
+            entries.extend((node.slug, name) for name in node.names or (node.slug,))
         return cls(tuple(sorted(entries)), store.canonical_map())
 
     def resolve(self, name: str) -> str:
