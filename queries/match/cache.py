@@ -99,12 +99,14 @@ _LISTS = ("neighbours", "hierarchy")
 
 
 def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None = None,
-               hierarchy: Neighbours | None = None, earlier: Path | None = None) -> Path:
+               hierarchy: Neighbours | None = None, earlier: Path | None = None, drift: int = 0) -> Path:
     """Write ``index`` (and its neighbour lists) as the cache entry ``entry``.
 
     All-or-nothing: the entry appears complete or not at all; an existing entry at the
     same path is replaced. ``earlier`` (an entry of an earlier store version) lends the
-    claims it holds unchanged (:func:`_write_claims`). Returns ``entry``.
+    claims it holds unchanged (:func:`_write_claims`); ``drift`` is how many artifacts
+    changed since the lists were last computed in full (:mod:`.all_pairs_update`).
+    Returns ``entry``.
     """
     arrays: dict[str, np.ndarray] = {}
     for name in _SPARSE:
@@ -136,6 +138,7 @@ def save_index(index: MatchIndex, entry: Path, *, neighbours: Neighbours | None 
         "concept_labels": c.labels, "intent_texts": index.intent_texts,
         "walk_labels": index.walk_labels,
         "lists": kept,
+        "lists_drift": drift,
     }
     entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
@@ -278,18 +281,38 @@ def load_or_build(
         if found is not None:
             return found
     index = build_match_index(snapshot, facets=facets, params=params)
-    bundle = MatchBundle(
-        index,
-        all_pairs_topk(index, params.candidates, include_self=False),
-        all_pairs_topk(index, params.candidates, include_self=False, expanded=True),
-    )
+    earlier_entry = _newest_entry(earlier)
+    lent = _updated_lists(index, earlier_entry, params.candidates)
+    if lent is not None:
+        bundle, drift = MatchBundle(index, lent[0], lent[1]), lent[2]
+    else:
+        bundle, drift = MatchBundle(
+            index,
+            all_pairs_topk(index, params.candidates, include_self=False),
+            all_pairs_topk(index, params.candidates, include_self=False, expanded=True),
+        ), 0
     if entry is not None:
         try:
             save_index(index, entry, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy,
-                       earlier=_newest_entry(earlier))
+                       earlier=earlier_entry, drift=drift)
         except OSError:
             pass  # a cache that cannot be written (read-only home, full disk) is only skipped
     return bundle
+
+
+def _updated_lists(index: MatchIndex, entry: Path | None, k: int) -> tuple[Neighbours, Neighbours, int] | None:
+    """The all-pairs lists of ``index`` updated from an earlier entry's, when the change
+    since is small (:mod:`~matchgraph.queries.match.all_pairs_update`); None: compute them."""
+    if entry is None:
+        return None
+    from matchgraph.queries.match.all_pairs_update import Earlier, lend_lists
+
+    try:
+        earlier, lists = load_index(entry)
+        drift = int(json.loads((entry / "meta.json").read_text(encoding="utf-8")).get("lists_drift", 0))
+    except (ConfigError, OSError, ValueError):
+        return None
+    return lend_lists(index, Earlier(earlier, lists, drift), k)
 
 
 def _newest_entry(cache_dir: Path | None) -> Path | None:
