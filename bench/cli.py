@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"load of {args.more} more pages into that store, its index rebuilt (matchgraph load): {elapsed:.1f} s")
             if _stages(told):
                 print(f"  where it went: {_stages(told)}")
+            print(f"  its all-pairs candidate lists against a full computation: {_list_recall(store)}")
         # Measured last, when every part exists: after a code change the first match builds
         # only the need index, and the reads above build the rest one by one. The newest
         # version's directory counts (older ones are kept a while for running readers).
@@ -153,6 +154,32 @@ def main(argv: list[str] | None = None) -> None:
               f"load_docs_per_s={load_rate:.1f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _list_recall(store: Path) -> str:
+    """How much of the full computation's all-pairs lists the stored ones hold (a load of
+    a few pages updates them instead: :mod:`matchgraph.queries.match.all_pairs_update`)."""
+    import numpy as np
+
+    from matchgraph.engine import Engine
+    from matchgraph.queries.match.all_pairs import all_pairs_topk
+
+    engine = Engine.open(store)
+    try:
+        bundle = engine.bundle()
+        index = bundle.index
+        out = []
+        for key, expanded in (("neighbours", False), ("hierarchy", True)):
+            stored = np.asarray(getattr(bundle, key).indices)
+            full = all_pairs_topk(index, index.params.candidates, include_self=False, expanded=expanded).indices
+            held = total = same = 0
+            for mine, true in zip(stored, full, strict=True):
+                a, b = set(mine[mine >= 0].tolist()), set(true[true >= 0].tolist())
+                held, total, same = held + len(a & b), total + len(b), same + (a == b)
+            out.append(f"{key} recall {held / max(total, 1):.5f}, lists identical {same / max(len(full), 1):.4f}")
+        return "; ".join(out)
+    finally:
+        engine.close()
 
 
 def _kernel_times(store: Path, slugs: list[str], others: list[str], repeats: int) -> dict[str, float]:
