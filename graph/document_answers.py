@@ -126,6 +126,7 @@ class DocumentAnswers:
             yield cls(db)
         finally:
             if db is not None:
+                _reclaim(db)
                 db.close()
 
     def rows(self, query: SparqlQuery, graphs: Sequence[Graph], answer: Callable[[NamedNode], list[Row]]) -> Iterator[Row]:
@@ -234,6 +235,23 @@ class DocumentAnswers:
         except sqlite3.Error:
             self._db = None
         return codec
+
+
+RECLAIM_SHARE = 0.1
+"""Free pages (answers of replaced or removed documents) above this share of the file are
+given back (``VACUUM``) when the file is closed: 43 of 222 MiB at 100,000 artifacts."""
+
+
+def _reclaim(db: sqlite3.Connection) -> None:
+    """Give free pages back to the file system when they are many (best effort: another
+    process reading the file at that moment leaves it for the next close)."""
+    try:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        free = db.execute("PRAGMA freelist_count").fetchone()[0]
+        if free > 256 and free > RECLAIM_SHARE * pages:
+            db.execute("VACUUM")
+    except sqlite3.Error:
+        pass
 
 
 _SCHEMA = 3

@@ -4,6 +4,7 @@ snapshot is always the one built afresh."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import tempfile
 from collections import Counter
@@ -138,6 +139,25 @@ def test_kept_answers_follow_the_content_hash(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "a.sqlite") as db:
         kept = db.execute("SELECT q.name FROM answers a JOIN queries q ON q.id = a.query").fetchall()
     assert [k for (k,) in kept] == [k for (k,) in kept if k.startswith("snapshot_claims-")] and len(kept) == 1
+
+
+def test_the_answers_of_removed_documents_give_their_space_back(tmp_path: Path) -> None:
+    """Removed and replaced documents leave free pages; closing the file gives them back."""
+    path = tmp_path / "a.sqlite"
+    graphs = [(NamedNode(f"https://example.org/doc/{i}"), f"h{i}") for i in range(3000)]
+
+    def answer(g: NamedNode) -> list[dict[str, object]]:
+        return [{"cap": f"{g.value}/cap/{n}", "text": "".join(hashlib.sha256(f"{g.value} {n} {m}".encode()).hexdigest()
+                                                             for m in range(8))} for n in range(4)]
+
+    with DocumentAnswers.open(path) as answers:
+        assert len(list(answers.rows(qs.SNAPSHOT_CAPABILITIES, graphs, answer))) == 4 * len(graphs)
+    full = path.stat().st_size
+    with DocumentAnswers.open(path) as answers:
+        assert len(list(answers.rows(qs.SNAPSHOT_CAPABILITIES, graphs[:100], answer))) == 400
+    assert path.stat().st_size < full / 4, "the removed documents' pages stayed in the file"
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM answers").fetchone()[0] == 100
 
 
 def test_many_documents_are_answered_by_worker_processes(tmp_path: Path, documents: list[DocumentFacts],
