@@ -43,25 +43,12 @@ def changed_rows(indptr: NDArray[np.int64], indices: NDArray[np.int32],
 
 
 @njit(cache=True)
-def sharing_pairs(indptr: NDArray[np.int64], indices: NDArray[np.int32],
-                  pptr: NDArray[np.int64], pidx: NDArray[np.int32],
-                  changed: NDArray[np.int64], target: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """(row, changed row) for every ``target`` row sharing a concept with a changed row,
-    each pair once (``pptr``/``pidx``: rows per concept)."""
-    n = len(indptr) - 1
-    seen = np.full(n, -1, dtype=np.int64)
-    count = 0
-    for d in changed:
-        for p in range(indptr[d], indptr[d + 1]):
-            c = indices[p]
-            for q in range(pptr[c], pptr[c + 1]):
-                i = pidx[q]
-                if target[i] and i != d and seen[i] != d:
-                    seen[i] = d
-                    count += 1
-    rows = np.empty(count, dtype=np.int64)
-    others = np.empty(count, dtype=np.int64)
-    seen[:] = -1
+def _walk_pairs(indptr: NDArray[np.int64], indices: NDArray[np.int32],
+                pptr: NDArray[np.int64], pidx: NDArray[np.int32],
+                changed: NDArray[np.int64], target: NDArray[np.bool_],
+                rows: NDArray[np.int64], others: NDArray[np.int64], write: bool) -> int:
+    """Count (and with ``write`` store) the pairs :func:`sharing_pairs` returns."""
+    seen = np.full(len(indptr) - 1, -1, dtype=np.int64)
     at = 0
     for d in changed:
         for p in range(indptr[d], indptr[d + 1]):
@@ -70,9 +57,24 @@ def sharing_pairs(indptr: NDArray[np.int64], indices: NDArray[np.int32],
                 i = pidx[q]
                 if target[i] and i != d and seen[i] != d:
                     seen[i] = d
-                    rows[at] = i
-                    others[at] = d
+                    if write:
+                        rows[at] = i
+                        others[at] = d
                     at += 1
+    return at
+
+
+@njit(cache=True)
+def sharing_pairs(indptr: NDArray[np.int64], indices: NDArray[np.int32],
+                  pptr: NDArray[np.int64], pidx: NDArray[np.int32],
+                  changed: NDArray[np.int64], target: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(row, changed row) for every ``target`` row sharing a concept with a changed row,
+    each pair once (``pptr``/``pidx``: rows per concept). Two passes: count, then fill."""
+    none = np.empty(0, dtype=np.int64)
+    count = _walk_pairs(indptr, indices, pptr, pidx, changed, target, none, none, False)
+    rows = np.empty(count, dtype=np.int64)
+    others = np.empty(count, dtype=np.int64)
+    _walk_pairs(indptr, indices, pptr, pidx, changed, target, rows, others, True)
     return rows, others
 
 
