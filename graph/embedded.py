@@ -323,8 +323,7 @@ class OxigraphStore:
         """Every artifact node, for entity resolution: grouped from each document's rows
         (:mod:`~matchgraph.queries.library.artifact_rows`), which an on-disk store keeps beside it
         so that after a small load only the new documents are queried."""
-        from matchgraph.queries.library.artifact_rows import nodes_from_document_rows
-        from matchgraph.queries.library.sparql_snapshot import DOCUMENT_ARTIFACTS
+        from matchgraph.queries.library.artifact_rows import DOCUMENT_ARTIFACTS, nodes_from_document_rows
 
         graphs = document_graphs(self._store)
         if self.answers_file is None:

@@ -25,7 +25,7 @@ from sys import intern
 from typing import Protocol
 
 from matchgraph.ontology.vocab import CLASS_TO_TYPE, SIGNAL_METRICS
-from matchgraph.queries.library.artifact_rows import snapshot_artifact_rows
+from matchgraph.queries.library.artifact_rows import DOCUMENT_ARTIFACTS, snapshot_artifact_rows
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.library import sparql_snapshot as qs
 from matchgraph.queries.snapshot import (
@@ -68,7 +68,7 @@ class _Answering:
         if query.per_document and not params:
             return self._per_document(query)
         if query is qs.SNAPSHOT_ARTIFACTS and not params:  # grouped from each document's rows
-            return snapshot_artifact_rows(self._per_document(qs.DOCUMENT_ARTIFACTS))
+            return snapshot_artifact_rows(self._per_document(DOCUMENT_ARTIFACTS))
         return self._store.iter_select(query, **params)
 
 

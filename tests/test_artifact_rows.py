@@ -20,7 +20,7 @@ from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.pipeline import prepare
 from matchgraph.loaders.resolution import ArtifactNode
 from matchgraph.ontology.vocab import ARTIFACT_CLASS, MG, RDF, SCHEMA, XSD, artifact_iri
-from matchgraph.queries.library.artifact_rows import nodes_from_document_rows, snapshot_artifact_rows
+from matchgraph.queries.library.artifact_rows import DOCUMENT_ARTIFACTS, nodes_from_document_rows, snapshot_artifact_rows
 from matchgraph.queries.library import sparql as q
 from matchgraph.queries.library import sparql_snapshot as qs
 
@@ -81,7 +81,7 @@ def _model(documents: list) -> tuple[list[ArtifactNode], list[dict[str, object]]
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(_artifact, max_size=4), min_size=1, max_size=4))
 def test_grouped_document_rows_give_every_name_flag_and_named_class(documents: list) -> None:
-    rows = list(per_document_rows(_store(documents), qs.DOCUMENT_ARTIFACTS))
+    rows = list(per_document_rows(_store(documents), DOCUMENT_ARTIFACTS))
     nodes, snapshot_rows = _model(documents)
     assert nodes_from_document_rows(rows) == nodes
     assert list(snapshot_artifact_rows(rows)) == snapshot_rows
@@ -96,7 +96,7 @@ def test_where_every_document_names_its_artifacts_the_whole_store_queries_agree(
     aggregate rules, and would drop every name; a name holding its separator would be cut
     in two. The grouping keeps each name whole.)"""
     store = _store(documents)
-    rows = list(per_document_rows(store, qs.DOCUMENT_ARTIFACTS))
+    rows = list(per_document_rows(store, DOCUMENT_ARTIFACTS))
     assert nodes_from_document_rows(rows) == nodes_from_rows(_whole(store, q.ARTIFACT_NODES))
     whole = sorted(_whole(store, qs.SNAPSHOT_ARTIFACTS), key=lambda r: str(r["slug"]))
     grouped = list(snapshot_artifact_rows(rows))

@@ -81,7 +81,7 @@ def test_after_a_load_a_replace_and_a_remove_only_those_documents_are_queried(
     assert store.load([*documents, _page("mem://gone", 40), _page("mem://changes", 41)]).ok
     store.snapshot(cache=cache)
     counting = _counting(store)
-    per_graph = len([q for q in vars(qs).values() if getattr(q, "per_document", False)])
+    per_graph = len(qs.PER_DOCUMENT)
 
     assert store.load([_page("mem://new", 42), _page("mem://changes", 43)]).ok
     assert store.remove("mem://gone")

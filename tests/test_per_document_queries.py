@@ -14,9 +14,10 @@ from matchgraph.graph.sparql_values import iter_rows
 from matchgraph.loaders.dispatch import iter_document_paths, read_document
 from matchgraph.loaders.pipeline import prepare
 from matchgraph.queries.library import sparql as q
+from matchgraph.queries.library import artifact_rows
 from matchgraph.queries.library import sparql_snapshot as qs
 
-PER_DOCUMENT = [v for module in (q, qs) for v in vars(module).values()
+PER_DOCUMENT = [v for module in (q, qs, artifact_rows) for v in vars(module).values()
                 if isinstance(v, q.SparqlQuery) and v.per_document]
 _CONCATENATED = {"others": " ", "classes": "\x1f"}
 

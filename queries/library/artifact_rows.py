@@ -3,8 +3,7 @@
 Entity resolution and the snapshot both need every artifact slug with its names, classes
 and whether some page addresses it. Over ``GRAPH ?g`` that is one GROUP BY across the whole
 store (about 25 s at 100,000 artifacts, after every load however small). Grouped here from
-:data:`~matchgraph.queries.library.sparql_snapshot.DOCUMENT_ARTIFACTS`, whose answers are
-kept per document, a small load queries only its new documents. Pure functions: the rows
+:data:`DOCUMENT_ARTIFACTS`, whose answers are kept per document, a small load queries only its new documents. Pure functions: the rows
 come from the caller.
 """
 
@@ -13,10 +12,37 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from matchgraph.loaders.resolution import ArtifactNode
+from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["nodes_from_document_rows", "snapshot_artifact_rows"]
+__all__ = ["DOCUMENT_ARTIFACTS", "nodes_from_document_rows", "snapshot_artifact_rows"]
 
 Row = Mapping[str, object]
+
+DOCUMENT_ARTIFACTS = SparqlQuery(
+    "document_artifacts",
+    """
+SELECT ?slug ?name ?class ?addressed WHERE {
+  GRAPH ?doc {
+    ?doc mg:documentKey ?key .
+    ?artifact a mg:Artifact ; mg:slug ?slug .
+    OPTIONAL { ?artifact schema:name ?name }
+    OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
+    OPTIONAL { ?artifact mg:addressed ?addressed }
+  }
+}
+""",
+    per_document=True,
+)
+"""Every artifact node of each document, one row per (name, class, addressed) it states
+there: what :data:`~matchgraph.queries.library.sparql_snapshot.SNAPSHOT_ARTIFACTS` and
+entity resolution's :data:`~matchgraph.queries.library.sparql.ARTIFACT_NODES` group over the
+whole store, kept per document so that after a small load only the new documents are
+queried. Only document graphs declare artifacts: runs, checks, merges and feedback refer to
+them by IRI.
+
+Not one of the named queries every backend answers (those live in ``sparql`` and
+``sparql_snapshot``, each with a Cypher twin): Neo4j keeps one node per artifact, not one
+per document, and answers those two queries directly."""
 
 
 def nodes_from_document_rows(rows: Iterable[Row]) -> list[ArtifactNode]:

@@ -5,10 +5,10 @@ concepts, claims, observations, compared pairs, verdicts. Same rules as
 
 from __future__ import annotations
 
+from matchgraph.queries.library import artifact_rows as _artifact_rows
 from matchgraph.queries.library.sparql import SparqlQuery
 
 __all__ = [
-    "DOCUMENT_ARTIFACTS",
     "PER_DOCUMENT",
     "SNAPSHOT_ARTIFACTS",
     "SNAPSHOT_CAPABILITIES",
@@ -33,28 +33,6 @@ SELECT ?slug (MIN(?n) AS ?name) (GROUP_CONCAT(DISTINCT IF(BOUND(?class), STR(?cl
 GROUP BY ?slug
 """,
 )
-
-DOCUMENT_ARTIFACTS = SparqlQuery(
-    "document_artifacts",
-    """
-SELECT ?slug ?name ?class ?addressed WHERE {
-  GRAPH ?doc {
-    ?doc mg:documentKey ?key .
-    ?artifact a mg:Artifact ; mg:slug ?slug .
-    OPTIONAL { ?artifact schema:name ?name }
-    OPTIONAL { ?artifact a ?class FILTER (?class != mg:Artifact) }
-    OPTIONAL { ?artifact mg:addressed ?addressed }
-  }
-}
-""",
-    per_document=True,
-)
-"""Every artifact node of each document, one row per (name, class, addressed) it states
-there: what :data:`SNAPSHOT_ARTIFACTS` and entity resolution's
-:data:`~matchgraph.queries.library.sparql.ARTIFACT_NODES` group over the whole store, kept
-per document so that after a small load only the new documents are queried
-(:mod:`matchgraph.queries.library.artifact_rows` groups them). Only document graphs declare
-artifacts: runs, checks, merges and feedback refer to them by IRI."""
 
 SNAPSHOT_CAPABILITIES = SparqlQuery(
     "snapshot_capabilities",
@@ -177,6 +155,10 @@ ORDER BY ?key
     per_document=True,
 )
 
-PER_DOCUMENT: tuple[SparqlQuery, ...] = tuple(
-    query for query in list(globals().values()) if isinstance(query, SparqlQuery) and query.per_document)
-"""The snapshot's queries that are answered document by document (those marked so above)."""
+PER_DOCUMENT: tuple[SparqlQuery, ...] = (
+    *(query for query in list(globals().values()) if isinstance(query, SparqlQuery) and query.per_document),
+    _artifact_rows.DOCUMENT_ARTIFACTS,
+)
+"""The snapshot's queries that are answered document by document (those marked so above),
+and the artifact rows a store that answers per document groups in place of
+:data:`SNAPSHOT_ARTIFACTS` and :data:`~matchgraph.queries.library.sparql.ARTIFACT_NODES`."""
