@@ -5,6 +5,8 @@ computation when too much changed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -119,3 +121,30 @@ def test_a_small_change_is_lent_and_a_large_one_rebuilt(monkeypatch: pytest.Monk
     assert lend_lists(new_index, Earlier(index, lists, drift=4), k) is None  # 5 > 2 % of 201
     monkeypatch.setattr(all_pairs_update, "REBUILD_SHARE", 0.0)
     assert lend_lists(new_index, Earlier(index, lists, drift=0), k) is None
+
+
+def test_the_cache_lends_lists_from_the_earlier_version_and_counts_the_drift(tmp_path: Path) -> None:
+    """What a load runs: the new version's entry takes the earlier entry's lists, records how
+    many artifacts changed since they were computed in full, and computes in full when too many did."""
+    import json
+
+    from matchgraph.queries.match.cache import load_or_build
+
+    rng = np.random.default_rng(11)
+    base = {f"a{i:03d}": "".join(sorted(set(rng.choice(list("abcdefghij"), 3)))) for i in range(300)}
+
+    def drift(directory: Path) -> int:
+        [entry] = [p for p in directory.glob("match-*") if (p / "meta.json").exists()]
+        return int(json.loads((entry / "meta.json").read_text())["lists_drift"])
+
+    load_or_build(_snapshot(base), tmp_path / "v1", version="v1", facets=())
+    assert drift(tmp_path / "v1") == 0
+    grown = dict(base, znew="abc")
+    bundle = load_or_build(_snapshot(grown), tmp_path / "v2", version="v2", facets=(), earlier=tmp_path / "v1")
+    assert drift(tmp_path / "v2") == 1
+    _, full = _bundle_lists(_snapshot(grown), bundle.index.params.candidates)
+    row = bundle.index.row_of["znew"]
+    assert bundle.neighbours.row(row) == full["neighbours"].row(row)
+    changed = {slug: "hij" if i < 20 else sets for i, (slug, sets) in enumerate(sorted(grown.items()))}
+    load_or_build(_snapshot(changed), tmp_path / "v3", version="v3", facets=(), earlier=tmp_path / "v2")
+    assert drift(tmp_path / "v3") == 0, "21 of 301 changed since the full computation: computed in full again"
