@@ -59,9 +59,8 @@ def derived_beside(store: OxigraphStore, index_dir: Path, version: str, parts: S
 def _build(files: str, index_dir: str, version: str, parts: tuple[str, ...]) -> None:
     """Build ``parts`` in a worker, from a store whose files nobody changes."""
     from matchgraph.engine import Engine
-    from matchgraph.graph.embedded import OxigraphStore
-
     from matchgraph.graph.derived import ANSWERS_FILE
+    from matchgraph.graph.embedded import OxigraphStore
 
     store = OxigraphStore(Path(files), read_only=True, answers=Path(index_dir) / ANSWERS_FILE)
     try:

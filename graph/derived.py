@@ -44,14 +44,14 @@ KEEP = 2
 """Version directories kept; older ones (earlier store versions) are removed."""
 
 
-@lru_cache(maxsize=1)
-
 def index_dir_for(store_path: Path | None) -> Path | None:
     """Where an on-disk store's derived state lives: ``<store>.index`` beside it."""
     if store_path is None:
         return None
     return store_path.with_name(store_path.name + ".index")
 
+
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A digest of the code whose objects are persisted (sizes and modification times of
     the query modules, the engine and its derived state), so files written by other code are

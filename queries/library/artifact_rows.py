@@ -3,8 +3,8 @@
 Entity resolution and the snapshot both need every artifact slug with its names, classes
 and whether some page addresses it. Over ``GRAPH ?g`` that is one GROUP BY across the whole
 store (about 25 s at 100,000 artifacts, after every load however small). Grouped here from
-:data:`DOCUMENT_ARTIFACTS`, whose answers are kept per document, a small load queries only its new documents. Pure functions: the rows
-come from the caller.
+:data:`DOCUMENT_ARTIFACTS`, whose answers are kept per document, a small load queries only
+its new documents. Pure functions: the rows come from the caller.
 """
 
 from __future__ import annotations

@@ -93,9 +93,7 @@ def update_topk(sets: tuple, changed: NDArray[np.bool_], old_to_new: NDArray[np.
     gone = (old_lists >= 0) & (remapped < 0)
     moved[old_to_new[kept]] = remapped[kept]
     lost[old_to_new[kept]] = gone[kept].any(axis=1)
-    in_list_changed = np.zeros(n, dtype=np.bool_)
-    valid = moved >= 0
-    in_list_changed |= (changed[np.maximum(moved, 0)] & valid).any(axis=1)
+    in_list_changed = (changed[np.maximum(moved, 0)] & (moved >= 0)).any(axis=1)
     exact = changed | lost | in_list_changed
     merged = ~exact
 

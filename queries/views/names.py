@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["NameIndex"]
 
 
-class _Selecting(Protocol):
+class _NodeSource(Protocol):
     def artifact_nodes(self) -> list[ArtifactNode]: ...
     def canonical_map(self) -> dict[str, str]: ...
 
@@ -36,7 +36,7 @@ class NameIndex:
     canonical: dict[str, str]
 
     @classmethod
-    def build(cls, store: _Selecting) -> NameIndex:
+    def build(cls, store: _NodeSource) -> NameIndex:
         entries = []
         for node in store.artifact_nodes():
             entries.extend((node.slug, name) for name in node.names or (node.slug,))
