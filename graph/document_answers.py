@@ -29,7 +29,7 @@ from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG
 from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["DocumentAnswers", "answerer", "document_graphs", "document_hashes", "per_document_rows", "pickled_rows"]
+__all__ = ["DocumentAnswers", "answerer", "document_graphs", "document_hashes", "per_document_rows", "pickled_rows", "pickled_values"]
 
 FORMAT = 1
 """Bump when the rows' Python values change (how :mod:`~matchgraph.graph.sparql_values`
@@ -280,8 +280,13 @@ def _key(query: SparqlQuery) -> str:
 
 
 def pickled_rows(rows: list[Row]) -> bytes:
-    columns = tuple(rows[0]) if rows else ()
-    return pickle.dumps((columns, [tuple(r.values()) for r in rows]), protocol=pickle.HIGHEST_PROTOCOL)
+    """Rows (dicts with the same keys) as kept: the column names once, each row's values."""
+    return pickled_values(tuple(rows[0]) if rows else (), [tuple(r.values()) for r in rows])
+
+
+def pickled_values(columns: tuple[str, ...], values: list[tuple[object, ...]]) -> bytes:
+    """:func:`pickled_rows` of rows given as ``columns`` and one tuple of values per row."""
+    return pickle.dumps((columns if values else (), values), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _unpickled(raw: bytes) -> list[Row]:
