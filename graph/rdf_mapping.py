@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -46,7 +47,9 @@ _XSD_BOOL = NamedNode(XSD + "boolean")
 _XSD_DT = NamedNode(XSD + "dateTime")
 
 
+@cache
 def _p(local: str) -> NamedNode:
+    """The ontology's term ``local`` (made once: a page maps to about a thousand triples)."""
     return NamedNode(MG + local)
 
 
@@ -65,8 +68,22 @@ _VALUE = NamedNode(DQV + "value")
 _COMPUTED_ON = NamedNode(DQV + "computedOn")
 
 
+@lru_cache(maxsize=4096)
 def _int(value: int) -> Literal:
+    """An ``xsd:integer`` (the small ones, ordinals, lines and spans, are made once)."""
     return Literal(str(value), datatype=_XSD_INT)
+
+
+@lru_cache(maxsize=4096)
+def _artifact(slug: str) -> NamedNode:
+    """An artifact's node (each page names its two artifacts on every capability and claim)."""
+    return NamedNode(artifact_iri(slug))
+
+
+@lru_cache(maxsize=1024)
+def _word(value: str) -> Literal:
+    """A literal from a small closed set (statement kinds, relations, polarities), made once."""
+    return Literal(value)
 
 
 def _double(value: float) -> Literal:
@@ -102,7 +119,7 @@ def document_triples(facts: DocumentFacts, loaded_at: datetime | None = None) ->
     out: list[Triple] = []
     out.extend(_document(facts, doc, when))
     for ref in facts.artifacts:
-        node = NamedNode(artifact_iri(ref.slug))
+        node = _artifact(ref.slug)
         out.append(Triple(doc, _p("comparedArtifact"), node))
         out.append(Triple(node, _A, NamedNode(MG + "Artifact")))
         if ref.type is not None:
@@ -167,7 +184,7 @@ def _document(facts: DocumentFacts, doc: NamedNode, when: datetime) -> Iterator[
 def _observation(obs: Observation, doc: NamedNode, doc_id: str) -> Iterator[Triple]:
     node = NamedNode(f"{ID}observation/{doc_id}/{_quote(obs.artifact)}")
     yield Triple(node, _A, _p("Observation"))
-    yield Triple(node, _p("observedArtifact"), NamedNode(artifact_iri(obs.artifact)))
+    yield Triple(node, _p("observedArtifact"), _artifact(obs.artifact))
     yield Triple(node, _DERIVED, doc)
     if obs.line is not None:
         yield Triple(node, _p("line"), _int(obs.line))
@@ -183,13 +200,13 @@ def _observation(obs: Observation, doc: NamedNode, doc_id: str) -> Iterator[Trip
         yield Triple(node, _HAS_MEASUREMENT, m)
         yield Triple(m, _A, _MEASUREMENT)
         yield Triple(m, _IS_MEASUREMENT_OF, NamedNode(metric))
-        yield Triple(m, _COMPUTED_ON, NamedNode(artifact_iri(obs.artifact)))
+        yield Triple(m, _COMPUTED_ON, _artifact(obs.artifact))
         lit = _int(value) if isinstance(value, int) else _double(value)
         yield Triple(m, _VALUE, lit)
 
 
 def _capability(cap: Capability, doc: NamedNode, doc_id: str) -> Iterator[Triple]:
-    artifact = NamedNode(artifact_iri(cap.artifact))
+    artifact = _artifact(cap.artifact)
     node = NamedNode(capability_iri(doc_id, cap.artifact, cap.ordinal))
     yield Triple(artifact, _p("hasCapability"), node)
     yield Triple(node, _A, _p("Capability"))
@@ -242,7 +259,7 @@ def _statement(
 ) -> Iterator[Triple]:
     node = NamedNode(f"{cap.value}/{st.kind.value}")
     yield Triple(node, _A, _p("Statement"))
-    yield Triple(node, _p("statementKind"), Literal(st.kind.value))
+    yield Triple(node, _p("statementKind"), _word(st.kind.value))
     yield Triple(node, _TEXT, Literal(st.text))
     yield Triple(node, _p("aboutCapability"), cap)
     yield Triple(node, _p("claimant"), artifact)
@@ -260,8 +277,8 @@ def _claim(
     yield Triple(node, _p("fromStatement"), statement)
     yield Triple(node, _p("aboutCapability"), cap)
     yield Triple(node, _p("claimant"), artifact)
-    yield Triple(node, _p("relation"), Literal(claim.relation))
-    yield Triple(node, _p("polarity"), Literal(claim.polarity.value))
+    yield Triple(node, _p("relation"), _word(claim.relation))
+    yield Triple(node, _p("polarity"), _word(claim.polarity.value))
     yield Triple(node, _TEXT, Literal(claim.text))
     yield Triple(node, _p("spanStart"), _int(claim.start))
     yield Triple(node, _p("spanEnd"), _int(claim.end))
@@ -269,7 +286,7 @@ def _claim(
         yield Triple(node, _p("aspect"), Literal(claim.aspect))
     for other in claim.others:
         if other.slug is not None and not other.is_class:
-            target = NamedNode(artifact_iri(other.slug))
+            target = _artifact(other.slug)
             yield Triple(node, _p("otherArtifact"), target)
             yield Triple(target, _A, NamedNode(MG + "Artifact"))
             yield Triple(target, _p("slug"), Literal(other.slug))
