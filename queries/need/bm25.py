@@ -77,9 +77,17 @@ def encode_corpus(
 
 def _encode_batch(batch: list[str], words: _Words) -> tuple[np.ndarray, np.ndarray]:
     tokens = " \x1f ".join(batch).lower().encode("utf-8").translate(_TABLE).split()
-    arr = np.fromiter(map(words.ids.get, tokens, repeat(-2)), dtype=np.int64, count=len(tokens))
-    unknown = arr == -2
-    missing = int(np.count_nonzero(unknown))
+    if len(words.ids) == 1:  # a build's first chunk: every word but the separator is new
+        ids = words.ids
+        for raw in dict.fromkeys(tokens):  # distinct words in first-seen order, found in C
+            if raw not in ids:
+                words.learn(raw)
+        arr = np.fromiter(map(ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        missing = 0
+    else:
+        arr = np.fromiter(map(words.ids.get, tokens, repeat(-2)), dtype=np.int64, count=len(tokens))
+        unknown = arr == -2
+        missing = int(np.count_nonzero(unknown))
     if missing:
         # Distinct new words in first-seen order (so term ids do not depend on hashing),
         # found in C: the first chunk of a build meets nearly every word for the first time.
