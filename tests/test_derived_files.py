@@ -143,3 +143,33 @@ def test_every_snapshot_record_pickles_to_an_equal_record(data: st.DataObject) -
         back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert type(back) is cls
         assert all(getattr(back, f.name) == getattr(record, f.name) for f in dataclasses.fields(cls))
+
+
+def _unshared(value: object) -> object:
+    """An equal value in which every string is an object of its own."""
+    if isinstance(value, str):
+        return "".join(list(value)) if len(value) > 1 else value
+    if isinstance(value, tuple):
+        return tuple(_unshared(v) for v in value)
+    if isinstance(value, dict):
+        return {_unshared(k): _unshared(v) for k, v in value.items()}
+    return value
+
+
+flat = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=5).map(tuple), max_leaves=16)
+
+
+@settings(max_examples=200, deadline=None)
+@given(flat, flat, st.text(min_size=2, max_size=12))
+def test_content_digests_follow_values_not_which_objects_are_shared(a: object, b: object, word: str) -> None:
+    from matchgraph.graph.derived import content_digest
+
+    # The same string object twice, and two equal objects: one digest.
+    shared = (word, word, a)
+    assert content_digest(shared) == content_digest(_unshared(shared)) == content_digest((word, "".join(list(word)), a))
+    if repr(a) != repr(b):  # values that differ (1 and 1.0 and True differ too) digest differently
+        assert content_digest(a) != content_digest(b)
+    else:
+        assert content_digest(a) == content_digest(b)
