@@ -156,3 +156,36 @@ def test_names_resolve_or_fail_clearly():
         index_row(index, "midjourney")
     with pytest.raises(QueryError):
         similar(index, "glm-ocr", 0)
+
+
+def test_a_hub_that_every_page_names_rescores_a_bounded_set_of_candidates(monkeypatch):
+    """Each of 400 artifacts claims to be faster than the hub: re-scoring every one of
+    them took minutes at 100,000 artifacts. The related artifacts kept are those the
+    hub's walk reaches most, so a strongly linked one stays."""
+    from matchgraph.queries.match.similar import RELATED_PER_WANTED, candidate_rows
+    from matchgraph.queries.snapshot import ClaimRecord
+
+    n = 400
+    caps = [CapabilityRecord(f"c{i}", f"a{i}", "", concepts=(f"x:{i % 7}",)) for i in range(n)]
+    caps.append(CapabilityRecord("ch", "hub", "", concepts=("x:0",)))
+    claims = [ClaimRecord(f"k{i}", f"a{i}", "faster_than", "for", others=("hub",), capability=f"c{i}",
+                          text=f"Faster than Hub on {i}") for i in range(n)]
+    # a7 also compares itself with the hub on nine more pages: the walk reaches it most.
+    claims += [ClaimRecord(f"k7-{j}", "a7", "faster_than", "for", others=("hub",), capability="c7",
+                           text=f"Faster than Hub, again {j}") for j in range(9)]
+    snap = GraphSnapshot(artifacts=(*(ArtifactRecord(f"a{i}", f"A{i}") for i in range(n)), ArtifactRecord("hub", "Hub")),
+                         capabilities=tuple(caps), claims=tuple(claims))
+    index = build_match_index(snap, facets=())
+    hub, k = index.row_of["hub"], 5
+    wanted = max(index.params.candidates, 2 * k)
+    found = candidate_rows(index, hub, k)
+    # concept neighbours (two lists) and walk top, plus the capped related artifacts
+    assert len(found) <= 3 * wanted + RELATED_PER_WANTED * wanted < n
+    assert index.row_of["a7"] in found
+    capped = [(s.b, s.score) for s in similar(index, "hub", k)]
+    from matchgraph.queries.match import similar as module
+
+    monkeypatch.setattr(module, "RELATED_PER_WANTED", 10**6)
+    assert len(candidate_rows(index, hub, k)) == n  # uncapped: every artifact
+    assert capped == [(s.b, s.score) for s in similar(index, "hub", k)]
+    assert capped[0][0] == "a7"
