@@ -26,7 +26,7 @@ __all__ = ["answer_loaded", "answer_serialized", "chunk_store", "keep_answered"]
 
 def answer_serialized(documents: Sequence[tuple[str, bytes]],
                       queries: Sequence[SparqlQuery]) -> list[tuple[bytes, ...] | None]:
-    """For each (graph IRI, N-Triples) document, :func:`pickled_rows` of each of ``queries``
+    """For each (graph IRI, N-Triples) document, :func:`pickled_values` of each of ``queries``
     over that graph alone; None for a graph named twice in ``documents`` (two versions of
     one document cannot share the in-memory store), which the snapshot answers later."""
     counts = Counter(graph for graph, _ in documents)

@@ -121,7 +121,7 @@ def document_triples(facts: DocumentFacts, loaded_at: datetime | None = None) ->
     for ref in facts.artifacts:
         node = _artifact(ref.slug)
         out.append(Triple(doc, _p("comparedArtifact"), node))
-        out.append(Triple(node, _A, NamedNode(MG + "Artifact")))
+        out.append(Triple(node, _A, _p("Artifact")))
         if ref.type is not None:
             out.append(Triple(node, _A, NamedNode(ARTIFACT_CLASS[ref.type])))
         out.append(Triple(node, _p("slug"), Literal(ref.slug)))
@@ -288,7 +288,7 @@ def _claim(
         if other.slug is not None and not other.is_class:
             target = _artifact(other.slug)
             yield Triple(node, _p("otherArtifact"), target)
-            yield Triple(target, _A, NamedNode(MG + "Artifact"))
+            yield Triple(target, _A, _p("Artifact"))
             yield Triple(target, _p("slug"), Literal(other.slug))
             yield Triple(target, _NAME, Literal(other.label))
         else:

@@ -90,7 +90,7 @@ def _encode_batch(batch: list[str], words: _Words) -> tuple[np.ndarray, np.ndarr
         missing = int(np.count_nonzero(unknown))
     if missing:
         # Distinct new words in first-seen order (so term ids do not depend on hashing),
-        # found in C: the first chunk of a build meets nearly every word for the first time.
+        # found in C (a later chunk meets few new words; the first is learned above).
         for raw in dict.fromkeys(compress(tokens, unknown.tolist())):
             words.learn(raw)
         get = words.ids.__getitem__
