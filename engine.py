@@ -189,7 +189,7 @@ class Engine(DerivedState):
         if subject is not None:
             found: Sequence[ClaimRecord] = self._slice(subject).claims
         elif about is not None:
-            found = self._slice(about).received
+            found = self._claims_about().get(about) or ()
         else:
             found = [c for s in self._slices().values() for c in s.claims]
         return [c for c in found

@@ -2,8 +2,8 @@
 
 :class:`DerivedState` owns what every question reads and what ``matchgraph load`` builds at
 its end (:meth:`DerivedState.warm`): the snapshot (in this process only), the cheap parts
-cut from it (slices, rank table, artifacts, concept counts), the need index, the match
-index with its all-pairs lists, the counts and the name table. Each part is keyed by the
+cut from it (slices, claims about each artifact, rank table, artifacts, concept counts),
+the need index, the match index with its all-pairs lists, the counts and the name table. Each part is keyed by the
 store's version token (:mod:`matchgraph.graph.derived`), built under a lock, and lent what
 an earlier version derived unchanged. :class:`~matchgraph.engine.Engine` asks the questions.
 """
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matchgraph.queries.need.match import NeedIndex
     from matchgraph.queries.need.vectors import Embedder
     from matchgraph.queries.ranks.table import RankTable
-    from matchgraph.queries.snapshot import ArtifactRecord, GraphSnapshot
+    from matchgraph.queries.snapshot import ArtifactRecord, ClaimRecord, GraphSnapshot
     from matchgraph.queries.views.concepts import ConceptCount
     from matchgraph.queries.views.names import NameIndex
     from matchgraph.queries.views.slices import ArtifactSlice
@@ -138,7 +138,7 @@ class DerivedState:
         the paths users wait for.
 
         A process that builds it also writes the parts that are cheap to derive from it
-        (slices, rank table, artifacts, concepts), so that after a write the first question
+        (slices, claims about each artifact, rank table, artifacts, concepts), so that after a write the first question
         builds the snapshot once and the next commands do not build it again for those
         (about 90 s each from the kept answers at 100,000 artifacts)."""
         cache = self.answers_file
@@ -163,6 +163,7 @@ class DerivedState:
         """The derived parts built from the snapshot in seconds (not the need and match
         indexes, which take minutes at 100,000 artifacts and are built when asked)."""
         self._slices()
+        self._claims_about()
         self._derived("concepts", lambda: self.snapshot().concepts)
         self.artifacts()
         self.concept_counts()
@@ -280,6 +281,15 @@ class DerivedState:
 
         return self._memoised("slices", lambda version: DerivedFiles(self.index_dir, version).table(
             "slices", lambda: artifact_slices(self.snapshot())))
+
+    def _claims_about(self) -> KeyedTable[tuple[ClaimRecord, ...]]:
+        """Claims made about each artifact, by slug: a table of their own, since a slice
+        read for ``compare`` must not carry a hub's tens of thousands."""
+        from matchgraph.graph.derived import DerivedFiles
+        from matchgraph.queries.views.slices import claims_about
+
+        return self._memoised("claims-about", lambda version: DerivedFiles(self.index_dir, version).table(
+            "claims-about", lambda: claims_about(self.snapshot())))
 
     def _rank_table(self) -> RankTable:
         """The part of the snapshot ranks read, as arrays over every artifact (a few
