@@ -148,30 +148,32 @@ class MatchIndex:
         build a map of every pair in the store, and ``similar`` asks about one artifact
         against dozens (a scan each was 2 ms at 100,000 artifacts).
         """
-        links = self._links_of(a)
+        links, others = self._links_of(a)
         if not len(links):
             return ()
-        pairs = self.claim_pairs[links]
-        hit = links[((pairs[:, 0] == a) & (pairs[:, 1] == b)) | ((pairs[:, 0] == b) & (pairs[:, 1] == a))]
         found: list[int] = []
-        for k in self.claim_of_link[hit].tolist():
+        for k in self.claim_of_link[links[others == b]].tolist():
             if k not in found:
                 found.append(k)
         return tuple(found)
 
-    def _links_of(self, row: int) -> NDArray[np.intp]:
-        """Positions in ``claim_pairs`` of the links touching ``row``, ascending."""
+    def _links_of(self, row: int) -> tuple[NDArray[np.intp], NDArray[np.int32]]:
+        """Positions in ``claim_pairs`` of the links touching ``row``, ascending, and each
+        link's other end; kept per row, since an artifact most pages name has tens of
+        thousands, read again for every candidate ``similar`` scores."""
         found = self.links_memo.get(row)
         if found is None:
             pairs = self.claim_pairs
-            found = (np.flatnonzero((pairs[:, 0] == row) | (pairs[:, 1] == row)) if len(pairs)
+            links = (np.flatnonzero((pairs[:, 0] == row) | (pairs[:, 1] == row)) if len(pairs)
                      else np.zeros(0, dtype=np.intp))
+            ends = np.asarray(pairs[links]) if len(links) else np.zeros((0, 2), dtype=np.int32)
+            found = (links, np.where(ends[:, 0] == row, ends[:, 1], ends[:, 0]))
             remember(self.links_memo, row, found)
         return found
 
     @cached_property
-    def links_memo(self) -> dict[int, NDArray[np.intp]]:
-        """Claim links by row, already looked up (``claims_between``)."""
+    def links_memo(self) -> dict[int, tuple[NDArray[np.intp], NDArray[np.int32]]]:
+        """Claim links by row, already looked up (``claims_between``), with their other ends."""
         return {}
 
     @cached_property
