@@ -92,7 +92,7 @@ class DerivedState:
         self._clock = clock
         try:
             # Time left over at the end of the block is the wait for the worker beside it.
-            with self._stage("stats and names, beside"), self._beside():
+            with self._stage("waiting for stats and names"), self._beside():
                 with self._stage("need index"):
                     self.need_index()
                 with self._stage("match index"):

@@ -66,7 +66,10 @@ def load(app: AppContext, paths: tuple[Path, ...], as_json: bool, to_neo4j: bool
                 app.engine().warm(clock)
         total = sum(clock.seconds.values())
         if clock.seconds and not as_json and (verbose or total >= 2.0):
-            err_console.print(f"entity resolution and indexes: {total:.1f} s ({clock.summary()})", highlight=False)
+            # --verbose lists every stage, however short (a warm process builds some in milliseconds).
+            stages = clock.summary(at_least=0.0 if verbose else 0.05)
+            err_console.print(f"entity resolution and indexes: {total:.1f} s" + (f" ({stages})" if stages else ""),
+                              highlight=False)
     if to_neo4j:
         from matchgraph.cli.cmd_neo4j import push_to_neo4j
 

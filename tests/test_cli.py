@@ -100,7 +100,7 @@ def test_load_tells_where_the_index_build_went(run) -> None:
     [line] = [x for x in result.stderr.splitlines() if x.startswith("entity resolution and indexes: ")]
     parts = [part.rsplit(" ", 2) for part in line.split("(", 1)[1].rstrip(")").split(", ")]
     known = {"entity resolution", "snapshot", "need index", "match index", "slices and ranks", "stats and names",
-             "stats and names, beside"}
+             "waiting for stats and names"}
     assert parts and {name for name, _, _ in parts} <= known, line
     seconds = [float(value) for _, value, _ in parts]
     assert seconds == sorted(seconds, reverse=True), line
