@@ -46,3 +46,37 @@ def test_a_short_name_in_a_large_store_lists_a_few_and_counts_the_rest() -> None
         index.resolve("model")
     assert caught.value.total == 5000 and len(caught.value.candidates) == 20
     assert "and 4980 more" in str(caught.value)
+
+
+class _Nodes:
+    """A store's artifact nodes and merges, as :meth:`NameIndex.build` reads them."""
+
+    def __init__(self, nodes: list[tuple[str, tuple[str, ...]]], canonical: dict[str, str] | None = None) -> None:
+        from matchgraph.loaders.resolution import ArtifactNode
+
+        self._nodes = [ArtifactNode(slug, names, False) for slug, names in nodes]
+        self._canonical = canonical or {}
+
+    def artifact_nodes(self):  # noqa: ANN201 - the protocol's list of nodes
+        return self._nodes
+
+    def canonical_map(self) -> dict[str, str]:
+        return self._canonical
+
+
+def test_a_curated_alias_names_the_artifact_it_was_resolved_to() -> None:
+    """data/aliases.yml lists SDXL for Stable Diffusion XL: pages saying "SDXL" were stored
+    under that artifact, so a user typing it finds it, whatever the artifact's own names."""
+    index = NameIndex.build(_Nodes([("stable-diffusion-xl", ("Stable Diffusion XL",)), ("glm-ocr", ("GLM-OCR",))]))
+    assert index.resolve("SDXL") == index.resolve("sd xl") == "stable-diffusion-xl"
+    named = NameIndex.build(_Nodes([("stable-diffusion-xl", ("Stable Diffusion XL",)), ("sdxl-turbo", ("SDXL",))]))
+    assert named.resolve("SDXL") == "sdxl-turbo"  # an artifact's own exact name wins over an alias
+    merged = NameIndex.build(_Nodes([("stable-diffusion-xl", ("Stable Diffusion XL",)), ("sdxl-base", ("SDXL Base",))],
+                                    {"stable-diffusion-xl": "sdxl-base"}))
+    assert merged.resolve("SDXL") == "sdxl-base"  # merged: the canonical artifact
+
+
+def test_an_alias_of_an_artifact_not_stored_is_not_found() -> None:
+    index = NameIndex.build(_Nodes([("glm-ocr", ("GLM-OCR",))]))
+    with pytest.raises(NotFoundError):
+        index.resolve("SDXL")

@@ -8,11 +8,17 @@ version (persisted with its other derived state) and resolves in memory.
 ...                    ("sd-xl", "Stable Diffusion XL")), {})
 >>> index.resolve("glm-ocr"), index.resolve("stable diffusion xl")
 ('glm-ocr', 'sd-xl')
+
+The curated aliases (``data/aliases.yml``) that entity resolution reads at load time name
+artifacts too: a user who types "SDXL" means the artifact the pages' "SDXL" was resolved to.
+
+>>> NameIndex((("stable-diffusion-xl", "Stable Diffusion XL"),), {}, {"sdxl": "stable-diffusion-xl"}).resolve("SDXL")
+'stable-diffusion-xl'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from matchgraph.errors import AmbiguousNameError, NotFoundError, QueryError
@@ -34,17 +40,29 @@ class NameIndex:
 
     entries: tuple[tuple[str, str], ...]
     canonical: dict[str, str]
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Alias key (:func:`~matchgraph.loaders.resolution.name_key`) -> slug, for the curated
+    aliases whose artifact is in the store under one slug."""
 
     @classmethod
     def build(cls, store: _NodeSource) -> NameIndex:
+        from matchgraph.loaders.resolution import AliasTable, name_key
+
         entries = []
         for node in store.artifact_nodes():
             entries.extend((node.slug, name) for name in node.names or (node.slug,))
-        return cls(tuple(sorted(entries)), store.canonical_map())
+        canonical = store.canonical_map()
+        slugs_by_key: dict[str, set[str]] = {}
+        for slug, name in entries:
+            for key in (name_key(name), name_key(slug)):
+                slugs_by_key.setdefault(key, set()).add(canonical.get(slug, slug))
+        aliases = {alias: next(iter(found)) for alias, target in AliasTable.load().canonical.items()
+                   if len(found := slugs_by_key.get(target, set())) == 1}
+        return cls(tuple(sorted(entries)), canonical, aliases)
 
     def resolve(self, name: str) -> str:
-        """The slug a user means: an exact slug or display name wins; otherwise a single
-        partial match; several partial matches are ambiguous.
+        """The slug a user means: an exact slug or display name wins, then a curated alias;
+        otherwise a single partial match; several partial matches are ambiguous.
 
         Raises:
             QueryError: the name is empty.
@@ -66,6 +84,12 @@ class NameIndex:
             by_slug.setdefault(canonical, label)
             if lowered == needle:
                 exact.add(canonical)
+        if not exact and self.aliases:
+            from matchgraph.loaders.resolution import name_key
+
+            aliased = self.aliases.get(name_key(name))
+            if aliased is not None:
+                return self.canonical.get(aliased, aliased)
         candidates = sorted(exact) or sorted(by_slug)
         if len(candidates) == 1:
             return candidates[0]
