@@ -142,7 +142,7 @@ class Engine(DerivedState):
         from matchgraph.queries.match.similar import similar
 
         bundle = self.bundle()
-        return similar(bundle.index, name, top, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
+        return similar(bundle.index, self._indexed(name), top, neighbours=bundle.neighbours, hierarchy=bundle.hierarchy)
 
     def pair(self, first: str, second: str) -> PairScore:
         """The pair score of two artifacts, term by term."""
@@ -150,7 +150,12 @@ class Engine(DerivedState):
         from matchgraph.queries.match.similar import index_row
 
         index = self.bundle().index
-        return pair_score_rows(index, index_row(index, first), index_row(index, second))
+        return pair_score_rows(index, index_row(index, self._indexed(first)), index_row(index, self._indexed(second)))
+
+    def _indexed(self, name: str) -> str:
+        """``name`` as the match index knows it: a slug it holds as is (no name table to
+        read), anything else through :meth:`resolve` (merges and curated aliases included)."""
+        return name if name in self.bundle().index.row_of else self.resolve(name)
 
     def compare(self, first: str, second: str, *, need: str | None = None) -> Verdict:
         """A verdict for two artifacts written from the graph (and, with ``need``, which fits)."""

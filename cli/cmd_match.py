@@ -82,9 +82,7 @@ def similar_command(app: AppContext, name: str, k: int, explain: bool,
         emit_json([_neighbour_json(s) for s in found])
         return
     names = dict(zip(bundle.index.slugs, bundle.index.names, strict=True))
-    from matchgraph.queries.match.similar import index_row  # loaded by engine.similar already
-
-    source = names[bundle.index.slugs[index_row(bundle.index, name)]]
+    source = names[found[0].a if found else engine.resolve(name)]
     table = Table(title=f"nearest to {source}")
     for col in ("#", "artifact", "score", "verdict", "strongest terms"):
         table.add_column(col, justify="right" if col in ("#", "score") else "left")

@@ -11,10 +11,11 @@ from match_graphs import seed_snapshot
 
 from matchgraph.cli.app import AppContext, MatchgraphGroup
 from matchgraph.cli.cmd_match import pair, similar_command
+from matchgraph.loaders.resolution import ArtifactNode
 
 
 class FakeStore:
-    """Answers ``snapshot()`` like a store; counts calls."""
+    """Answers ``snapshot()`` and the name table's questions like a store; counts snapshots."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -22,6 +23,12 @@ class FakeStore:
     def snapshot(self, *, cache=None):
         self.calls += 1
         return seed_snapshot()
+
+    def artifact_nodes(self) -> list[ArtifactNode]:
+        return [ArtifactNode(a.slug, (a.name,), False) for a in seed_snapshot().artifacts]
+
+    def canonical_map(self) -> dict[str, str]:
+        return {}
 
     def close(self) -> None:
         pass
@@ -47,6 +54,7 @@ def _run(args, tmp_path):
     (["similar", "Stable Diffusion 3.5 Large", "--top", "2"], 0, "FLUX.1"),
     (["similar", "glm-ocr", "--top", "1", "--explain"], 0, "contribution"),
     (["pair", "glm-ocr", "stable-diffusion-3-5-large"], 0, "not_alternatives"),
+    (["similar", "SDXL", "--top", "1"], 0, "nearest to Stable Diffusion XL"),  # a curated alias
     (["similar", "midjourney"], 1, "error: no artifact matches 'midjourney'"),
     (["similar", "stable diffusion"], 2, "matches several artifacts"),
     (["similar", "glm-ocr", "--top", "0"], 2, "Invalid value for '--top'"),
