@@ -16,6 +16,7 @@ Last line: ``cli_match_p50_s=<x> cli_show_p50_s=<x> load_docs_per_s=<x>``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -68,6 +69,12 @@ def _matchgraph_told(store: Path, *args: str) -> tuple[float, str]:
     return elapsed, done.stderr
 
 
+def _documents(store: Path) -> int:
+    done = subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), "stats", "--json"],
+                          capture_output=True, text=True, check=True)
+    return int(json.loads(done.stdout)["documents"])
+
+
 def _stages(stderr: str) -> str:
     """The load's own account of its index build (``entity resolution and indexes: ...``)."""
     return next((line.strip() for line in stderr.splitlines() if "entity resolution and indexes:" in line), "")
@@ -91,6 +98,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="keep the store here (reused when it exists)")
     parser.add_argument("--more", type=int, default=10,
                         help="then load this many new pages into the store and time it (0: skip; changes a kept store)")
+    parser.add_argument("--more-from", type=int,
+                        help="number of the first of those pages (default: pages + 1,000,000); a kept store "
+                             "that already holds them would load nothing, so give it another")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="mg-bench-cli-"))
@@ -145,8 +155,12 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name:12s} {figures[name]:8.3f} {_pct(times, 0.95):8.3f} {'' if k is None else f'{k * 1000:14.1f}'}")
         if args.more:
             more = work / "more"
-            _write_pages(more, args.more, args.seed + 1, first=args.pages + 1_000_000)
+            first_more = args.pages + 1_000_000 if args.more_from is None else args.more_from
+            _write_pages(more, args.more, args.seed + 1, first=first_more)
+            before = _documents(store)
             elapsed, told = _matchgraph_told(store, "load", str(more))
+            if _documents(store) != before + args.more:
+                raise SystemExit(f"the {args.more} more pages were not all new to the store: give --more-from")
             print(f"load of {args.more} more pages into that store, its index rebuilt (matchgraph load): {elapsed:.1f} s")
             if _stages(told):
                 print(f"  where it went: {_stages(told)}")
