@@ -3,9 +3,9 @@
 :class:`DerivedState` owns what every question reads and what ``matchgraph load`` builds at
 its end (:meth:`DerivedState.warm`): the snapshot (in this process only), the cheap parts
 cut from it (slices, claims about each artifact, rank table, artifacts, concept counts),
-the need index, the match index with its all-pairs lists, the counts and the name table. Each part is keyed by the
-store's version token (:mod:`matchgraph.graph.derived`), built under a lock, and lent what
-an earlier version derived unchanged. :class:`~matchgraph.engine.Engine` asks the questions.
+the need index, the match index with its all-pairs lists, the counts and the name table.
+Each part is keyed by the store's version token (:mod:`matchgraph.graph.derived`), built
+under a lock, and lent what an earlier version derived unchanged. :class:`~matchgraph.engine.Engine` asks the questions.
 """
 
 from __future__ import annotations
@@ -138,9 +138,10 @@ class DerivedState:
         the paths users wait for.
 
         A process that builds it also writes the parts that are cheap to derive from it
-        (slices, claims about each artifact, rank table, artifacts, concepts), so that after a write the first question
-        builds the snapshot once and the next commands do not build it again for those
-        (about 90 s each from the kept answers at 100,000 artifacts)."""
+        (slices, claims about each artifact, rank table, artifacts, concepts), so that
+        after a write the first question builds the snapshot once and the next commands do
+        not build it again for those (about 90 s each from the kept answers at 100,000
+        artifacts)."""
         cache = self.answers_file
         built: list[str] = []
 
