@@ -105,8 +105,8 @@ def artifact_view(store: Selecting, slug: str) -> ArtifactView:
     head = store.select(q.ARTIFACT_HEAD, artifact=nodes[0])
     if not head:
         raise NotFoundError(f"no artifact with slug {slug!r}")
-    # The head of the artifact itself is asked once: for one that most pages name (a
-    # "faster than Tesseract" in each) it is seconds at 100,000 artifacts.
+    # The artifact's own head is asked once: it reads the artifact's quads in every graph
+    # that names it, tens of thousands for one most pages name ("faster than Tesseract").
     heads = [*head, *(row for n in nodes[1:] for row in store.select(q.ARTIFACT_HEAD, artifact=n))]
     classes = {c for row in heads for c in str(row.get("classes") or "").split()}
     kinds = sorted(CLASS_TO_TYPE[c].value for c in classes if c in CLASS_TO_TYPE)

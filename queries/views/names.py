@@ -46,7 +46,7 @@ class NameIndex:
 
     @classmethod
     def build(cls, store: _NodeSource) -> NameIndex:
-        from matchgraph.loaders.resolution import AliasTable, name_key
+        from matchgraph.loaders.resolution import AliasTable, name_key, slug_key
 
         entries = []
         for node in store.artifact_nodes():
@@ -54,7 +54,7 @@ class NameIndex:
         canonical = store.canonical_map()
         slugs_by_key: dict[str, set[str]] = {}
         for slug, name in entries:
-            for key in (name_key(name), name_key(slug)):
+            for key in (name_key(name), slug_key(slug)):  # the keys entity resolution matches on
                 slugs_by_key.setdefault(key, set()).add(canonical.get(slug, slug))
         aliases = {alias: next(iter(found)) for alias, target in AliasTable.load().canonical.items()
                    if len(found := slugs_by_key.get(target, set())) == 1}
