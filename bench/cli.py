@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import RIVALS, make_document  # noqa: E402
+from process_tree import TreePeak, run_sampled  # noqa: E402
 
 NEEDS = ("extract text from images", "transcribe speech audio", "generate images from prompts",
          "code completion in the editor", "scrape web pages with retries", "multilingual layout tokens",
@@ -75,6 +76,15 @@ def _documents(store: Path) -> int:
     return int(json.loads(done.stdout)["documents"])
 
 
+def _together(tree: TreePeak | None) -> str:
+    """The peak of the load's processes together (main, preparing workers, the worker
+    beside the index build), beside the largest single one ``ru_maxrss`` gives."""
+    if tree is None:
+        return ""
+    return (f"; all its processes together {tree.together / 2**20:.0f} MiB "
+            f"(largest one {tree.largest / 2**20:.0f} MiB, sampled every 0.25 s)")
+
+
 def _stages(stderr: str) -> str:
     """The load's own account of its index build (``entity resolution and indexes: ...``)."""
     return next((line.strip() for line in stderr.splitlines() if "entity resolution and indexes:" in line), "")
@@ -111,15 +121,16 @@ def main(argv: list[str] | None = None) -> None:
             pages = work / "pages"
             _write_pages(pages, args.pages, args.seed)
             start = time.perf_counter()
-            loaded = subprocess.run([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), "load", str(pages)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            loaded, tree = run_sampled([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), "load",
+                                        str(pages)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             elapsed = time.perf_counter() - start
             if loaded.returncode != 0:
                 raise SystemExit(f"load failed: {loaded.stderr[-400:]}")
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             load_rate = args.pages / elapsed
             print(f"load (matchgraph load, enrichment and index build included): {args.pages} pages, "
-                  f"{2 * args.pages} artifacts in {elapsed:.1f} s = {load_rate:.1f} pages/s, peak RSS {peak:.0f} MiB")
+                  f"{2 * args.pages} artifacts in {elapsed:.1f} s = {load_rate:.1f} pages/s, peak RSS {peak:.0f} MiB"
+                  f"{_together(tree)}")
             if _stages(loaded.stderr):
                 print(f"  index build at the end of that load: {_stages(loaded.stderr)}")
         first = _matchgraph(store, "match", NEEDS[-1], "--top", "5", "--json")
@@ -158,10 +169,16 @@ def main(argv: list[str] | None = None) -> None:
             first_more = args.pages + 1_000_000 if args.more_from is None else args.more_from
             _write_pages(more, args.more, args.seed + 1, first=first_more)
             before = _documents(store)
-            elapsed, told = _matchgraph_told(store, "load", str(more))
+            start = time.perf_counter()
+            done, tree = run_sampled([sys.executable, "-m", "matchgraph.cli.main", "--store", str(store), "load",
+                                      str(more)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            elapsed, told = time.perf_counter() - start, done.stderr
+            if done.returncode != 0:
+                raise SystemExit(f"load of more pages failed: {told[-400:]}")
             if _documents(store) != before + args.more:
                 raise SystemExit(f"the {args.more} more pages were not all new to the store: give --more-from")
-            print(f"load of {args.more} more pages into that store, its index rebuilt (matchgraph load): {elapsed:.1f} s")
+            print(f"load of {args.more} more pages into that store, its index rebuilt (matchgraph load): {elapsed:.1f} s"
+                  f"{_together(tree)}")
             if _stages(told):
                 print(f"  where it went: {_stages(told)}")
             print(f"  its all-pairs candidate lists against a full computation: {_list_recall(store)}")
