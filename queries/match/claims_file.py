@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import operator
 import os
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -145,7 +144,7 @@ class ClaimTable(Sequence[ClaimRecord]):
                 with open(self._path, "rb") as f:
                     f.seek(start)
                     found = self._decode(f.read(end - start))
-            except (OSError, ValueError, TypeError, zlib.error) as e:
+            except (OSError, ValueError, TypeError) as e:
                 raise ConfigError(f"{self._path}: unreadable match index claim {k}: {e}") from e
             self._cache[k] = found
         return found
@@ -164,7 +163,7 @@ class ClaimTable(Sequence[ClaimRecord]):
             with open(self._path, "rb") as f:
                 for k in range(len(self)):
                     yield self._decode(f.read(int(self._offsets[k + 1] - self._offsets[k])))
-        except (OSError, ValueError, TypeError, zlib.error) as e:
+        except (OSError, ValueError, TypeError) as e:
             raise ConfigError(f"{self._path}: unreadable match index claims: {e}") from e
 
     def __eq__(self, other: object) -> bool:
