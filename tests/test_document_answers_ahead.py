@@ -29,7 +29,8 @@ from test_document_answers import _counting
 
 
 def _rows(raw: bytes) -> Counter[str]:
-    return Counter(repr(row) for row in pickle.loads(raw))
+    columns, values = pickle.loads(raw)
+    return Counter(repr(dict(zip(columns, v, strict=True))) for v in values)
 
 
 def _store_rows(store: OxigraphStore, key: str) -> list[Counter[str]]:
