@@ -5,7 +5,8 @@ its end (:meth:`DerivedState.warm`): the snapshot (in this process only), the ch
 cut from it (slices, claims about each artifact, rank table, artifacts, concept counts),
 the need index, the match index with its all-pairs lists, the counts and the name table.
 Each part is keyed by the store's version token (:mod:`matchgraph.graph.derived`), built
-under a lock, and lent what an earlier version derived unchanged. :class:`~matchgraph.engine.Engine` asks the questions.
+under a lock, and lent what an earlier version derived unchanged.
+:class:`~matchgraph.engine.Engine` asks the questions.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
+    import zstandard
 
 __all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "content_digest", "copy_from_earlier",
            "find_digests", "index_dir_for", "int64_key"]
@@ -205,7 +206,7 @@ class DictCodec:
     def __init__(self, zdict: bytes = b"") -> None:
         self.zdict = bytes(zdict)
         self._local = threading.local()
-        self._prepared: object | None = None
+        self._prepared: zstandard.ZstdCompressionDict | None = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, object]:
@@ -252,17 +253,17 @@ class DictCodec:
 
         Raises:
             ValueError: ``blob`` is not a record of this dictionary (a damaged file)."""
+        import zstandard  # already loaded after the first record: a dictionary lookup
+
         decompressor = getattr(self._local, "decompressor", None)
         if decompressor is None:
-            import zstandard
-
             decompressor = self._local.decompressor = zstandard.ZstdDecompressor(dict_data=self._dictionary())
         try:
             return decompressor.decompress(blob)  # type: ignore[no-any-return]
-        except Exception as e:  # zstandard.ZstdError: a damaged file, as readers expect it
+        except zstandard.ZstdError as e:  # a damaged file, as readers expect it
             raise ValueError(f"unreadable compressed record: {e}") from e
 
-    def _dictionary(self) -> object | None:
+    def _dictionary(self) -> zstandard.ZstdCompressionDict | None:
         """The dictionary, digested once for every thread's compressor (None: none). Bytes
         that do not start as a trained dictionary does are raw content: sample rows."""
         import zstandard
