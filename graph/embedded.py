@@ -26,7 +26,13 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, R
 
 from matchgraph.errors import QueryError, StoreError
 from matchgraph.graph.derived import ANSWERS_FILE, index_dir_for
-from matchgraph.graph.document_answers import DocumentAnswers, document_graphs, document_hashes, per_document_rows
+from matchgraph.graph.document_answers import (
+    DocumentAnswers,
+    document_graphs,
+    document_hashes,
+    per_document_rows,
+    per_document_values,
+)
 from matchgraph.graph.embedded_load import EmbeddedLoad, named
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, Stage, StoreStats, count_artifacts
 from matchgraph.graph.resolution_graph import canonical_map, curate
@@ -374,7 +380,8 @@ class OxigraphStore:
                 from matchgraph.queries.library.sparql_snapshot import PER_DOCUMENT
 
                 prefill(self._files(), answers, PER_DOCUMENT, graphs, checkpoint=self._checkpoint())
-            return build_snapshot(self, per_document=lambda query: per_document_rows(self._store, query, answers, graphs))
+            return build_snapshot(self, per_document=lambda query, names: per_document_values(
+                self._store, query, names, answers, graphs))
 
     def graph_count(self, *, at_most: int) -> int:
         """How many named graphs the store holds, counting no further than ``at_most``."""

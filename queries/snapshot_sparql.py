@@ -56,24 +56,39 @@ class SnapshotSource(RowSource, Protocol):
 
 Canon = Callable[[object], str]
 """A slug to its canonical artifact's slug."""
+PerDocument = Callable[[q.SparqlQuery, tuple[str, ...]], Iterator[tuple[object, ...]]]
+"""A per-document query's rows over the whole store, as tuples of the named variables."""
+_DOCUMENT_ARTIFACT_COLUMNS = ("slug", "name", "class")
 
 
 class _Answering:
     """A store whose per-document queries are answered by ``per_document`` instead."""
 
-    def __init__(self, store: SnapshotSource, per_document: Callable[[q.SparqlQuery], Iterator[dict[str, object]]]) -> None:
+    def __init__(self, store: SnapshotSource, per_document: PerDocument) -> None:
         self._store, self._per_document = store, per_document
 
     def iter_select(self, query: q.SparqlQuery, **params: object) -> Iterator[dict[str, object]]:
-        if query.per_document and not params:
-            return self._per_document(query)
         if query is qs.SNAPSHOT_ARTIFACTS and not params:  # grouped from each document's rows
-            return snapshot_artifact_rows(self._per_document(DOCUMENT_ARTIFACTS))
+            names = _DOCUMENT_ARTIFACT_COLUMNS
+            rows = self._per_document(DOCUMENT_ARTIFACTS, names)
+            return snapshot_artifact_rows(dict(zip(names, values)) for values in rows)
         return self._store.iter_select(query, **params)
 
+    def iter_values(self, query: q.SparqlQuery, names: tuple[str, ...]) -> Iterator[tuple[object, ...]] | None:
+        return self._per_document(query, names) if query.per_document else None
 
-def build_snapshot(store: SnapshotSource, *,
-                   per_document: Callable[[q.SparqlQuery], Iterator[dict[str, object]]] | None = None) -> GraphSnapshot:
+
+def _values(store: RowSource, query: q.SparqlQuery, names: tuple[str, ...]) -> Iterator[tuple[object, ...]]:
+    """``query``'s rows as tuples of the values of ``names`` (None where unbound): read as
+    tuples where the source keeps them so (:class:`_Answering`), else from its dicts."""
+    read = getattr(store, "iter_values", None)
+    found = None if read is None else read(query, names)
+    if found is not None:
+        return found
+    return (tuple(map(row.get, names)) for row in store.iter_select(query))
+
+
+def build_snapshot(store: SnapshotSource, *, per_document: PerDocument | None = None) -> GraphSnapshot:
     """The snapshot of ``store``; ``per_document`` answers the queries marked so in its
     place (the embedded store's kept answers of unchanged documents)."""
     canon = store.canonical_map()
@@ -94,8 +109,8 @@ def build_snapshot(store: SnapshotSource, *,
     fingerprint = hashlib.sha256()
     for key, content_hash in sorted(store.document_hashes()):
         fingerprint.update(f"{key}\x1f{content_hash}\n".encode())
-    for source, target in sorted(canon.items()):
-        fingerprint.update(f"{source}>{target}\n".encode())
+    for slug, target in sorted(canon.items()):
+        fingerprint.update(f"{slug}>{target}\n".encode())
     return GraphSnapshot(
         artifacts=artifacts,
         capabilities=capabilities,
@@ -124,48 +139,51 @@ def _concepts(store: RowSource) -> tuple[ConceptRecord, ...]:
 
 def _capabilities(store: RowSource, c: Canon) -> tuple[CapabilityRecord, ...]:
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in store.iter_select(qs.SNAPSHOT_CAPABILITY_LINKS):
-        bucket = links[str(r["cap"])][str(r["kind"])]
-        value = intern(str(r["value"]))
-        if value not in bucket:
-            bucket.append(value)
+    for cap, kind, value in _values(store, qs.SNAPSHOT_CAPABILITY_LINKS, ("cap", "kind", "value")):
+        bucket = links[str(cap)][str(kind)]
+        text = intern(str(value))
+        if text not in bucket:
+            bucket.append(text)
     out: dict[str, CapabilityRecord] = {}
-    for r in store.iter_select(qs.SNAPSHOT_CAPABILITIES):
-        iri = str(r["cap"])
+    columns = ("cap", "slug", "key", "description", "name", "unique", "vs", "confidence", "matches", "success")
+    for cap, slug, key, description, name, unique, vs, confidence, matches, success in _values(
+            store, qs.SNAPSHOT_CAPABILITIES, columns):
+        iri = str(cap)
         if iri in out:
             continue
         link = {kind: sorted(values) for kind, values in links.pop(iri, {}).items()}
         out[iri] = CapabilityRecord(
             iri=iri,
-            artifact=c(r["slug"]),
-            description=str(r["description"]),
-            name=_interned_or_none(r.get("name")),
+            artifact=c(slug),
+            description=str(description),
+            name=_interned_or_none(name),
             intents=tuple(link.get("intent", ())),
             best_for=tuple(link.get("best_for", ())),
             concepts=tuple(link.get("concept", ())),
             input_types=tuple(link.get("input", ())),
             output_types=tuple(link.get("output", ())),
-            unique=_opt(r.get("unique")),
-            vs_alternatives=_opt(r.get("vs")),
-            confidence=r.get("confidence"),  # type: ignore[arg-type]
-            matches=r.get("matches"),  # type: ignore[arg-type]
-            success_rate=r.get("success"),  # type: ignore[arg-type]
-            source=intern(str(r["key"])),
+            unique=_opt(unique),
+            vs_alternatives=_opt(vs),
+            confidence=confidence,  # type: ignore[arg-type]
+            matches=matches,  # type: ignore[arg-type]
+            success_rate=success,  # type: ignore[arg-type]
+            source=intern(str(key)),
         )
     return tuple(out[iri] for iri in sorted(out))
 
 
 def _observations(store: RowSource, c: Canon) -> tuple[ObservationRecord, ...]:
     grouped: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
-    for r in store.iter_select(qs.SNAPSHOT_OBSERVATIONS):
-        values = grouped[(c(r["slug"]), intern(str(r["key"])))]
-        if r.get("pricing") is not None:
-            values["pricing"] = intern(str(r["pricing"]))
-        if r.get("starting") is not None:
-            values["starting_price"] = intern(str(r["starting"]))
-        field = _FIELD_BY_METRIC.get(str(r.get("metric")))
+    columns = ("slug", "key", "obs", "pricing", "starting", "metric", "value")
+    for slug, key, _, pricing, starting, metric, value in _values(store, qs.SNAPSHOT_OBSERVATIONS, columns):
+        values = grouped[(c(slug), intern(str(key)))]
+        if pricing is not None:
+            values["pricing"] = intern(str(pricing))
+        if starting is not None:
+            values["starting_price"] = intern(str(starting))
+        field = _FIELD_BY_METRIC.get(str(metric))
         if field is not None:
-            values[field] = r["value"]
+            values[field] = value
     return tuple(
         ObservationRecord(artifact=slug, source=key, **values)  # type: ignore[arg-type]
         for (slug, key), values in sorted(grouped.items())
@@ -202,20 +220,22 @@ def _artifacts(store: RowSource, c: Canon, capabilities: tuple[CapabilityRecord,
 
 def snapshot_claims(store: RowSource, c: Canon) -> tuple[ClaimRecord, ...]:
     """Typed claims with every slug passed through ``c`` (the canonical map)."""
+    columns = ("claim", "subject", "cap", "relation", "polarity", "aspect", "text", "key", "others", "classes")
     claims = [
         ClaimRecord(
-            iri=str(r["claim"]),
-            subject=c(r["subject"]),
-            relation=intern(str(r["relation"])),
-            polarity=intern(str(r["polarity"])),
-            others=tuple(sorted({c(s) for s in str(r.get("others") or "").split()})),
-            classes=tuple(sorted({intern(str(x)) for x in str(r.get("classes") or "").split("\x1f") if x})),
-            capability=str(r["cap"]),
-            aspect=_interned_or_none(r.get("aspect")),
-            text=intern(str(r["text"])),
-            source=intern(str(r["key"])),
+            iri=str(claim),
+            subject=c(subject),
+            relation=intern(str(relation)),
+            polarity=intern(str(polarity)),
+            others=tuple(sorted({c(s) for s in str(others or "").split()})),
+            classes=tuple(sorted({intern(str(x)) for x in str(classes or "").split("\x1f") if x})),
+            capability=str(cap),
+            aspect=_interned_or_none(aspect),
+            text=intern(str(text)),
+            source=intern(str(key)),
         )
-        for r in store.iter_select(qs.SNAPSHOT_CLAIMS)
+        for claim, subject, cap, relation, polarity, aspect, text, key, others, classes
+        in _values(store, qs.SNAPSHOT_CLAIMS, columns)
     ]
     claims.sort(key=lambda claim: claim.iri)
     return tuple(claims)
@@ -223,8 +243,8 @@ def snapshot_claims(store: RowSource, c: Canon) -> tuple[ClaimRecord, ...]:
 
 def _compared(store: RowSource, c: Canon) -> tuple[tuple[str, str], ...]:
     by_doc: dict[str, list[str]] = defaultdict(list)
-    for r in store.iter_select(qs.SNAPSHOT_COMPARED):
-        by_doc[str(r["key"])].append(c(r["slug"]))
+    for key, slug in _values(store, qs.SNAPSHOT_COMPARED, ("key", "slug")):
+        by_doc[str(key)].append(c(slug))
     pairs = set()
     for slugs in by_doc.values():
         for i, a in enumerate(slugs):
@@ -236,16 +256,17 @@ def _compared(store: RowSource, c: Canon) -> tuple[tuple[str, str], ...]:
 
 def _verdicts(store: RowSource, c: Canon) -> tuple[VerdictRecord, ...]:
     compared: dict[str, list[str]] = defaultdict(list)
-    for r in store.iter_select(qs.SNAPSHOT_COMPARED):
-        if c(r["slug"]) not in compared[str(r["key"])]:
-            compared[str(r["key"])].append(c(r["slug"]))
+    for key, slug in _values(store, qs.SNAPSHOT_COMPARED, ("key", "slug")):
+        if c(slug) not in compared[str(key)]:
+            compared[str(key)].append(c(slug))
     found: dict[str, dict] = {}
-    for r in store.iter_select(qs.SNAPSHOT_VERDICTS):
-        entry = found.setdefault(str(r["key"]), {"text": str(r["text"]), "winner": None, "leads": set()})
-        if r.get("winner") is not None:
-            entry["winner"] = c(r["winner"])
-        if r.get("signal") is not None and r.get("leader") is not None:
-            entry["leads"].add((str(r["signal"]), c(r["leader"])))
+    columns = ("key", "text", "winner", "signal", "leader")
+    for key, text, winner, signal, leader in _values(store, qs.SNAPSHOT_VERDICTS, columns):
+        entry = found.setdefault(str(key), {"text": str(text), "winner": None, "leads": set()})
+        if winner is not None:
+            entry["winner"] = c(winner)
+        if signal is not None and leader is not None:
+            entry["leads"].add((str(signal), c(leader)))
     return tuple(
         VerdictRecord(
             source=key,
