@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchgraph.errors import QueryError
+from matchgraph.queries.arrays import sorted_unique
 from matchgraph.queries.concept_graph import ConceptGraph, build_concept_graph
 from matchgraph.queries.match.config import MatchParams
 from matchgraph.queries.match.csr import Csr
@@ -52,7 +53,7 @@ def _incidence(rows: list[int], cols: list[int], shape: tuple[int, int]) -> sp.c
     r = np.asarray(rows, dtype=np.int64)
     c = np.asarray(cols, dtype=np.int64)
     if len(r):
-        key = np.unique(r * shape[1] + c)
+        key = sorted_unique(r * shape[1] + c)
         r, c = key // shape[1], key % shape[1]
     m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
     m.sort_indices()

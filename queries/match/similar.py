@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from matchgraph.errors import QueryError
+from matchgraph.queries.arrays import sorted_unique
 from matchgraph.queries.match.all_pairs import Neighbours, all_pairs_topk
 from matchgraph.queries.match.index import MatchIndex
 from matchgraph.queries.views.names import NameIndex
@@ -62,7 +63,7 @@ def _related(index: MatchIndex, row: int, reach: np.ndarray, limit: int) -> set[
     re-scoring them all took minutes at 100,000 artifacts."""
     w = index.walk
     near = w.indices[w.indptr[row]: w.indptr[row + 1]]
-    near = _most_reached(np.unique(near[near < index.n_artifacts]), reach, limit)
+    near = _most_reached(sorted_unique(near[near < index.n_artifacts]), reach, limit)
     out = set(near.tolist())
     for x in near.tolist():
         out.update(index.compared_with(x).tolist())

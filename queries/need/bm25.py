@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchgraph.loaders.text import STOPWORDS, modalities_of_terms, stem, terms
+from matchgraph.queries.arrays import sorted_unique
 
 __all__ = ["ConceptHit", "ConceptLabelIndex", "SparseBM25", "encode_corpus"]
 
@@ -283,7 +284,7 @@ class ConceptLabelIndex:
         qids = [self._vocab[t] for t in dict.fromkeys(query_terms) if t in self._vocab]
         if not qids:
             return []
-        cand = np.unique(np.concatenate([self._tlabels[self._tptr[t]:self._tptr[t + 1]] for t in qids]))
+        cand = sorted_unique(np.concatenate([self._tlabels[self._tptr[t]:self._tptr[t + 1]] for t in qids]))
         q = np.zeros(len(self._vocab))
         q[qids] = 1.0
         mass = self._mass(cand, q)

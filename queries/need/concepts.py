@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matchgraph.queries.arrays import sorted_unique
 from matchgraph.queries.need.bm25 import ConceptHit
 from matchgraph.loaders.text import Direction, infer_direction
 from matchgraph.ontology.taxonomy import Taxonomy
@@ -56,7 +57,7 @@ class ConceptReach:
                 rows.append(index[iri])
                 cols.append(i)
         # CSR with each (concept, capability) pair once, capabilities sorted within a row.
-        pairs = np.unique(np.array(rows, dtype=np.int64) * max(len(caps), 1) + np.array(cols, dtype=np.int64))
+        pairs = sorted_unique(np.array(rows, dtype=np.int64) * max(len(caps), 1) + np.array(cols, dtype=np.int64))
         concept_of = pairs // max(len(caps), 1)
         indptr = np.zeros(len(iris) + 1, dtype=np.int64)
         np.cumsum(np.bincount(concept_of, minlength=len(iris)), out=indptr[1:])

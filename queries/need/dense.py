@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matchgraph.queries.arrays import sorted_unique
+
 __all__ = ["COARSE_CANDIDATES", "EXACT_LIMIT", "LEXICAL_CANDIDATES", "DenseTexts", "unit_rows"]
 
 EXACT_LIMIT = 20_000
@@ -100,7 +102,7 @@ class DenseTexts:
         parts = [_top(self.coarse @ query, COARSE_CANDIDATES)]
         if lexical is not None and lexical.any():
             parts.append(_top(lexical, LEXICAL_CANDIDATES, positive=True))
-        return np.unique(np.concatenate(parts))
+        return sorted_unique(np.concatenate(parts))
 
 
 def _top(values: np.ndarray, k: int, positive: bool = False) -> np.ndarray:

@@ -40,6 +40,7 @@ import numpy as np
 
 from matchgraph.errors import QueryError
 from matchgraph.graph.derived import content_digest
+from matchgraph.queries.arrays import sorted_unique
 from matchgraph.queries.need import scoring as ns
 from matchgraph.queries.feedback.posteriors import FeedbackEvent, intent_key, match_multipliers
 from matchgraph.queries.feedback.posteriors import posteriors_from_events, seed_arrays
@@ -338,7 +339,7 @@ class NeedIndex:
         self.records.artifacts_at(self.stage.rows[order])
         texts = st.best_text[order]
         caps = np.concatenate([best_cap[order], self.stage.text_cap[texts[texts >= 0]]])
-        self.records.capabilities_at(np.unique(caps[caps >= 0]))
+        self.records.capabilities_at(sorted_unique(caps[caps >= 0]))
 
     def _query_vector(self, text: str) -> np.ndarray | None:
         if not self.dense:
