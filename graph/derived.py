@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
     import zstandard
 
-__all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "content_digest", "copy_from_earlier",
-           "find_digests", "index_dir_for", "int64_key"]
+__all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "DictCodec", "KeyedTable", "content_digest", "content_digests",
+           "copy_from_earlier", "find_digests", "index_dir_for", "int64_key"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -302,6 +302,45 @@ def content_digest(values: object) -> bytes:
     pickler.fast = True  # no memo
     pickler.dump(values)
     return _digest(buffer.getvalue())
+
+
+def content_digests(values: Iterable[object]) -> np.ndarray:
+    """:func:`content_digest` of each of ``values``, as an ``S16`` array (the same bytes).
+
+    One pickler writes a run of values into one buffer and each value's bytes are digested
+    from there: a pickler and a buffer per value were half the time (the need index and
+    the match index digest 2.1 million records at 100,000 artifacts). The buffer is
+    emptied every :data:`_DIGEST_RUN` values, so it stays in the processor's cache."""
+    import numpy as np
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: each value's bytes stand alone, as in content_digest
+    dump, tell = pickler.dump, buffer.tell
+    out: list[bytes] = []
+    ends: list[int] = []
+    for value in values:
+        dump(value)
+        ends.append(tell())
+        if len(ends) == _DIGEST_RUN:
+            _digest_run(buffer, ends, out)
+    _digest_run(buffer, ends, out)
+    return np.array(out, dtype="S16")
+
+
+_DIGEST_RUN = 64
+
+
+def _digest_run(buffer: io.BytesIO, ends: list[int], out: list[bytes]) -> None:
+    """Digest the values whose bytes end at ``ends`` in ``buffer``, then empty both."""
+    blake2b, start = hashlib.blake2b, 0
+    with buffer.getbuffer() as data:
+        for end in ends:
+            out.append(blake2b(data[start:end], digest_size=16).digest())
+            start = end
+    buffer.seek(0)
+    buffer.truncate()
+    ends.clear()
 
 
 def find_digests(digests: np.ndarray, earlier: np.ndarray) -> np.ndarray:

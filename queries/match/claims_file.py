@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.derived import DictCodec, content_digest, find_digests
+from matchgraph.graph.derived import DictCodec, content_digests, find_digests
 from matchgraph.queries.snapshot import ClaimRecord
 
 __all__ = ["CLAIM_FILES", "ClaimTable", "write_claims"]
@@ -39,7 +39,7 @@ def write_claims(directory: Path, claims: Sequence[ClaimRecord], earlier: Path |
     With ``earlier`` (an entry an earlier store version left), a claim whose content digest
     it holds is copied as its compressed bytes, under that entry's dictionary, and only new
     and changed claims are encoded. Returns how many were encoded."""
-    digests = np.array([_claim_digest(c) for c in claims], dtype="S16")
+    digests = content_digests(map(_CLAIM_VALUES, claims))
     lent = _EarlierClaims.open(earlier) if earlier is not None else None
     codec = DictCodec(lent.zdict) if lent is not None else DictCodec.trained(claims, _claim_json)
     found = lent.find(digests) if lent is not None else np.full(len(claims), -1, dtype=np.int64)
@@ -60,12 +60,6 @@ def write_claims(directory: Path, claims: Sequence[ClaimRecord], earlier: Path |
 
 
 _CLAIM_DIGESTS = "claims.digests.npy"
-
-
-def _claim_digest(claim: ClaimRecord) -> bytes:
-    """16 bytes that change whenever any field of the claim does (``repr`` of the values:
-    no object identity in it, unlike a pickle)."""
-    return content_digest(_CLAIM_VALUES(claim))
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from matchgraph.graph.derived import DictCodec, content_digest, copy_from_earlier, find_digests, int64_key
+from matchgraph.graph.derived import DictCodec, content_digest, content_digests, copy_from_earlier, find_digests, int64_key
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["EarlierRecords", "NeedRecords", "artifact_digests", "capability_digests", "record_digest", "write_records"]
@@ -270,7 +270,7 @@ def record_digest(value: object) -> bytes:
 def capability_digests(capabilities: Sequence[CapabilityRecord],
                        claims: Mapping[str, tuple[ClaimRecord, ...]]) -> np.ndarray:
     """:func:`record_digest` of every capability row, as a fixed-width bytes array."""
-    return np.array([record_digest((c, claims.get(c.iri, ()))) for c in capabilities], dtype="S16")
+    return content_digests((_values(c), tuple(_values(x) for x in claims.get(c.iri, ()))) for c in capabilities)
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,7 @@ class EarlierRecords:
 
 def artifact_digests(artifacts: Sequence[ArtifactRecord]) -> np.ndarray:
     """:func:`record_digest` of every artifact row, as a fixed-width bytes array."""
-    return np.array([record_digest(a) for a in artifacts], dtype="S16")
+    return content_digests(_values(a) for a in artifacts)
 
 
 def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
