@@ -192,9 +192,11 @@ def _observations(store: RowSource, c: Canon) -> tuple[ObservationRecord, ...]:
 
 def _artifacts(store: RowSource, c: Canon, capabilities: tuple[CapabilityRecord, ...],
                observations: tuple[ObservationRecord, ...], labels: dict[str, str]) -> tuple[ArtifactRecord, ...]:
-    concept_text: dict[str, str] = defaultdict(str)
+    # Each capability's labels, joined once per artifact (adding to one string per artifact
+    # copied it every time: quadratic in a hub's capabilities).
+    concept_parts: dict[str, list[str]] = defaultdict(list)
     for cap in capabilities:
-        concept_text[cap.artifact] += " " + " ".join(labels.get(x, "") for x in cap.concepts)
+        concept_parts[cap.artifact].append(" " + " ".join(labels.get(x, "") for x in cap.concepts))
     pricing: dict[str, set[str]] = defaultdict(set)
     for obs in observations:
         if obs.pricing:
@@ -205,7 +207,7 @@ def _artifacts(store: RowSource, c: Canon, capabilities: tuple[CapabilityRecord,
         kinds = sorted(CLASS_TO_TYPE[x].value for x in str(r.get("classes") or "").split() if x in CLASS_TO_TYPE)
         if slug in merged and (merged[slug].type or not kinds):
             continue
-        text = concept_text.get(slug, "")
+        text = "".join(concept_parts.get(slug, ()))
         prices = pricing.get(slug, set())
         merged[slug] = ArtifactRecord(
             slug=slug,
