@@ -96,6 +96,26 @@ def test_after_a_load_a_replace_and_a_remove_only_those_documents_are_queried(
     assert iris == {g.value for g, _ in document_graphs(store._store)}  # the removed one is forgotten
 
 
+def test_rows_as_tuples_in_any_order_are_the_rows_as_dicts(tmp_path: Path, documents: list[DocumentFacts]) -> None:
+    """The snapshot reads per-document rows as tuples of the variables it names: kept and
+    freshly answered alike, in the order asked, None where a row leaves one unbound."""
+    from matchgraph.errors import QueryError
+    from matchgraph.graph.document_answers import document_graphs, per_document_rows, per_document_values
+
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load(documents[:6]).ok
+    graphs = document_graphs(store._store)
+    rows = list(per_document_rows(store._store, qs.SNAPSHOT_OBSERVATIONS, None, graphs))
+    assert rows and any(None in r.values() for r in rows)  # an unbound variable among them
+    for names in (("slug", "key", "obs", "pricing", "starting", "metric", "value"), ("value", "slug"), ("key",)):
+        expected = [tuple(r[n] for n in names) for r in rows]
+        assert list(per_document_values(store._store, qs.SNAPSHOT_OBSERVATIONS, names, None, graphs)) == expected
+        with DocumentAnswers.open(tmp_path / "answers.sqlite") as answers:  # answered, then kept
+            assert list(per_document_values(store._store, qs.SNAPSHOT_OBSERVATIONS, names, answers, graphs)) == expected
+    with pytest.raises(QueryError, match="no variable price"):
+        list(per_document_values(store._store, qs.SNAPSHOT_OBSERVATIONS, ("slug", "price"), None, graphs))
+
+
 def test_a_file_of_an_older_layout_starts_empty(tmp_path: Path, documents: list[DocumentFacts]) -> None:
     store = OxigraphStore(tmp_path / "store")
     assert store.load(documents[:3]).ok
