@@ -329,6 +329,7 @@ def content_digests(values: Iterable[object]) -> np.ndarray:
 
 
 _DIGEST_RUN = 64
+"""Values pickled into the buffer before their bytes are digested and it is emptied."""
 
 
 def _digest_run(buffer: io.BytesIO, ends: list[int], out: list[bytes]) -> None:

@@ -62,7 +62,9 @@ _DOCUMENT_ARTIFACT_COLUMNS = ("slug", "name", "class")
 
 
 class _Answering:
-    """A store whose per-document queries are answered by ``per_document`` instead."""
+    """A store whose per-document queries are answered by ``per_document`` instead, as
+    tuples: read them through :func:`_values` (``iter_select`` asks the store itself, over
+    every document at once, for any query but the artifacts)."""
 
     def __init__(self, store: SnapshotSource, per_document: PerDocument) -> None:
         self._store, self._per_document = store, per_document

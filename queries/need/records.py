@@ -27,7 +27,14 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from matchgraph.graph.derived import DictCodec, content_digest, content_digests, copy_from_earlier, find_digests, int64_key
+from matchgraph.graph.derived import (
+    DictCodec,
+    content_digest,
+    content_digests,
+    copy_from_earlier,
+    find_digests,
+    int64_key,
+)
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["EarlierRecords", "NeedRecords", "artifact_digests", "capability_digests", "record_digest", "write_records"]
@@ -261,16 +268,21 @@ def record_digest(value: object) -> bytes:
     """A 16-byte digest of a record's content (an artifact record, or a capability record
     with its claims): equal content, equal digest, whatever the objects' identity (``repr``
     of the field values, not a pickle, whose bytes depend on which strings are shared)."""
+    return content_digest(_digested(value))
+
+
+def _digested(value: object) -> tuple[object, ...]:
+    """What :func:`record_digest` digests: the field values (with the claims' values)."""
     if isinstance(value, ArtifactRecord):
-        return content_digest(_values(value))
+        return _values(value)
     cap, claims = value  # type: ignore[misc]
-    return content_digest((_values(cap), tuple(_values(c) for c in claims)))
+    return (_values(cap), tuple(_values(c) for c in claims))
 
 
 def capability_digests(capabilities: Sequence[CapabilityRecord],
                        claims: Mapping[str, tuple[ClaimRecord, ...]]) -> np.ndarray:
     """:func:`record_digest` of every capability row, as a fixed-width bytes array."""
-    return content_digests((_values(c), tuple(_values(x) for x in claims.get(c.iri, ()))) for c in capabilities)
+    return content_digests(_digested((c, claims.get(c.iri, ()))) for c in capabilities)
 
 
 @dataclass(frozen=True)
@@ -285,7 +297,7 @@ class EarlierRecords:
 
 def artifact_digests(artifacts: Sequence[ArtifactRecord]) -> np.ndarray:
     """:func:`record_digest` of every artifact row, as a fixed-width bytes array."""
-    return content_digests(_values(a) for a in artifacts)
+    return content_digests(map(_digested, artifacts))
 
 
 def write_records(path: Path, artifacts: Sequence[ArtifactRecord], capabilities: Sequence[CapabilityRecord],
