@@ -28,8 +28,10 @@ from matchgraph.errors import QueryError, StoreError
 from matchgraph.graph.derived import ANSWERS_FILE, index_dir_for
 from matchgraph.graph.document_answers import (
     DocumentAnswers,
+    Markers,
     document_graphs,
     document_hashes,
+    document_markers,
     per_document_rows,
     per_document_values,
 )
@@ -103,6 +105,7 @@ class OxigraphStore:
         self.answers_file = answers if answers is not None or index_dir is None else index_dir / ANSWERS_FILE
         self._lock: WriterLock | None = None
         self._view: ReaderView | None = None
+        self._markers: tuple[str, Markers] | None = None
         self.loading_writer: str | None = None
         """Who is loading into the store, when this reader reads the view that load published."""
         if path is None:
@@ -323,7 +326,7 @@ class OxigraphStore:
     def document_hashes(self) -> list[tuple[str, str]]:
         """(key, content hash) of every stored document, by key; read from two predicates'
         quads, not :meth:`documents`' query over every document graph."""
-        return document_hashes(self._store)
+        return document_hashes(self._store, self._document_markers())
 
     def artifact_nodes(self) -> list[ArtifactNode]:
         """Every artifact node, for entity resolution: grouped from each document's rows
@@ -331,11 +334,19 @@ class OxigraphStore:
         so that after a small load only the new documents are queried."""
         from matchgraph.queries.library.artifact_rows import DOCUMENT_ARTIFACTS, nodes_from_document_rows
 
-        graphs = document_graphs(self._store)
+        graphs = document_graphs(self._store, self._document_markers())
         if self.answers_file is None:
             return nodes_from_document_rows(per_document_rows(self._store, DOCUMENT_ARTIFACTS, None, graphs))
         with DocumentAnswers.open(self.answers_file) as answers:
             return nodes_from_document_rows(per_document_rows(self._store, DOCUMENT_ARTIFACTS, answers, graphs))
+
+    def _document_markers(self) -> Markers:
+        """Every document graph's key and hash, read once per store version: a load's
+        entity resolution and snapshot each ask, and a read is two scans of 50,000+ quads."""
+        version = self.version()
+        if self._markers is None or self._markers[0] != version:
+            self._markers = (version, document_markers(self._store))
+        return self._markers[1]
 
     def documents(self) -> list[DocumentInfo]:
         out = []
@@ -373,7 +384,7 @@ class OxigraphStore:
 
         if cache is None:
             return build_snapshot(self)
-        graphs = document_graphs(self._store)
+        graphs = document_graphs(self._store, self._document_markers())
         with DocumentAnswers.open(cache) as answers:
             if self.path is not None:
                 from matchgraph.graph.document_answers_parallel import prefill

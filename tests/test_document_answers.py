@@ -294,3 +294,34 @@ def test_without_a_checkpoint_beside_the_store_the_caller_answers(tmp_path: Path
     with stable_files(tmp_path / "store", refuse) as readable:
         assert readable is None
     assert [p.name for p in tmp_path.iterdir()] == ["store"]
+
+
+def test_document_markers_are_read_once_per_store_version(tmp_path: Path) -> None:
+    """Entity resolution and the snapshot each ask which documents the store holds; the
+    two marker scans behind it run once per store version, and every write is seen."""
+    store = OxigraphStore(tmp_path / "store")
+    assert store.load([_page("mem://one", 40), _page("mem://two", 41)]).ok
+    scans: list[str] = []
+    raw = store._store
+
+    class Scanning(CountingStore):
+        def quads_for_pattern(self, *pattern: object) -> object:
+            if "storeVersion" not in str(pattern[1]):  # reading the version is one lookup
+                scans.append(str(pattern[1]))
+            return raw.quads_for_pattern(*pattern)
+
+    store._store = Scanning(raw)  # type: ignore[assignment]
+
+    def listed() -> list[tuple[str, str]]:
+        return sorted((d.key, d.content_hash) for d in store.documents())
+
+    assert store.document_hashes() == listed()
+    read = len(scans)
+    store.artifact_nodes()
+    store.document_hashes()
+    assert len(scans) == read, "no second scan while the version stands"
+    for write in (lambda: store.load([_page("mem://three", 42), _page("mem://two", 43)]),
+                  lambda: store.remove("mem://one")):
+        assert write()
+        assert store.document_hashes() == listed(), "a write moves the version, so the markers are read again"
+    assert [key for key, _ in store.document_hashes()] == ["mem://three", "mem://two"]
