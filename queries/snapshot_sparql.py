@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from sys import intern
 from typing import Protocol
 
@@ -223,25 +224,28 @@ def _artifacts(store: RowSource, c: Canon, capabilities: tuple[CapabilityRecord,
 
 
 def snapshot_claims(store: RowSource, c: Canon) -> tuple[ClaimRecord, ...]:
-    """Typed claims with every slug passed through ``c`` (the canonical map)."""
+    """Typed claims with every slug passed through ``c`` (the canonical map).
+
+    A claim's other sides and classes are one string each that repeats across claims (the
+    same few on every page of an artifact), so each distinct string is parsed once: 1.4
+    million claims at 100,000 artifacts.
+    """
     columns = ("claim", "subject", "cap", "relation", "polarity", "aspect", "text", "key", "others", "classes")
-    claims = [
-        ClaimRecord(
-            iri=str(claim),
-            subject=c(subject),
-            relation=intern(str(relation)),
-            polarity=intern(str(polarity)),
-            others=tuple(sorted({c(s) for s in str(others or "").split()})),
-            classes=tuple(sorted({intern(str(x)) for x in str(classes or "").split("\x1f") if x})),
-            capability=str(cap),
-            aspect=_interned_or_none(aspect),
-            text=intern(str(text)),
-            source=intern(str(key)),
-        )
-        for claim, subject, cap, relation, polarity, aspect, text, key, others, classes
-        in _values(store, qs.SNAPSHOT_CLAIMS, columns)
-    ]
-    claims.sort(key=lambda claim: claim.iri)
+    others_of: dict[object, tuple[str, ...]] = {}
+    classes_of: dict[object, tuple[str, ...]] = {}
+    claims: list[ClaimRecord] = []
+    add = claims.append
+    for claim, subject, cap, relation, polarity, aspect, text, key, others, classes in _values(
+            store, qs.SNAPSHOT_CLAIMS, columns):
+        sides = others_of.get(others)
+        if sides is None:
+            sides = others_of[others] = tuple(sorted({c(s) for s in str(others or "").split()}))
+        kinds = classes_of.get(classes)
+        if kinds is None:
+            kinds = classes_of[classes] = tuple(sorted({intern(str(x)) for x in str(classes or "").split("\x1f") if x}))
+        add(ClaimRecord(str(claim), c(subject), intern(str(relation)), intern(str(polarity)), sides, kinds,
+                        str(cap), _interned_or_none(aspect), intern(str(text)), intern(str(key))))
+    claims.sort(key=attrgetter("iri"))
     return tuple(claims)
 
 
