@@ -14,7 +14,7 @@ chunk by chunk, into term-major (CSC) arrays; a query then adds the postings of 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from dataclasses import dataclass
 
@@ -122,12 +122,19 @@ class SparseBM25:
     indices: np.ndarray
     data: np.ndarray
     n_docs: int
+    lengths: np.ndarray | None = None
+    """Each document's token count (int32): what a later build needs to lend postings."""
+    keys: np.ndarray | None = None
+    """Each document's text key (:func:`bm25_lend.text_keys`), for the same."""
 
     @classmethod
     def build(
-        cls, texts: Iterable[str], n_docs: int, *, k1: float = 1.5, b: float = 0.75
+        cls, texts: Iterable[str], n_docs: int, *, k1: float = 1.5, b: float = 0.75,
+        earlier: SparseBM25 | None = None,
     ) -> SparseBM25:
-        """Index ``n_docs`` texts.
+        """Index ``n_docs`` texts; with ``earlier`` (an index of an earlier version, with
+        its keys and lengths) the texts it held are not tokenised again but lent its
+        postings (:mod:`bm25_lend`): the same weights, in a fraction of the time.
 
         Each chunk of 20,000 documents is counted and transposed at once and kept as
         term-major (uint16 row, uint8 term frequency) pairs, 3 bytes a posting; the final
@@ -138,10 +145,27 @@ class SparseBM25:
         """
         import scipy.sparse as sp  # building only: a stored index is read without scipy
 
+        from matchgraph.queries.need.bm25_lend import lent_build, text_keys
+
+        if earlier is not None and earlier.keys is not None and earlier.lengths is not None and earlier.n_docs:
+            return lent_build(texts, n_docs, earlier, k1=k1, b=b)
         vocab: dict[str, int] = {}
         chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         lengths: list[np.ndarray] = []
-        for flat, lens in encode_corpus(texts, vocab, chunk=_CHUNK):
+        keys: list[np.ndarray] = []
+
+        def keyed(texts: Iterable[str]) -> Iterator[str]:
+            batch: list[str] = []
+            for text in texts:
+                batch.append(text)
+                if len(batch) == _CHUNK:
+                    keys.append(text_keys(batch))
+                    yield from batch
+                    batch = []
+            keys.append(text_keys(batch))
+            yield from batch
+
+        for flat, lens in encode_corpus(keyed(texts), vocab, chunk=_CHUNK):
             indptr = np.zeros(len(lens) + 1, dtype=np.int64)
             np.cumsum(lens, out=indptr[1:])
             m = sp.csr_matrix(
@@ -181,7 +205,7 @@ class SparseBM25:
             indices[dest] = docs
             fill[: len(counts)] += counts
             offset += len(lens)
-        return cls(vocab, idf, gptr, indices, data, n_docs)
+        return cls(vocab, idf, gptr, indices, data, n_docs, lens_all.astype(np.int32), np.concatenate(keys))
 
     def term_ids(self, query_terms: Sequence[str]) -> np.ndarray:
         """Distinct known term ids of a query, in first-seen order."""

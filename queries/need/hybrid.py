@@ -136,9 +136,11 @@ class HybridStage:
     @classmethod
     def build(cls, snapshot: GraphSnapshot, artifacts: Sequence[ArtifactRecord],
               cap_art: np.ndarray, concept_labels: dict[str, str],
-              embed: Callable[[list[str]], np.ndarray] | None, fusion: Fusion = FUSION) -> HybridStage:
+              embed: Callable[[list[str]], np.ndarray] | None, fusion: Fusion = FUSION,
+              earlier: HybridStage | None = None) -> HybridStage:
         """Index every artifact some document describes (a capability or an observation);
-        ``embed`` (texts -> vectors, see :func:`vectors.embed_texts`) adds the dense half."""
+        ``embed`` (texts -> vectors, see :func:`vectors.embed_texts`) adds the dense half;
+        ``earlier`` (an earlier version's stage) lends the postings of texts it indexed."""
         caps = snapshot.capabilities
         where = {a.slug: i for i, a in enumerate(artifacts)}
         described = sorted({int(a) for a in cap_art} | {where[o.artifact] for o in snapshot.observations
@@ -165,8 +167,10 @@ class HybridStage:
             if claim.subject in where and where[claim.subject] in row_of and claim.text:
                 lines[row_of[where[claim.subject]]].append(claim.text)
         n = len(described)
-        lexical = SparseBM25.build((" ".join(t) for t in core), n)
-        claims = SparseBM25.build((" ".join(dict.fromkeys(t)) for t in lines), n)
+        lexical = SparseBM25.build((" ".join(t) for t in core), n,
+                                   earlier=None if earlier is None else earlier.lexical)
+        claims = SparseBM25.build((" ".join(dict.fromkeys(t)) for t in lines), n,
+                                  earlier=None if earlier is None else earlier.claims)
         owner = np.concatenate([np.array([row_of[int(a)] for a in cap_art], dtype=np.int32),
                                 np.arange(n, dtype=np.int32)])
         text_cap = np.concatenate([np.arange(len(caps), dtype=np.int32), np.full(n, -1, np.int32)])

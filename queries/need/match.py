@@ -172,7 +172,8 @@ class NeedIndex:
 
         ``previous`` (the index of an earlier version of the store) lends the directions of
         the capabilities whose content it already held, so only new and changed ones are
-        inferred from their texts; the result is the same as without it.
+        inferred from their texts, and the BM25 postings of the texts it already indexed,
+        so only new and changed texts are tokenised; the result is the same as without it.
         """
         from matchgraph.queries.need.vectors import embed_texts, model_tag
 
@@ -185,11 +186,13 @@ class NeedIndex:
                 arts.append(ArtifactRecord(slug=c.artifact, name=c.artifact))
         cap_art = np.fromiter((where[c.artifact] for c in caps), np.int32, len(caps))
         bm25 = SparseBM25.build(
-            (ns.capability_text(c, arts[a].name) for c, a in zip(caps, cap_art)), len(caps))
+            (ns.capability_text(c, arts[a].name) for c, a in zip(caps, cap_art)), len(caps),
+            earlier=None if previous is None else previous.bm25)
         concepts = ConceptReach.build(snapshot.concepts, caps)
         labels = {c.iri: c.label for c in snapshot.concepts}
         embed = None if embedder is None else (lambda texts: embed_texts(texts, embedder, cache))
-        stage = HybridStage.build(snapshot, arts, cap_art, labels, embed, fusion)
+        stage = HybridStage.build(snapshot, arts, cap_art, labels, embed, fusion,
+                                  earlier=None if previous is None else previous.stage)
         row_of_art = np.full(len(arts), -1, dtype=np.int64)
         row_of_art[stage.rows] = np.arange(stage.n)
         stage_row_of_cap = row_of_art[cap_art] if len(caps) else np.zeros(0, np.int64)

@@ -95,6 +95,8 @@ def _write(index: NeedIndex, out: Path, previous: Path | None = None) -> None:
     for prefix, bm25 in (("bm25", index.bm25), ("lexical", stage.lexical), ("claims", stage.claims)):
         arrays |= {f"{prefix}_idf": bm25.idf, f"{prefix}_indptr": bm25.indptr,
                    f"{prefix}_indices": bm25.indices, f"{prefix}_data": bm25.data}
+        if bm25.lengths is not None and bm25.keys is not None:  # what a later build lends from
+            arrays |= {f"{prefix}_lengths": bm25.lengths, f"{prefix}_keys": bm25.keys}
     if stage.dense is not None:
         arrays |= {"vectors": stage.dense.vectors, "owner_ptr": stage.dense.owner_ptr}
         if stage.dense.coarse is not None:
@@ -158,7 +160,8 @@ def open_need_index(folder: Path, *, dense: bool = True) -> NeedIndex:
     except (OSError, EOFError, KeyError, ValueError, pickle.UnpicklingError, sqlite3.Error) as e:
         raise IndexFormatError(f"need index {folder} cannot be read ({e}); it is rebuilt from the store") from e
     bm25 = {p: SparseBM25(core["vocab"][p], a[f"{p}_idf"], a[f"{p}_indptr"], a[f"{p}_indices"],
-                          a[f"{p}_data"], core["n_docs"][p]) for p in ("bm25", "lexical", "claims")}
+                          a[f"{p}_data"], core["n_docs"][p], a.get(f"{p}_lengths"), a.get(f"{p}_keys"))
+            for p in ("bm25", "lexical", "claims")}
     directions = ns.DirectionTable(0)
     directions.inputs, directions.outputs, directions.state = a["dir_inputs"], a["dir_outputs"], a["dir_state"]
     vectors = DenseTexts(a["vectors"], a["owner_ptr"], a.get("coarse")) if "vectors" in a else None

@@ -1,0 +1,241 @@
+"""A BM25 index built by lending an earlier version's postings for the texts it held.
+
+After a small load most texts are unchanged, and tokenising every one of them again was
+most of the need index's rebuild (about 20 s at 100,000 artifacts). An index keeps each
+text's key (8 bytes of BLAKE2b) and token count, so a later build finds which texts it
+already indexed; those texts' term frequencies are read back from the stored weights
+(a weight is ``idf * tf / (tf + norm)`` with both factors known, and a recovered frequency
+is kept only when it gives the stored weight exactly and no neighbouring frequency does)
+and re-weighted with the new document frequencies and lengths. Only new and changed texts
+are tokenised. The result holds the same weight for every (term, document) as a build from
+scratch; only the term numbering differs (earlier terms keep theirs, unused ones are
+dropped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matchgraph.queries.arrays import sorted_unique
+
+if TYPE_CHECKING:
+    from matchgraph.queries.need.bm25 import SparseBM25
+
+__all__ = ["lent_build", "text_keys"]
+
+_BLOCK = 4_000_000
+"""Postings handled at once, so the temporaries stay a few tens of MB."""
+_KEY_CHUNK = 20_000
+
+
+def text_keys(texts: Iterable[str]) -> np.ndarray:
+    """Each text's key: the first 8 bytes of its BLAKE2b digest, as uint64."""
+    raw = b"".join(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest() for t in texts)
+    return np.frombuffer(raw, dtype=np.uint64).copy()
+
+
+def weights(idf: np.ndarray, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    """BM25 weights as a build stores them (float32 arithmetic, then float16)."""
+    return (idf * tf / (tf + norm)).astype(np.float16)
+
+
+def norms(lengths: np.ndarray, k1: float, b: float) -> np.ndarray:
+    """Each document's length normaliser, exactly as a build computes it."""
+    lens = lengths.astype(np.int64)
+    avg = float(lens.mean()) if len(lens) and lens.sum() else 1.0
+    return (k1 * (1.0 - b + b * lens / avg)).astype(np.float32)
+
+
+def _blocks(indptr: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Term ranges [t0, t1) holding about ``_BLOCK`` postings each."""
+    n_terms = len(indptr) - 1
+    t0 = 0
+    while t0 < n_terms:
+        t1 = int(np.searchsorted(indptr, indptr[t0] + _BLOCK, side="right")) - 1
+        t1 = min(max(t1, t0 + 1), n_terms)
+        yield t0, t1
+        t0 = t1
+
+
+def _recovered(earlier: SparseBM25, k1: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every earlier posting's term frequency (uint8), and which earlier documents have a
+    posting whose frequency cannot be read back for certain (those are tokenised again)."""
+    assert earlier.lengths is not None
+    norm = norms(earlier.lengths, k1, b)
+    tf_all = np.zeros(len(earlier.indices), dtype=np.uint8)
+    bad = np.zeros(earlier.n_docs, dtype=bool)
+    ptr = np.asarray(earlier.indptr)
+    for t0, t1 in _blocks(ptr):
+        lo, hi = int(ptr[t0]), int(ptr[t1])
+        if lo == hi:
+            continue
+        idf = np.repeat(np.asarray(earlier.idf[t0:t1], dtype=np.float32), np.diff(ptr[t0:t1 + 1]))
+        docs = np.asarray(earlier.indices[lo:hi])
+        stored = np.asarray(earlier.data[lo:hi])
+        w, nd = stored.astype(np.float32), norm[docs]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            tf = np.rint(w * nd / (idf - w))
+        tf = np.clip(np.nan_to_num(tf, nan=0.0, posinf=0.0), 0, 255).astype(np.float32)
+        ok = (tf >= 1) & (weights(idf, tf, nd) == stored) & (weights(idf, tf + 1, nd) != stored)
+        ok &= (tf == 1) | (weights(idf, tf - 1, nd) != stored)
+        tf_all[lo:hi] = tf.astype(np.uint8)
+        bad[docs[~ok]] = True
+    return tf_all, bad
+
+
+class _Lender:
+    """Finds, chunk by chunk of new texts, the earlier document each can borrow from.
+
+    Lent documents must keep their relative order (then each term's lent postings stay
+    sorted by document without a sort): a text whose earlier twin would break it is
+    tokenised instead. The k-th new text with a key borrows from the k-th earlier one.
+    """
+
+    def __init__(self, earlier_keys: np.ndarray, usable: np.ndarray) -> None:
+        order = np.flatnonzero(usable)
+        self._order = order[np.argsort(earlier_keys[order], kind="stable")]
+        self._keys = earlier_keys[self._order]
+        self._taken: dict[int, int] = {}
+        self._last = -1
+
+    def sources(self, keys: np.ndarray) -> np.ndarray:
+        """The earlier document of each of these (the next) texts, or -1."""
+        lo = np.searchsorted(self._keys, keys, side="left")
+        hi = np.searchsorted(self._keys, keys, side="right")
+        cand = np.full(len(keys), -1, dtype=np.int64)
+        one = hi - lo == 1
+        cand[one] = self._order[lo[one]]
+        for i in np.flatnonzero(hi - lo > 1).tolist():  # twins: rare
+            k = self._taken.get(int(lo[i]), 0)
+            if lo[i] + k < hi[i]:
+                cand[i] = self._order[lo[i] + k]
+                self._taken[int(lo[i])] = k + 1
+        at = np.flatnonzero(cand >= 0)
+        for _ in range(16):  # drop candidates out of order with their neighbours
+            c = cand[at]
+            prev = np.r_[self._last, c[:-1]]
+            nxt = np.r_[c[1:], np.iinfo(np.int64).max]
+            ok = (prev < c) & (c < nxt)
+            if ok.all():
+                break
+            at = at[ok]
+        else:
+            at = at[self._increasing(cand[at])]
+        src = np.full(len(keys), -1, dtype=np.int64)
+        src[at] = cand[at]
+        if len(at):
+            self._last = int(cand[at[-1]])
+        return src
+
+    def _increasing(self, cand: np.ndarray) -> np.ndarray:
+        keep = np.zeros(len(cand), dtype=bool)
+        last = self._last
+        for i, c in enumerate(cand.tolist()):
+            if c > last:
+                keep[i], last = True, c
+        return keep
+
+
+def _then_none(texts: Iterable[str]) -> Iterator[str | None]:
+    yield from texts
+    yield None
+
+
+def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: float,
+               b: float) -> SparseBM25:
+    """Index ``texts`` as :meth:`SparseBM25.build` does, tokenising only those ``earlier``
+    (which has ``keys`` and ``lengths``) did not hold."""
+    from matchgraph.queries.need.bm25 import SparseBM25, encode_corpus
+
+    assert earlier.keys is not None and earlier.lengths is not None
+    tf_prev, bad = _recovered(earlier, k1, b)
+    lender = _Lender(np.asarray(earlier.keys), ~bad)
+    keys_l, src_l, fresh_texts = [], [], []
+    chunk: list[str] = []
+    for text in _then_none(texts):
+        if text is not None:
+            chunk.append(text)
+            if len(chunk) < _KEY_CHUNK:
+                continue
+        if chunk:
+            keys_l.append(text_keys(chunk))
+            src_l.append(lender.sources(keys_l[-1]))
+            fresh_texts += [t for t, s in zip(chunk, src_l[-1].tolist()) if s < 0]
+            chunk = []
+    keys = np.concatenate(keys_l) if keys_l else np.zeros(0, np.uint64)
+    src = np.concatenate(src_l) if src_l else np.zeros(0, np.int64)
+    if len(keys) != n_docs:
+        raise ValueError(f"expected {n_docs} texts, got {len(keys)}")
+    fresh = np.flatnonzero(src < 0)
+    vocab = dict(earlier.vocab)
+    n_old = len(earlier.idf)
+    lengths = np.zeros(n_docs, dtype=np.int64)
+    lent = np.flatnonzero(src >= 0)
+    lengths[lent] = np.asarray(earlier.lengths)[src[lent]]
+    # The fresh texts' (term, document, frequency), sorted by term then document.
+    terms_l, docs_l = [], []
+    offset = 0
+    for flat, lens in encode_corpus(fresh_texts, vocab):
+        lengths[fresh[offset:offset + len(lens)]] = lens
+        terms_l.append(flat.astype(np.int64))
+        docs_l.append(np.repeat(fresh[offset:offset + len(lens)], lens))
+        offset += len(lens)
+    del fresh_texts
+    n_vocab = max(len(vocab), 1)
+    pair = (np.concatenate(terms_l) * n_docs + np.concatenate(docs_l)) if terms_l else np.zeros(0, np.int64)
+    pair.sort()
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else np.zeros(0, np.int64)
+    f_key = pair[starts]
+    f_tf = np.minimum(np.diff(np.r_[starts, len(pair)]), 255).astype(np.float32)
+    f_term, f_doc = f_key // max(n_docs, 1), f_key % max(n_docs, 1)
+    # Earlier documents lent, and each one's new number.
+    new_of_prev = np.full(earlier.n_docs, -1, dtype=np.int64)
+    new_of_prev[src[lent]] = lent
+    ptr = np.asarray(earlier.indptr)
+    lent_df = np.zeros(n_vocab, dtype=np.int64)
+    for t0, t1 in _blocks(ptr):
+        lo, hi = int(ptr[t0]), int(ptr[t1])
+        kept = np.concatenate([[0], np.cumsum(new_of_prev[np.asarray(earlier.indices[lo:hi])] >= 0)])
+        lent_df[t0:t1] = kept[ptr[t0 + 1:t1 + 1] - lo] - kept[ptr[t0:t1] - lo]
+    df = lent_df + np.bincount(f_term, minlength=n_vocab)
+    live = df > 0
+    new_id = np.cumsum(live) - 1  # the term numbers after dropping unused ones
+    if not live.all():
+        vocab = {term: int(new_id[t]) for term, t in vocab.items() if live[t]}
+    df = df[live]
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    norm = norms(lengths, k1, b)
+    gptr = np.zeros(len(df) + 1, dtype=np.int64)
+    np.cumsum(df, out=gptr[1:])
+    data = np.empty(int(gptr[-1]), dtype=np.float16)
+    indices = np.empty(int(gptr[-1]), dtype=np.int32)
+    # Fresh postings' slots: after the lent postings of their term with a smaller document.
+    f_new = new_id[f_term]
+    f_slot = gptr[f_new] + (np.arange(len(f_key)) - np.searchsorted(f_term, f_term, side="left"))
+    for t in sorted_unique(f_term[f_term < n_old]).tolist():
+        seg = new_of_prev[np.asarray(earlier.indices[int(ptr[t]):int(ptr[t + 1])])]
+        seg = seg[seg >= 0]
+        at = slice(int(np.searchsorted(f_term, t, "left")), int(np.searchsorted(f_term, t, "right")))
+        f_slot[at] += np.searchsorted(seg, f_doc[at])
+    indices[f_slot] = f_doc
+    data[f_slot] = weights(idf[f_new], f_tf, norm[f_doc])
+    taken = np.zeros(len(indices), dtype=bool)
+    taken[f_slot] = True
+    for t0, t1 in _blocks(ptr):
+        lo, hi = int(ptr[t0]), int(ptr[t1])
+        docs = new_of_prev[np.asarray(earlier.indices[lo:hi])]
+        keep = docs >= 0
+        if not keep.any():
+            continue
+        term = np.repeat(np.arange(t0, t1), np.diff(ptr[t0:t1 + 1]))[keep]
+        docs = docs[keep]
+        first = int(gptr[new_id[term[0]]])
+        last = int(gptr[new_id[term[-1]] + 1])
+        slots = first + np.flatnonzero(~taken[first:last])[: len(docs)]
+        indices[slots] = docs
+        data[slots] = weights(idf[new_id[term]], tf_prev[lo:hi][keep].astype(np.float32), norm[docs])
+    return SparseBM25(vocab, idf, gptr, indices, data, n_docs, lengths.astype(np.int32), keys)
