@@ -3,6 +3,7 @@ build from scratch holds, and tokenises only the texts the earlier index did not
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,9 @@ def _same_as_full_build(texts: list[str], earlier: SparseBM25) -> SparseBM25:
     lent = SparseBM25.build(iter(texts), len(texts), earlier=earlier)
     full = SparseBM25.build(iter(texts), len(texts))
     assert _weights(lent) == _weights(full)
-    assert np.array_equal(lent.lengths, full.lengths) and np.array_equal(lent.keys, full.keys)
+    assert lent.lendable is not None and full.lendable is not None
+    for part in ("lengths", "keys"):
+        assert np.array_equal(getattr(lent.lendable, part), getattr(full.lendable, part))
     assert lent.n_docs == full.n_docs
     for query in (["text", "read"], ["ocr", "pdf", "tabl"], ["nothing"]):
         assert np.array_equal(lent.scores(lent.term_ids(query)), full.scores(full.term_ids(query)))
@@ -85,20 +88,46 @@ def test_only_new_and_changed_texts_are_tokenised(monkeypatch: pytest.MonkeyPatc
     assert lent_call == ["writes code aloud", "ocr of tables in pdf"]
 
 
-def test_a_frequency_the_weights_cannot_give_back_is_tokenised_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_frequencies_the_weights_cannot_give_back_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     # 400 repeats: the stored frequency is capped at 255, where neighbouring frequencies
-    # round to the same float16 weight, so the earlier posting is not trusted.
-    before = ["reads text", " ".join(["ocr"] * 400), "speech aloud"]
+    # round to the same float16 weight; and a word in every text has a weight too small
+    # to tell one frequency from the next. Both are kept as counted, so nothing is
+    # tokenised again but the new text.
+    before = [f"model reads text {i}" for i in range(40)] + [" ".join(["ocr"] * 400) + " model"]
     earlier = SparseBM25.build(iter(before), len(before))
+    assert earlier.lendable is not None
+    kept = {w for w, t in earlier.vocab.items() if t in set(earlier.lendable.exact_terms.tolist())}
+    assert "ocr" in kept
+    seen = _tokenised(monkeypatch)
+    _same_as_full_build(before + ["writes code"], earlier)
+    assert seen[: len(seen) - len(before) - 1] == ["writes code"]
+
+
+def test_without_the_kept_frequencies_such_a_text_is_tokenised_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = ["reads text", " ".join(["ocr"] * 400), "speech aloud"]
+    built = SparseBM25.build(iter(before), len(before))
+    assert built.lendable is not None
+    lend = dataclasses.replace(built.lendable, exact_terms=np.zeros(0, np.int32), exact_tf=np.zeros(0, np.uint8))
+    earlier = dataclasses.replace(built, lendable=lend)
     seen = _tokenised(monkeypatch)
     _same_as_full_build(before + ["writes code"], earlier)
     assert seen[: len(seen) - 4] == [before[1], "writes code"]
 
 
+def test_an_earlier_index_mostly_unreadable_means_a_full_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = [" ".join(["ocr"] * 300), " ".join(["pdf"] * 300), "reads text"]
+    built = SparseBM25.build(iter(before), len(before))
+    assert built.lendable is not None
+    lend = dataclasses.replace(built.lendable, exact_terms=np.zeros(0, np.int32), exact_tf=np.zeros(0, np.uint8))
+    seen = _tokenised(monkeypatch)
+    _same_as_full_build(before, dataclasses.replace(built, lendable=lend))
+    assert seen == before + before, "two of three earlier texts unreadable: every text tokenised, as a full build"
+
+
 def test_an_earlier_index_without_keys_means_a_full_build() -> None:
     texts = ["reads text", "writes code"]
     earlier = SparseBM25.build(iter(texts), 2)
-    bare = SparseBM25(earlier.vocab, earlier.idf, earlier.indptr, earlier.indices, earlier.data, 2)
+    bare = dataclasses.replace(earlier, lendable=None)
     assert _weights(SparseBM25.build(iter(texts), 2, earlier=bare)) == _weights(earlier)
 
 
@@ -112,5 +141,6 @@ def test_a_stored_index_keeps_what_a_later_build_lends_from(tmp_path: Path) -> N
     opened = open_need_index(write_need_index(built, tmp_path / "need"))
     for ours, theirs in ((opened.bm25, built.bm25), (opened.stage.lexical, built.stage.lexical),
                          (opened.stage.claims, built.stage.claims)):
-        assert ours.keys is not None and np.array_equal(ours.keys, theirs.keys)
-        assert ours.lengths is not None and np.array_equal(ours.lengths, theirs.lengths)
+        assert ours.lendable is not None and theirs.lendable is not None
+        for part in ("lengths", "keys", "exact_terms", "exact_tf"):
+            assert np.array_equal(getattr(ours.lendable, part), getattr(theirs.lendable, part))

@@ -17,11 +17,15 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matchgraph.loaders.text import STOPWORDS, modalities_of_terms, stem, terms
 from matchgraph.queries.arrays import sorted_unique
+
+if TYPE_CHECKING:
+    from matchgraph.queries.need.bm25_lend import Lendable
 
 __all__ = ["ConceptHit", "ConceptLabelIndex", "SparseBM25", "encode_corpus"]
 
@@ -122,10 +126,8 @@ class SparseBM25:
     indices: np.ndarray
     data: np.ndarray
     n_docs: int
-    lengths: np.ndarray | None = None
-    """Each document's token count (int32): what a later build needs to lend postings."""
-    keys: np.ndarray | None = None
-    """Each document's text key (:func:`bm25_lend.text_keys`), for the same."""
+    lendable: Lendable | None = None
+    """What a later build needs to lend this index's postings (None: it cannot)."""
 
     @classmethod
     def build(
@@ -133,8 +135,8 @@ class SparseBM25:
         earlier: SparseBM25 | None = None,
     ) -> SparseBM25:
         """Index ``n_docs`` texts; with ``earlier`` (an index of an earlier version, with
-        its keys and lengths) the texts it held are not tokenised again but lent its
-        postings (:mod:`bm25_lend`): the same weights, in a fraction of the time.
+        :attr:`lendable`) the texts it held are not tokenised again but lent its postings
+        (:mod:`bm25_lend`): the same weights, in a fraction of the time.
 
         Each chunk of 20,000 documents is counted and transposed at once and kept as
         term-major (uint16 row, uint8 term frequency) pairs, 3 bytes a posting; the final
@@ -145,10 +147,12 @@ class SparseBM25:
         """
         import scipy.sparse as sp  # building only: a stored index is read without scipy
 
-        from matchgraph.queries.need.bm25_lend import lent_build, text_keys
+        from matchgraph.queries.need.bm25_lend import lendable, lent_build, text_keys
 
-        if earlier is not None and earlier.keys is not None and earlier.lengths is not None and earlier.n_docs:
-            return lent_build(texts, n_docs, earlier, k1=k1, b=b)
+        if earlier is not None and earlier.lendable is not None and earlier.n_docs:
+            lent = lent_build(texts, n_docs, earlier, k1=k1, b=b)
+            if lent is not None:
+                return lent
         vocab: dict[str, int] = {}
         chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         lengths: list[np.ndarray] = []
@@ -192,6 +196,7 @@ class SparseBM25:
         np.cumsum(df, out=gptr[1:])
         data = np.empty(int(gptr[-1]), dtype=np.float16)
         indices = np.empty(int(gptr[-1]), dtype=np.int32)
+        tf_all = np.empty(int(gptr[-1]), dtype=np.uint8)
         fill = gptr[:-1].copy()
         offset = 0
         for lens in lengths:
@@ -203,9 +208,11 @@ class SparseBM25:
             tff = tf.astype(np.float32)
             data[dest] = (idf[col] * tff / (tff + norm[docs])).astype(np.float16)
             indices[dest] = docs
+            tf_all[dest] = tf
             fill[: len(counts)] += counts
             offset += len(lens)
-        return cls(vocab, idf, gptr, indices, data, n_docs, lens_all.astype(np.int32), np.concatenate(keys))
+        return cls(vocab, idf, gptr, indices, data, n_docs,
+                   lendable(idf, gptr, indices, data, tf_all, lens_all, np.concatenate(keys), k1=k1, b=b))
 
     def term_ids(self, query_terms: Sequence[str]) -> np.ndarray:
         """Distinct known term ids of a query, in first-seen order."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,11 +26,28 @@ from matchgraph.queries.arrays import sorted_unique
 if TYPE_CHECKING:
     from matchgraph.queries.need.bm25 import SparseBM25
 
-__all__ = ["lent_build", "text_keys"]
+__all__ = ["Lendable", "lendable", "lent_build", "text_keys"]
 
 _BLOCK = 4_000_000
 """Postings handled at once, so the temporaries stay a few tens of MB."""
 _KEY_CHUNK = 20_000
+_MOSTLY_BAD = 0.5
+"""Above this share of earlier documents that cannot be read back, a full build is cheaper."""
+
+
+@dataclass(frozen=True)
+class Lendable:
+    """What an index keeps so that a later build can lend its postings."""
+
+    lengths: np.ndarray
+    """Each document's token count (int32)."""
+    keys: np.ndarray
+    """Each document's text key (:func:`text_keys`)."""
+    exact_terms: np.ndarray
+    """Terms whose frequencies the weights cannot give back (int32, ascending): the very
+    common ones, whose float16 weights are too small to tell one frequency from the next."""
+    exact_tf: np.ndarray
+    """Those terms' frequencies (uint8), posting by posting, term after term."""
 
 
 def text_keys(texts: Iterable[str]) -> np.ndarray:
@@ -61,29 +79,66 @@ def _blocks(indptr: np.ndarray) -> Iterator[tuple[int, int]]:
         t0 = t1
 
 
+def _read_back(idf: np.ndarray, stored: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Postings' frequencies read back from their weights (float32), and which are certain:
+    the frequency gives the stored weight and neither neighbour does (weights grow with
+    the frequency, so no other one can)."""
+    w = stored.astype(np.float32)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        tf = np.rint(w * norm / (idf - w))
+    tf = np.clip(np.nan_to_num(tf, nan=0.0, posinf=0.0), 0, 255).astype(np.float32)
+    ok = (tf >= 1) & (weights(idf, tf, norm) == stored) & (weights(idf, tf + 1, norm) != stored)
+    ok &= (tf == 1) | (weights(idf, tf - 1, norm) != stored)
+    return tf, ok
+
+
+def _term_idf(idf: np.ndarray, ptr: np.ndarray, t0: int, t1: int) -> np.ndarray:
+    return np.repeat(np.asarray(idf[t0:t1], dtype=np.float32), np.diff(ptr[t0:t1 + 1]))
+
+
+def lendable(idf: np.ndarray, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
+             tf: np.ndarray, lengths: np.ndarray, keys: np.ndarray, *, k1: float, b: float) -> Lendable:
+    """What a just-built index keeps for later builds: its lengths and keys, and the true
+    frequencies ``tf`` of the terms whose weights cannot give them back."""
+    norm = norms(lengths, k1, b)
+    exact = []
+    for t0, t1 in _blocks(indptr):
+        lo, hi = int(indptr[t0]), int(indptr[t1])
+        read, ok = _read_back(_term_idf(idf, indptr, t0, t1), data[lo:hi], norm[indices[lo:hi]])
+        wrong = ~ok | (read != tf[lo:hi])
+        if wrong.any():
+            exact.append(sorted_unique(np.searchsorted(indptr, lo + np.flatnonzero(wrong), side="right") - 1))
+    terms = np.concatenate(exact).astype(np.int32) if exact else np.zeros(0, np.int32)
+    held = [tf[int(indptr[t]):int(indptr[t + 1])] for t in terms.tolist()]
+    return Lendable(lengths.astype(np.int32), keys, terms,
+                    np.concatenate(held).astype(np.uint8) if held else np.zeros(0, np.uint8))
+
+
 def _recovered(earlier: SparseBM25, k1: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     """Every earlier posting's term frequency (uint8), and which earlier documents have a
     posting whose frequency cannot be read back for certain (those are tokenised again)."""
-    assert earlier.lengths is not None
-    norm = norms(earlier.lengths, k1, b)
+    lend = earlier.lendable
+    assert lend is not None
+    norm = norms(lend.lengths, k1, b)
     tf_all = np.zeros(len(earlier.indices), dtype=np.uint8)
     bad = np.zeros(earlier.n_docs, dtype=bool)
     ptr = np.asarray(earlier.indptr)
+    exact = np.zeros(len(ptr) - 1, dtype=bool)
+    exact[np.asarray(lend.exact_terms)] = True
     for t0, t1 in _blocks(ptr):
         lo, hi = int(ptr[t0]), int(ptr[t1])
         if lo == hi:
             continue
-        idf = np.repeat(np.asarray(earlier.idf[t0:t1], dtype=np.float32), np.diff(ptr[t0:t1 + 1]))
         docs = np.asarray(earlier.indices[lo:hi])
-        stored = np.asarray(earlier.data[lo:hi])
-        w, nd = stored.astype(np.float32), norm[docs]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            tf = np.rint(w * nd / (idf - w))
-        tf = np.clip(np.nan_to_num(tf, nan=0.0, posinf=0.0), 0, 255).astype(np.float32)
-        ok = (tf >= 1) & (weights(idf, tf, nd) == stored) & (weights(idf, tf + 1, nd) != stored)
-        ok &= (tf == 1) | (weights(idf, tf - 1, nd) != stored)
+        tf, ok = _read_back(_term_idf(earlier.idf, ptr, t0, t1), np.asarray(earlier.data[lo:hi]), norm[docs])
+        ok |= np.repeat(exact[t0:t1], np.diff(ptr[t0:t1 + 1]))
         tf_all[lo:hi] = tf.astype(np.uint8)
         bad[docs[~ok]] = True
+    at = 0
+    for t in np.asarray(lend.exact_terms).tolist():  # kept as they were counted
+        n = int(ptr[t + 1] - ptr[t])
+        tf_all[int(ptr[t]):int(ptr[t + 1])] = lend.exact_tf[at:at + n]
+        at += n
     return tf_all, bad
 
 
@@ -146,14 +201,18 @@ def _then_none(texts: Iterable[str]) -> Iterator[str | None]:
 
 
 def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: float,
-               b: float) -> SparseBM25:
+               b: float) -> SparseBM25 | None:
     """Index ``texts`` as :meth:`SparseBM25.build` does, tokenising only those ``earlier``
-    (which has ``keys`` and ``lengths``) did not hold."""
+    (which is :attr:`~SparseBM25.lendable`) did not hold; None (``texts`` untouched) when
+    most of its documents cannot be read back, so that a full build is cheaper."""
     from matchgraph.queries.need.bm25 import SparseBM25, encode_corpus
 
-    assert earlier.keys is not None and earlier.lengths is not None
+    lend = earlier.lendable
+    assert lend is not None
     tf_prev, bad = _recovered(earlier, k1, b)
-    lender = _Lender(np.asarray(earlier.keys), ~bad)
+    if bad.mean() > _MOSTLY_BAD:
+        return None
+    lender = _Lender(np.asarray(lend.keys), ~bad)
     keys_l, src_l, fresh_texts = [], [], []
     chunk: list[str] = []
     for text in _then_none(texts):
@@ -175,7 +234,7 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
     n_old = len(earlier.idf)
     lengths = np.zeros(n_docs, dtype=np.int64)
     lent = np.flatnonzero(src >= 0)
-    lengths[lent] = np.asarray(earlier.lengths)[src[lent]]
+    lengths[lent] = np.asarray(lend.lengths)[src[lent]]
     # The fresh texts' (term, document, frequency), sorted by term then document.
     terms_l, docs_l = [], []
     offset = 0
@@ -223,6 +282,8 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
         f_slot[at] += np.searchsorted(seg, f_doc[at])
     indices[f_slot] = f_doc
     data[f_slot] = weights(idf[f_new], f_tf, norm[f_doc])
+    tf = np.empty(len(indices), dtype=np.uint8)
+    tf[f_slot] = f_tf
     taken = np.zeros(len(indices), dtype=bool)
     taken[f_slot] = True
     for t0, t1 in _blocks(ptr):
@@ -236,6 +297,9 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
         first = int(gptr[new_id[term[0]]])
         last = int(gptr[new_id[term[-1]] + 1])
         slots = first + np.flatnonzero(~taken[first:last])[: len(docs)]
+        lent_tf = tf_prev[lo:hi][keep]
         indices[slots] = docs
-        data[slots] = weights(idf[new_id[term]], tf_prev[lo:hi][keep].astype(np.float32), norm[docs])
-    return SparseBM25(vocab, idf, gptr, indices, data, n_docs, lengths.astype(np.int32), keys)
+        tf[slots] = lent_tf
+        data[slots] = weights(idf[new_id[term]], lent_tf.astype(np.float32), norm[docs])
+    return SparseBM25(vocab, idf, gptr, indices, data, n_docs,
+                      lendable(idf, gptr, indices, data, tf, lengths, keys, k1=k1, b=b))

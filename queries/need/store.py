@@ -36,6 +36,7 @@ from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.queries.need.dense import DenseTexts
 from matchgraph.queries.need.hybrid import HybridStage
 from matchgraph.queries.need.bm25 import SparseBM25
+from matchgraph.queries.need.bm25_lend import Lendable
 from matchgraph.queries.need.match import NeedIndex
 from matchgraph.queries.need.records import EarlierRecords, NeedRecords, artifact_digests, write_records
 
@@ -46,6 +47,8 @@ FORMAT = 3
 _TAG = "matchgraph-need-index"
 _MUTABLE = ("dir_inputs", "dir_outputs", "dir_state")
 """Arrays read into memory rather than mapped: the direction table may fill them in."""
+_LENDABLE = ("lengths", "keys", "exact_terms", "exact_tf")
+"""A BM25 index's :class:`Lendable` parts, in field order."""
 
 
 def write_need_index(index: NeedIndex, folder: Path, *, previous: Path | None = None) -> Path:
@@ -95,8 +98,8 @@ def _write(index: NeedIndex, out: Path, previous: Path | None = None) -> None:
     for prefix, bm25 in (("bm25", index.bm25), ("lexical", stage.lexical), ("claims", stage.claims)):
         arrays |= {f"{prefix}_idf": bm25.idf, f"{prefix}_indptr": bm25.indptr,
                    f"{prefix}_indices": bm25.indices, f"{prefix}_data": bm25.data}
-        if bm25.lengths is not None and bm25.keys is not None:  # what a later build lends from
-            arrays |= {f"{prefix}_lengths": bm25.lengths, f"{prefix}_keys": bm25.keys}
+        if bm25.lendable is not None:  # what a later build lends from
+            arrays |= {f"{prefix}_{name}": getattr(bm25.lendable, name) for name in _LENDABLE}
     if stage.dense is not None:
         arrays |= {"vectors": stage.dense.vectors, "owner_ptr": stage.dense.owner_ptr}
         if stage.dense.coarse is not None:
@@ -160,8 +163,7 @@ def open_need_index(folder: Path, *, dense: bool = True) -> NeedIndex:
     except (OSError, EOFError, KeyError, ValueError, pickle.UnpicklingError, sqlite3.Error) as e:
         raise IndexFormatError(f"need index {folder} cannot be read ({e}); it is rebuilt from the store") from e
     bm25 = {p: SparseBM25(core["vocab"][p], a[f"{p}_idf"], a[f"{p}_indptr"], a[f"{p}_indices"],
-                          a[f"{p}_data"], core["n_docs"][p], a.get(f"{p}_lengths"), a.get(f"{p}_keys"))
-            for p in ("bm25", "lexical", "claims")}
+                          a[f"{p}_data"], core["n_docs"][p], _lendable(a, p)) for p in ("bm25", "lexical", "claims")}
     directions = ns.DirectionTable(0)
     directions.inputs, directions.outputs, directions.state = a["dir_inputs"], a["dir_outputs"], a["dir_state"]
     vectors = DenseTexts(a["vectors"], a["owner_ptr"], a.get("coarse")) if "vectors" in a else None
@@ -189,6 +191,13 @@ def open_need_index(folder: Path, *, dense: bool = True) -> NeedIndex:
         cap_digest=a.get("cap_digest"),
         taxonomy_digest=core.get("taxonomy_digest", ""),
     )
+
+
+def _lendable(arrays: dict[str, np.ndarray], prefix: str) -> Lendable | None:
+    """What a BM25 index keeps for later builds, when its folder holds it."""
+    if any(f"{prefix}_{name}" not in arrays for name in _LENDABLE):
+        return None
+    return Lendable(*(arrays[f"{prefix}_{name}"] for name in _LENDABLE))
 
 
 def _array(folder: Path, name: str) -> np.ndarray:
