@@ -195,8 +195,9 @@ class NeedIndex:
                                   earlier=None if previous is None else previous.stage)
         row_of_art = np.full(len(arts), -1, dtype=np.int64)
         row_of_art[stage.rows] = np.arange(stage.n)
-        stage_row_of_cap = row_of_art[cap_art] if len(caps) else np.zeros(0, np.int64)
-        order = np.argsort(stage_row_of_cap, kind="stable").astype(np.int64)
+        # int32: one per capability, 700,000 at 100,000 artifacts, stored in the folder
+        stage_row_of_cap = (row_of_art[cap_art] if len(caps) else np.zeros(0, np.int64)).astype(np.int32)
+        order = np.argsort(stage_row_of_cap, kind="stable").astype(np.int32)
         bounds = np.searchsorted(stage_row_of_cap[order], np.arange(stage.n + 1)).astype(np.int64)
         claims = claims_by_capability(snapshot.claims)
         digests = capability_digests(caps, claims)
