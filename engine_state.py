@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from matchgraph.errors import IndexFormatError
+from matchgraph.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore, StoreStats
@@ -75,7 +76,8 @@ class DerivedState:
         with self._lock:
             if key in self._memo:
                 return self._memo[key]  # type: ignore[no-any-return]
-            value = make(version)
+            with paused_gc():  # millions of records, no cycles: see gc_pause
+                value = make(version)
             if version:
                 self._memo = {k: v for k, v in self._memo.items() if k[0] == version}
                 self._memo[key] = value

@@ -17,7 +17,7 @@ SKIP = ("tests", "bench", "data", ".venv", "build")
 
 # Lowest first. A module may import its own layer or any layer below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "safe_text", "stage_clock"),
+    ("errors", "gc_pause", "safe_text", "stage_clock"),
     ("ontology",),
     ("loaders",),
     # The store contract: the named queries every backend answers and the typed snapshot
