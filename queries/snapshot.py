@@ -10,6 +10,8 @@ per-instance ``__dict__`` would be most of their memory.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -30,14 +32,45 @@ R = TypeVar("R")
 def _pickled_by_fields(cls: type[R]) -> type[R]:
     """Pickle a record as its class and field values, two to three times faster to write
     than the state dataclasses give a slotted class (which looks the fields up on every
-    instance); derived tables pickle hundreds of thousands of records after every write."""
+    instance); derived tables pickle hundreds of thousands of records after every write.
+
+    And construct it by setting its slots directly: a frozen dataclass's ``__init__`` sets
+    each field through ``object.__setattr__`` (2.3 µs a claim record against 1.4 µs;
+    a snapshot at 100,000 artifacts builds 2.1 million records, and every read of a
+    pickled record constructs one). Same signature and defaults; the record stays frozen.
+    """
     values = attrgetter(*cls.__match_args__)  # type: ignore[attr-defined]
 
     def __reduce__(self: Any) -> tuple[type[R], tuple[Any, ...]]:  # noqa: N807
         return cls, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    cls.__init__ = _slot_init(cls)  # type: ignore[misc]
     return cls
+
+
+def _slot_init(cls: type) -> Callable[..., None]:
+    """An ``__init__`` for a frozen, slotted dataclass without factories or
+    ``__post_init__``, filling each slot through its descriptor (generated, as dataclasses
+    generate theirs, so no loop runs per record)."""
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or any(f.default_factory is not dataclasses.MISSING for f in fields):
+        raise TypeError(f"{cls.__name__}: a record has no __post_init__ and no default factories")
+    scope: dict[str, Any] = {}
+    params = []
+    for f in fields:
+        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+    body = "".join(f"    _set_{f.name}(self, {f.name})\n" for f in fields) or "    pass\n"
+    exec(f"def __init__(self, {', '.join(params)}):\n{body}", scope)  # noqa: S102 - our own field names
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    return init  # type: ignore[no-any-return]
 
 
 @_pickled_by_fields

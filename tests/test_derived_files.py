@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,36 @@ def test_every_snapshot_record_pickles_to_an_equal_record(data: st.DataObject) -
         back = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert type(back) is cls
         assert all(getattr(back, f.name) == getattr(record, f.name) for f in dataclasses.fields(cls))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data())
+def test_records_are_built_as_their_dataclass_declares(data: st.DataObject) -> None:
+    """Records fill their slots directly (``queries.snapshot``): every field is set from
+    its argument, by position or by name, an omitted one takes its declared default, a
+    missing required one is refused, and the record stays frozen and hashable."""
+    import dataclasses
+
+    from matchgraph.queries import snapshot
+
+    values = st.one_of(st.none(), st.text(max_size=8), st.integers(), st.tuples(st.text(max_size=4)))
+    for name in snapshot.__all__:
+        cls = getattr(snapshot, name)
+        if name == "GraphSnapshot":
+            continue
+        fields = dataclasses.fields(cls)
+        given_values = [data.draw(values) for _ in fields]
+        by_position = cls(*given_values)
+        by_name = cls(**{f.name: v for f, v in zip(fields, given_values)})
+        assert [getattr(by_position, f.name) for f in fields] == given_values
+        assert by_position == by_name and hash(by_position) == hash(by_name)
+        required = [f for f in fields if f.default is dataclasses.MISSING]
+        least = cls(*given_values[: len(required)])
+        assert all(getattr(least, f.name) == f.default for f in fields[len(required):])
+        with pytest.raises(TypeError):
+            cls()
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(by_position, fields[0].name, "changed")
 
 
 def _unshared(value: object) -> object:
