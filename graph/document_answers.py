@@ -31,7 +31,7 @@ from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG
 from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["DocumentAnswers", "answerer", "document_graphs", "document_hashes", "document_markers", "per_document_rows",
+__all__ = ["DocumentAnswers", "answerer", "document_graphs", "document_hashes", "document_markers", "leaves_markers", "per_document_rows",
            "per_document_values", "pickled_rows", "pickled_values"]
 
 FORMAT = 1
@@ -67,6 +67,14 @@ def document_markers(store: Store) -> Markers:
             key, _ = found.get(x.graph_name, (None, None))  # type: ignore[call-overload]
             found[x.graph_name] = (key, x.object.value)  # type: ignore[index]
     return found
+
+
+def leaves_markers(graph: NamedNode, triples: Sequence[object], markers: Markers) -> bool:
+    """Whether replacing ``graph``'s content by ``triples`` leaves ``markers`` true: the
+    graph is no document graph now and ``triples`` make it none (resolution, curation)."""
+    return graph not in markers and not any(
+        getattr(t, "subject", None) == graph and getattr(t, "predicate", None) in (_DOCUMENT_KEY, CONTENT_HASH)
+        for t in triples)
 
 
 def document_graphs(store: Store, markers: Markers | None = None) -> list[Graph]:

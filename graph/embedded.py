@@ -32,6 +32,7 @@ from matchgraph.graph.document_answers import (
     document_graphs,
     document_hashes,
     document_markers,
+    leaves_markers,
     per_document_rows,
     per_document_values,
 )
@@ -179,8 +180,13 @@ class OxigraphStore:
         refresh_if_stale(self, force=True)
 
     def replace_graph(self, graph: str, triples: list) -> None:
-        """Swap a named graph's content atomically (see :meth:`_swap`)."""
+        """Swap a named graph's content atomically (see :meth:`_swap`). The document markers
+        read before stay known when the graph is none of the documents' (entity resolution
+        after a load swaps its graph between two readings of them)."""
+        known = self._markers if self._markers is not None and self._markers[0] == self.version() else None
         self._swap(graph, serialize(triples, format=RdfFormat.N_TRIPLES) if triples else b"")
+        if known is not None and leaves_markers(NamedNode(graph), triples, known[1]):
+            self._markers = (self.version(), known[1])
 
     def _swap(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content atomically: stage it, then one SPARQL ``MOVE``."""

@@ -325,3 +325,15 @@ def test_document_markers_are_read_once_per_store_version(tmp_path: Path) -> Non
         assert write()
         assert store.document_hashes() == listed(), "a write moves the version, so the markers are read again"
     assert [key for key, _ in store.document_hashes()] == ["mem://three", "mem://two"]
+    read = len(scans)
+    store.refresh_resolution()  # swaps the resolution graph: a write, but no document's
+    assert store.document_hashes() == listed() and len(scans) == read, "resolution leaves the markers known"
+    from pyoxigraph import Literal, Triple
+
+    from matchgraph.graph.document_answers import _DOCUMENT_KEY
+    from matchgraph.graph.store_housekeeping import CONTENT_HASH
+
+    made = NamedNode("https://w3id.org/matchgraph/id/document/made-by-hand")
+    store.replace_graph(made.value, [Triple(made, _DOCUMENT_KEY, Literal("mem://made")),
+                                     Triple(made, CONTENT_HASH, Literal("0" * 64))])
+    assert ("mem://made", "0" * 64) in store.document_hashes(), "a graph that becomes a document is seen"
