@@ -238,5 +238,16 @@ def test_claims_lent_by_an_earlier_entry_read_back_as_the_claims_and_only_change
         assert tuple(ClaimTable(later)) == tuple(after)
         assert encoded == sum(1 for i, c in enumerate(before) if kept[i] and i in edited) + added
         assert (later / "claims.zdict").read_bytes() == (earlier / "claims.zdict").read_bytes()
+        from matchgraph.queries.match import claims_file
+
+        short = Path(tmp) / "short-runs"  # runs of lent claims cut at the read limit
+        short.mkdir()
+        limit, claims_file._RUN = claims_file._RUN, 2
+        try:
+            assert write_claims(short, after, earlier) == encoded
+        finally:
+            claims_file._RUN = limit
+        assert (short / "claims.zbin").read_bytes() == (later / "claims.zbin").read_bytes()
+        assert tuple(ClaimTable(short)) == tuple(after)
         assert write_claims(Path(tmp) / "later", after, Path(tmp) / "nowhere") == len(after), \
             "without an earlier entry every claim is encoded"

@@ -44,30 +44,48 @@ def write_claims(directory: Path, claims: Sequence[ClaimRecord], earlier: Path |
     codec = DictCodec(lent.zdict) if lent is not None else DictCodec.trained(claims, _claim_json)
     found = lent.find(digests) if lent is not None else np.full(len(claims), -1, dtype=np.int64)
     (directory / _CLAIM_DICT).write_bytes(codec.zdict)
-    offsets = [0]
+    sizes = np.zeros(len(claims), dtype=np.int64)
+    at = found.tolist()
     try:
         with open(directory / _CLAIMS, "wb") as out:
-            for claim, old in zip(claims, found.tolist(), strict=True):
-                blob = lent.blob(old) if old >= 0 and lent is not None else codec.pack(_claim_json(claim))
-                out.write(blob)
-                offsets.append(offsets[-1] + len(blob))
+            i = 0
+            while i < len(at):
+                if at[i] < 0 or lent is None:
+                    blob = codec.pack(_claim_json(claims[i]))
+                    out.write(blob)
+                    sizes[i] = len(blob)
+                    i += 1
+                    continue
+                # A run of claims the earlier entry holds in the same order: one read.
+                j = i + 1
+                while j < len(at) and at[j] == at[j - 1] + 1 and j - i < _RUN:
+                    j += 1
+                out.write(lent.blobs(at[i], at[j - 1] + 1))
+                sizes[i:j] = np.diff(lent.offsets[at[i]:at[j - 1] + 2])
+                i = j
     finally:
         if lent is not None:
             lent.close()
-    np.save(directory / "claims.offsets.npy", np.asarray(offsets, dtype=np.int64))
+    offsets = np.zeros(len(claims) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    np.save(directory / "claims.offsets.npy", offsets)
     np.save(directory / _CLAIM_DIGESTS, digests)
     return int((found < 0).sum())
 
 
 _CLAIM_DIGESTS = "claims.digests.npy"
+_RUN = 4096
+"""Most claims copied by one read: unchanged claims lie in runs (both versions in IRI
+order), and one ``pread`` per claim was 1.4 million calls at 100,000 artifacts."""
 
 
 @dataclass
 class _EarlierClaims:
     """The claims file of an earlier entry, read to lend compressed claims by digest.
 
-    Each lent claim is one ``pread`` from the page cache rather than a memory map or a
-    read of the whole file, so lending adds nothing to the process's resident memory
+    Lent claims are read with ``pread`` from the page cache, a run of them at a time,
+    rather than through a memory map or a read of the whole file, so lending adds
+    little to the process's resident memory
     (the file is a tenth of a gigabyte at 100,000 artifacts, read near the build's peak)."""
 
     zdict: bytes
@@ -92,9 +110,10 @@ class _EarlierClaims:
         """Per digest, the earlier claim with it, or -1."""
         return find_digests(digests, self.digests)
 
-    def blob(self, k: int) -> bytes:
-        start = int(self.offsets[k])
-        return os.pread(self.fd, int(self.offsets[k + 1]) - start, start)
+    def blobs(self, first: int, end: int) -> bytes:
+        """Claims ``first`` to ``end`` (exclusive), compressed, as they lie in the file."""
+        start = int(self.offsets[first])
+        return os.pread(self.fd, int(self.offsets[end]) - start, start)
 
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(ClaimRecord))
