@@ -205,14 +205,41 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
     """Index ``texts`` as :meth:`SparseBM25.build` does, tokenising only those ``earlier``
     (which is :attr:`~SparseBM25.lendable`) did not hold; None (``texts`` untouched) when
     most of its documents cannot be read back, so that a full build is cheaper."""
-    from matchgraph.queries.need.bm25 import SparseBM25, encode_corpus
+    from matchgraph.queries.need.bm25 import SparseBM25
 
     lend = earlier.lendable
     assert lend is not None
     tf_prev, bad = _recovered(earlier, k1, b)
     if bad.mean() > _MOSTLY_BAD:
         return None
-    lender = _Lender(np.asarray(lend.keys), ~bad)
+    keys, src, fresh_texts = _borrowed(texts, _Lender(np.asarray(lend.keys), ~bad))
+    if len(keys) != n_docs:
+        raise ValueError(f"expected {n_docs} texts, got {len(keys)}")
+    lent = np.flatnonzero(src >= 0)
+    lengths = np.zeros(n_docs, dtype=np.int64)
+    lengths[lent] = np.asarray(lend.lengths)[src[lent]]
+    vocab = dict(earlier.vocab)
+    fresh = _fresh_postings(fresh_texts, np.flatnonzero(src < 0), vocab, lengths)
+    del fresh_texts
+    new_of_prev = np.full(earlier.n_docs, -1, dtype=np.int64)  # each lent document's new number
+    new_of_prev[src[lent]] = lent
+    df = _lent_df(earlier, new_of_prev, max(len(vocab), 1)) + np.bincount(fresh[0], minlength=max(len(vocab), 1))
+    live = df > 0
+    new_id = np.cumsum(live) - 1  # the term numbers after dropping unused ones
+    if not live.all():
+        vocab = {term: int(new_id[t]) for term, t in vocab.items() if live[t]}
+    df = df[live]
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    gptr = np.zeros(len(df) + 1, dtype=np.int64)
+    np.cumsum(df, out=gptr[1:])
+    indices, data, tf = _merged(earlier, tf_prev, new_of_prev, fresh, new_id, idf, gptr, norms(lengths, k1, b))
+    return SparseBM25(vocab, idf, gptr, indices, data, n_docs,
+                      lendable(idf, gptr, indices, data, tf, lengths, keys, k1=k1, b=b))
+
+
+def _borrowed(texts: Iterable[str], lender: _Lender) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Every text's key and earlier document (-1: none), and the texts to tokenise, read
+    chunk by chunk so that only those are held."""
     keys_l, src_l, fresh_texts = [], [], []
     chunk: list[str] = []
     for text in _then_none(texts):
@@ -226,63 +253,61 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
             fresh_texts += [t for t, s in zip(chunk, src_l[-1].tolist()) if s < 0]
             chunk = []
     keys = np.concatenate(keys_l) if keys_l else np.zeros(0, np.uint64)
-    src = np.concatenate(src_l) if src_l else np.zeros(0, np.int64)
-    if len(keys) != n_docs:
-        raise ValueError(f"expected {n_docs} texts, got {len(keys)}")
-    fresh = np.flatnonzero(src < 0)
-    vocab = dict(earlier.vocab)
-    n_old = len(earlier.idf)
-    lengths = np.zeros(n_docs, dtype=np.int64)
-    lent = np.flatnonzero(src >= 0)
-    lengths[lent] = np.asarray(lend.lengths)[src[lent]]
-    # The fresh texts' (term, document, frequency), sorted by term then document.
-    terms_l, docs_l = [], []
+    return keys, (np.concatenate(src_l) if src_l else np.zeros(0, np.int64)), fresh_texts
+
+
+def _fresh_postings(texts: list[str], docs: np.ndarray, vocab: dict[str, int],
+                    lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (term, document, frequency) postings of the texts tokenised, sorted by term then
+    document, growing ``vocab`` and filling their ``lengths``."""
+    from matchgraph.queries.need.bm25 import encode_corpus
+
+    n_docs = max(len(lengths), 1)
+    pairs = []
     offset = 0
-    for flat, lens in encode_corpus(fresh_texts, vocab):
-        lengths[fresh[offset:offset + len(lens)]] = lens
-        terms_l.append(flat.astype(np.int64))
-        docs_l.append(np.repeat(fresh[offset:offset + len(lens)], lens))
+    for flat, lens in encode_corpus(texts, vocab):
+        at = docs[offset:offset + len(lens)]
+        lengths[at] = lens
+        pairs.append(flat.astype(np.int64) * n_docs + np.repeat(at, lens))
         offset += len(lens)
-    del fresh_texts
-    n_vocab = max(len(vocab), 1)
-    pair = (np.concatenate(terms_l) * n_docs + np.concatenate(docs_l)) if terms_l else np.zeros(0, np.int64)
+    pair = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
     pair.sort()
     starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else np.zeros(0, np.int64)
-    f_key = pair[starts]
-    f_tf = np.minimum(np.diff(np.r_[starts, len(pair)]), 255).astype(np.float32)
-    f_term, f_doc = f_key // max(n_docs, 1), f_key % max(n_docs, 1)
-    # Earlier documents lent, and each one's new number.
-    new_of_prev = np.full(earlier.n_docs, -1, dtype=np.int64)
-    new_of_prev[src[lent]] = lent
+    key = pair[starts]
+    return key // n_docs, key % n_docs, np.minimum(np.diff(np.r_[starts, len(pair)]), 255).astype(np.float32)
+
+
+def _lent_df(earlier: SparseBM25, new_of_prev: np.ndarray, n_vocab: int) -> np.ndarray:
+    """Per term, how many lent documents hold it."""
     ptr = np.asarray(earlier.indptr)
-    lent_df = np.zeros(n_vocab, dtype=np.int64)
+    df = np.zeros(n_vocab, dtype=np.int64)
     for t0, t1 in _blocks(ptr):
         lo, hi = int(ptr[t0]), int(ptr[t1])
         kept = np.concatenate([[0], np.cumsum(new_of_prev[np.asarray(earlier.indices[lo:hi])] >= 0)])
-        lent_df[t0:t1] = kept[ptr[t0 + 1:t1 + 1] - lo] - kept[ptr[t0:t1] - lo]
-    df = lent_df + np.bincount(f_term, minlength=n_vocab)
-    live = df > 0
-    new_id = np.cumsum(live) - 1  # the term numbers after dropping unused ones
-    if not live.all():
-        vocab = {term: int(new_id[t]) for term, t in vocab.items() if live[t]}
-    df = df[live]
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    norm = norms(lengths, k1, b)
-    gptr = np.zeros(len(df) + 1, dtype=np.int64)
-    np.cumsum(df, out=gptr[1:])
+        df[t0:t1] = kept[ptr[t0 + 1:t1 + 1] - lo] - kept[ptr[t0:t1] - lo]
+    return df
+
+
+def _merged(earlier: SparseBM25, tf_prev: np.ndarray, new_of_prev: np.ndarray,
+            fresh: tuple[np.ndarray, np.ndarray, np.ndarray], new_id: np.ndarray, idf: np.ndarray,
+            gptr: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The new postings (documents, weights, frequencies), term after term with documents
+    ascending: each fresh posting goes after the lent postings of its term with a smaller
+    document, and the lent ones, already in order, fill the slots left."""
+    f_term, f_doc, f_tf = fresh
+    ptr = np.asarray(earlier.indptr)
     data = np.empty(int(gptr[-1]), dtype=np.float16)
     indices = np.empty(int(gptr[-1]), dtype=np.int32)
-    # Fresh postings' slots: after the lent postings of their term with a smaller document.
+    tf = np.empty(int(gptr[-1]), dtype=np.uint8)
     f_new = new_id[f_term]
-    f_slot = gptr[f_new] + (np.arange(len(f_key)) - np.searchsorted(f_term, f_term, side="left"))
-    for t in sorted_unique(f_term[f_term < n_old]).tolist():
+    f_slot = gptr[f_new] + (np.arange(len(f_term)) - np.searchsorted(f_term, f_term, side="left"))
+    for t in sorted_unique(f_term[f_term < len(earlier.idf)]).tolist():
         seg = new_of_prev[np.asarray(earlier.indices[int(ptr[t]):int(ptr[t + 1])])]
         seg = seg[seg >= 0]
         at = slice(int(np.searchsorted(f_term, t, "left")), int(np.searchsorted(f_term, t, "right")))
         f_slot[at] += np.searchsorted(seg, f_doc[at])
     indices[f_slot] = f_doc
     data[f_slot] = weights(idf[f_new], f_tf, norm[f_doc])
-    tf = np.empty(len(indices), dtype=np.uint8)
     tf[f_slot] = f_tf
     taken = np.zeros(len(indices), dtype=bool)
     taken[f_slot] = True
@@ -301,5 +326,4 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
         indices[slots] = docs
         tf[slots] = lent_tf
         data[slots] = weights(idf[new_id[term]], lent_tf.astype(np.float32), norm[docs])
-    return SparseBM25(vocab, idf, gptr, indices, data, n_docs,
-                      lendable(idf, gptr, indices, data, tf, lengths, keys, k1=k1, b=b))
+    return indices, data, tf
