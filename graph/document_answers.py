@@ -31,8 +31,8 @@ from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG
 from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["DocumentAnswers", "answerer", "document_graphs", "document_hashes", "document_markers", "leaves_markers", "per_document_rows",
-           "per_document_values", "pickled_rows", "pickled_values"]
+__all__ = ["DocumentAnswers", "Markers", "answerer", "document_graphs", "document_hashes", "document_markers",
+           "leaves_markers", "per_document_rows", "per_document_values", "pickled_rows", "pickled_values"]
 
 FORMAT = 1
 """Bump when the rows' Python values change (how :mod:`~matchgraph.graph.sparql_values`
