@@ -147,7 +147,7 @@ class SparseBM25:
         """
         import scipy.sparse as sp  # building only: a stored index is read without scipy
 
-        from matchgraph.queries.need.bm25_lend import lendable, lent_build, text_keys
+        from matchgraph.queries.need.bm25_lend import idfs, lendable, lent_build, norms, text_keys, weights
 
         if earlier is not None and earlier.lendable is not None and earlier.n_docs:
             lent = lent_build(texts, n_docs, earlier, k1=k1, b=b)
@@ -189,9 +189,8 @@ class SparseBM25:
         df = np.zeros(n_vocab, dtype=np.int64)
         for ptr, _, _ in chunks:
             df[: len(ptr) - 1] += np.diff(ptr)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = float(lens_all.mean()) if n_docs and lens_all.sum() else 1.0
-        norm = (k1 * (1.0 - b + b * lens_all / avg)).astype(np.float32)
+        idf = idfs(df, n_docs)
+        norm = norms(lens_all, k1, b)
         gptr = np.zeros(n_vocab + 1, dtype=np.int64)
         np.cumsum(df, out=gptr[1:])
         data = np.empty(int(gptr[-1]), dtype=np.float16)
@@ -206,7 +205,7 @@ class SparseBM25:
             dest = fill[col] + (np.arange(len(rows)) - ptr[col])
             docs = rows.astype(np.int64) + offset
             tff = tf.astype(np.float32)
-            data[dest] = (idf[col] * tff / (tff + norm[docs])).astype(np.float16)
+            data[dest] = weights(idf[col], tff, norm[docs])
             indices[dest] = docs
             tf_all[dest] = tf
             fill[: len(counts)] += counts

@@ -26,7 +26,7 @@ from matchgraph.queries.arrays import sorted_unique
 if TYPE_CHECKING:
     from matchgraph.queries.need.bm25 import SparseBM25
 
-__all__ = ["Lendable", "lendable", "lent_build", "text_keys"]
+__all__ = ["Lendable", "idfs", "lendable", "lent_build", "norms", "text_keys", "weights"]
 
 _BLOCK = 4_000_000
 """Postings handled at once, so the temporaries stay a few tens of MB."""
@@ -56,13 +56,19 @@ def text_keys(texts: Iterable[str]) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint64).copy()
 
 
+def idfs(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Each term's IDF from its document frequency (Lucene variant, float32)."""
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
 def weights(idf: np.ndarray, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
-    """BM25 weights as a build stores them (float32 arithmetic, then float16)."""
+    """BM25 weights as every build stores them (float32 arithmetic, then float16): one
+    definition, since lending reads frequencies back from exactly these values."""
     return (idf * tf / (tf + norm)).astype(np.float16)
 
 
 def norms(lengths: np.ndarray, k1: float, b: float) -> np.ndarray:
-    """Each document's length normaliser, exactly as a build computes it."""
+    """Each document's length normaliser (float32), for every build."""
     lens = lengths.astype(np.int64)
     avg = float(lens.mean()) if len(lens) and lens.sum() else 1.0
     return (k1 * (1.0 - b + b * lens / avg)).astype(np.float32)
@@ -229,7 +235,7 @@ def lent_build(texts: Iterable[str], n_docs: int, earlier: SparseBM25, *, k1: fl
     if not live.all():
         vocab = {term: int(new_id[t]) for term, t in vocab.items() if live[t]}
     df = df[live]
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    idf = idfs(df, n_docs)
     gptr = np.zeros(len(df) + 1, dtype=np.int64)
     np.cumsum(df, out=gptr[1:])
     indices, data, tf = _merged(earlier, tf_prev, new_of_prev, fresh, new_id, idf, gptr, norms(lengths, k1, b))
