@@ -20,10 +20,8 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, serialize
-
 from matchgraph.errors import LoadError, Violation
-from matchgraph.graph.rdf_mapping import document_triples
+from matchgraph.graph.rdf_mapping import document_ntriples
 from matchgraph.ontology.vocab import document_iri
 from matchgraph.loaders.models import DocumentFacts
 from matchgraph.safe_text import printable
@@ -131,8 +129,7 @@ def prepare_facts(facts: DocumentFacts, *, loaded_at: datetime | None = None, pa
     Raises:
         LoadError: a statement is over :data:`MAX_STATEMENT_BYTES`.
     """
-    triples = document_triples(facts, loaded_at=loaded_at)
-    ntriples = serialize(triples, format=RdfFormat.N_TRIPLES)
+    ntriples = document_ntriples(facts, loaded_at=loaded_at)
     _check_statement_sizes(ntriples, document or path or facts.source.key, text)
     return PreparedDocument(
         key=facts.source.key,

@@ -76,6 +76,8 @@ def test_malformed_fact_is_rejected_and_leaves_no_trace(
     validator: str, seed_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import matchgraph.graph.prepared as prepared
+    from pyoxigraph import RdfFormat, serialize
+
     from matchgraph.graph.rdf_mapping import document_triples
 
     store = OxigraphStore(None, validator=validator)
@@ -84,13 +86,13 @@ def test_malformed_fact_is_rejected_and_leaves_no_trace(
 
     def corrupt(facts, loaded_at=None):
         triples = document_triples(facts, loaded_at=loaded_at)
-        if facts.source.key != bad.source.key:
-            return triples
-        cap = next(t.subject for t in triples if t.predicate == NamedNode(MG + "ordinal"))
-        negative = Literal("-3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
-        return triples + [Triple(cap, NamedNode(MG + "ordinal"), negative)]
+        if facts.source.key == bad.source.key:
+            cap = next(t.subject for t in triples if t.predicate == NamedNode(MG + "ordinal"))
+            negative = Literal("-3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            triples.append(Triple(cap, NamedNode(MG + "ordinal"), negative))
+        return serialize(triples, format=RdfFormat.N_TRIPLES)
 
-    monkeypatch.setattr(prepared, "document_triples", corrupt)
+    monkeypatch.setattr(prepared, "document_ntriples", corrupt)
     result = store.load([good, bad])
     assert result.loaded == ["good.txt"]
     assert isinstance(result.failed[bad.source.key], ValidationError)
