@@ -100,6 +100,48 @@ def test_kernel_scores_are_the_concept_term(drawn):
             assert s == pair_score_rows(index, r, j).term("concepts").value
 
 
+@st.composite
+def repeated_sets(draw: st.DrawFn) -> GraphSnapshot:
+    """Artifacts drawing their concept sets from a few, so most share a set with others
+    (as with a taxonomy of a hundred concepts and many artifacts)."""
+    pool = draw(st.lists(st.lists(st.integers(0, 12), max_size=6), min_size=1, max_size=5))
+    n = draw(st.integers(2, 60))
+    picks = [draw(st.integers(0, len(pool) - 1)) for _ in range(n)]
+    caps = tuple(CapabilityRecord(f"c{i}", f"a{i}", "", concepts=tuple(f"x:{c}" for c in pool[p]))
+                 for i, p in enumerate(picks))
+    return GraphSnapshot(artifacts=tuple(ArtifactRecord(f"a{i}", f"A{i}") for i in range(n)), capabilities=caps)
+
+
+@SETTINGS
+@given(repeated_sets(), st.integers(1, 12), st.booleans(), st.booleans(), st.data())
+def test_lists_from_shared_sets_equal_plain_python_exactly(snap, k, expanded, include_self, data):
+    from matchgraph.queries.match.all_pairs import _sets
+    from matchgraph.queries.match.all_pairs_classes import row_classes
+
+    index = build_match_index(snap, facets=())
+    indptr, indices, _, _ = _sets(index, expanded)
+    assert len(row_classes(indptr, indices)) < index.n_artifacts or index.n_artifacts <= 5
+    k = max(k, 2) if include_self else k
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, index.n_artifacts - 1), min_size=1))), dtype=np.int64)
+    got = all_pairs_topk(index, k, include_self=include_self, expanded=expanded, rows=rows)
+    want = topk_reference(index, k, include_self=include_self, expanded=expanded, rows=rows)
+    assert np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.scores, want.scores)
+
+
+def test_row_classes_number_sets_by_their_first_row():
+    from matchgraph.queries.match.all_pairs_classes import row_classes
+
+    indptr = np.array([0, 2, 3, 5, 5, 6, 8], dtype=np.int64)
+    indices = np.array([1, 4, 2, 1, 4, 2, 1, 4], dtype=np.int32)  # {1,4} {2} {1,4} {} {2} {1,4}
+    classes = row_classes(indptr, indices)
+    assert classes.class_of.tolist() == [0, 1, 0, 2, 1, 0]
+    assert classes.firsts.tolist() == [0, 1, 3]
+    assert [classes.members[classes.member_ptr[c]:classes.member_ptr[c + 1]].tolist() for c in range(3)] == [[0, 2, 5], [1, 4], [3]]
+    c_ptr, c_idx, c_mass = classes.sets(indptr, indices, np.arange(6, dtype=np.float64))
+    assert c_ptr.tolist() == [0, 2, 3, 3] and c_idx.tolist() == [1, 4, 2] and c_mass.tolist() == [0.0, 1.0, 3.0]
+
+
 @pytest.mark.parametrize("n,seed", [(300, 1), (800, 2)])
 def test_kernel_on_synthetic_graphs_with_hubs(n, seed):
     index = build_match_index(synthetic_snapshot(n, seed=seed))

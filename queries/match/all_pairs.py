@@ -148,13 +148,10 @@ def all_pairs_topk(
     if hubs is not None and not 0 <= hubs <= 64:
         raise QueryError(f"hubs must be in [0, 64], got {hubs}")
     selected = _select_rows(index, rows)
-    indptr, indices, weight, mass = _sets(index, expanded)
-    from matchgraph.queries.match.all_pairs_kernel import HUBS, postings, topk_rows  # numba: on use
+    from matchgraph.queries.match.all_pairs_classes import topk_of_rows  # numba: on use
+    from matchgraph.queries.match.all_pairs_kernel import HUBS
 
-    ix = postings(indptr, indices, mass, len(weight), HUBS if hubs is None else hubs)
-    n_chunks = max(1, min(chunks, len(selected)))
-    idx, sc, _met, scored = topk_rows((indptr, indices, weight, mass), ix, selected,
-                                      others, n_chunks)
+    idx, sc, scored = topk_of_rows(_sets(index, expanded), selected, others, HUBS if hubs is None else hubs, chunks)
     return _with_self(selected, idx, sc, scored, include_self)
 
 

@@ -80,7 +80,8 @@ def update_topk(sets: tuple, changed: NDArray[np.bool_], old_to_new: NDArray[np.
     numbers, -1 padded), given which new rows ``changed`` (new, or another set) and where
     each old row went (``old_to_new``, -1: removed; kept rows in their old order, as
     rows follow sorted slugs, so ties fall as before). See the module docstring."""
-    from matchgraph.queries.match.all_pairs_kernel import HUBS, postings, topk_rows
+    from matchgraph.queries.match.all_pairs_classes import topk_of_rows
+    from matchgraph.queries.match.all_pairs_kernel import HUBS, postings
     from matchgraph.queries.match.all_pairs_update_kernel import merge_rows, sharing_pairs
 
     indptr, indices, weight, mass = sets
@@ -116,8 +117,7 @@ def update_topk(sets: tuple, changed: NDArray[np.bool_], old_to_new: NDArray[np.
         idx[merged_rows], sc[merged_rows], scored[merged_rows] = mi, ms, mw
     exact_rows = np.flatnonzero(exact).astype(np.int64)
     if len(exact_rows):
-        ei, es, _met, ew = topk_rows((indptr, indices, weight, mass), ix, exact_rows, k,
-                                     max(1, min(256, len(exact_rows))))
+        ei, es, ew = topk_of_rows(sets, exact_rows, k, HUBS)
         idx[exact_rows], sc[exact_rows], scored[exact_rows] = ei, es, ew
     return Neighbours(np.arange(n, dtype=np.int64), idx, sc, False, scored)
 
