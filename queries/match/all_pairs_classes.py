@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matchgraph.queries.match.all_pairs_kernel import _insert, jaccard
-from matchgraph.queries.match.jit import njit, prange
+from matchgraph.queries.match.jit import njit
 
 __all__ = ["Classes", "row_classes", "spread_lists", "topk_of_rows"]
 
@@ -71,7 +71,7 @@ def row_classes(indptr: NDArray[np.int64], indices: NDArray[np.int32]) -> Classe
     return Classes(class_of, np.asarray(firsts, dtype=np.int64))
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def spread_lists(rows: NDArray[np.int64], class_of: NDArray[np.int64], position: NDArray[np.int64],
                  class_idx: NDArray[np.int32], class_sc: NDArray[np.float64],
                  members: NDArray[np.int64], member_ptr: NDArray[np.int64],
@@ -83,7 +83,7 @@ def spread_lists(rows: NDArray[np.int64], class_of: NDArray[np.int64], position:
     m = len(rows)
     out_i = np.full((m, k), -1, dtype=np.int32)
     out_s = np.zeros((m, k))
-    for r in prange(m):
+    for r in range(m):  # about (K + 1)^2 inserts a row: serial is fast enough
         i = rows[r]
         c = class_of[i]
         if c_indptr[c + 1] == c_indptr[c] or c_mass[c] <= 0.0:
