@@ -55,10 +55,11 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _checked_iri(value: str) -> str:
     """An IRI term from outside this module (a concept a document names): pyoxigraph checks
-    it, so a malformed one fails the document here as it would as a term object."""
+    it, so a malformed one fails the document here as it would as a term object. Bounded:
+    a serving process must not keep every IRI a document ever named."""
     return str(NamedNode(value))
 
 
