@@ -9,8 +9,9 @@ so the same artifact named by two documents is one node.
 The mapping writes each statement as the line pyoxigraph's N-Triples serialiser would
 write for it (its canonical form: no prefixes, its escapes), not as term objects that are
 then serialised: a page maps to about a thousand statements, and building a thousand
-``Triple`` objects to print them cost about 3 ms of a page's CPU. :func:`document_triples`
-reads the lines back with pyoxigraph's parser for callers that want the terms.
+``Triple`` objects to print them cost about 2 ms of a page's CPU (0.74 ms this way).
+:func:`document_triples` reads the lines back with pyoxigraph's parser for callers that
+want the terms.
 """
 
 from __future__ import annotations
