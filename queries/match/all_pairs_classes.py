@@ -110,17 +110,19 @@ def spread_lists(rows: NDArray[np.int64], class_of: NDArray[np.int64], position:
     return out_i, out_s
 
 
-def topk_of_rows(sets: tuple, rows: NDArray[np.int64], k: int, hubs: int,
-                 chunks: int = 256) -> tuple[NDArray[np.int32], NDArray[np.float64], NDArray[np.int64]]:
+def topk_of_rows(sets: tuple, rows: NDArray[np.int64], k: int, hubs: int, chunks: int = 256, *,
+                 ix: tuple | None = None) -> tuple[NDArray[np.int32], NDArray[np.float64], NDArray[np.int64]]:
     """Top-``k`` other rows of each of ``rows`` over ``sets`` (indptr, indices, weight,
     mass): (rows padded with -1, scores padded with 0, exact merges the kernel made for
-    the row's class). The kernel runs over the distinct sets only (module docstring)."""
+    the row's class). The kernel runs over the distinct sets only (module docstring).
+    ``ix`` is :func:`postings` of ``sets`` with ``hubs`` when the caller already built it
+    (used when every set is distinct)."""
     from matchgraph.queries.match.all_pairs_kernel import postings, topk_rows
 
     indptr, indices, weight, mass = sets
     classes = row_classes(indptr, indices)
     if len(classes) == len(indptr) - 1:  # every set distinct: nothing to share
-        ix = postings(indptr, indices, mass, len(weight), hubs)
+        ix = ix if ix is not None else postings(indptr, indices, mass, len(weight), hubs)
         idx, sc, _met, scored = topk_rows(sets, ix, rows, k, max(1, min(chunks, len(rows))))
         return idx, sc, scored
     c_indptr, c_indices, c_mass = classes.sets(indptr, indices, mass)

@@ -117,7 +117,7 @@ def update_topk(sets: tuple, changed: NDArray[np.bool_], old_to_new: NDArray[np.
         idx[merged_rows], sc[merged_rows], scored[merged_rows] = mi, ms, mw
     exact_rows = np.flatnonzero(exact).astype(np.int64)
     if len(exact_rows):
-        ei, es, ew = topk_of_rows(sets, exact_rows, k, HUBS)
+        ei, es, ew = topk_of_rows(sets, exact_rows, k, HUBS, ix=ix)
         idx[exact_rows], sc[exact_rows], scored[exact_rows] = ei, es, ew
     return Neighbours(np.arange(n, dtype=np.int64), idx, sc, False, scored)
 
