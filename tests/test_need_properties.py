@@ -19,6 +19,7 @@ from matchgraph.queries.need.bm25 import SparseBM25, encode_corpus
 from matchgraph.queries.need.match import NeedConstraints, NeedIndex
 from matchgraph.queries.need.scoring import direction_factor
 from matchgraph.loaders.text import Direction, infer_direction, stem, terms
+from matchgraph.loaders.text import direction as _direction
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, GraphSnapshot
 
 
@@ -48,6 +49,30 @@ def test_stem_merges_word_families(family: str) -> None:
 ])
 def test_infer_direction(text: str, ins: set[str], outs: set[str]) -> None:
     assert infer_direction(text) == Direction(frozenset(ins), frozenset(outs))
+
+
+_DIRECTION_WORDS = ["extract", "text", "from", "images", "generate", "to", "into", "speech", "2",
+                    "input", "output", "captioning", "generated", "of", "non", "aloud", "pdf",
+                    "render", "within", "and", "the", ".", "(", ";", "_", "-", "Text", "x_y"]
+
+
+@given(st.lists(st.sampled_from(_DIRECTION_WORDS), max_size=14), st.sampled_from([" ", "", "  "]))
+def test_ascii_text_reads_as_the_unicode_path_reads_it(words: list[str], sep: str) -> None:
+    """ASCII text takes a faster tokeniser; a neutral non-ASCII word at the end sends the
+    same text down the Unicode path, and the direction must not change."""
+    text = sep.join(words)
+    assert _direction._ASCII_TOKEN.findall(text.lower()) == _direction._TOKEN.findall(text.lower())
+    assert infer_direction(text) == infer_direction.__wrapped__(text + " é")
+
+
+def test_forgetting_the_word_table_changes_no_direction(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["extract text from scanned documents", "converts text prompts into images",
+             "speech-to-text transcription", "image captioning", "reads text aloud"]
+    expected = [infer_direction.__wrapped__(t) for t in texts]
+    monkeypatch.setattr(_direction, "_WORDS_KEPT", 3)
+    _direction._WORDS.clear()
+    assert [infer_direction.__wrapped__(t) for t in texts] == expected
+    assert len(_direction._WORDS) <= 3
 
 
 def test_direction_factor_penalises_the_reverse_direction() -> None:
