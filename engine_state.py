@@ -22,7 +22,7 @@ from matchgraph.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from matchgraph.graph.base import GraphStore, StoreStats
-    from matchgraph.graph.derived import KeyedTable
+    from matchgraph.graph.keyed_table import KeyedTable
     from matchgraph.queries.match.cache import MatchBundle
     from matchgraph.queries.need.match import NeedIndex
     from matchgraph.queries.need.vectors import Embedder

@@ -25,7 +25,8 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store, Variable
 
 from matchgraph.errors import QueryError
-from matchgraph.graph.derived import DictCodec, int64_key
+from matchgraph.graph.digests import int64_key
+from matchgraph.graph.keyed_table import DictCodec
 from matchgraph.graph.sparql_values import iter_rows
 from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG
@@ -168,7 +169,7 @@ class DocumentAnswers:
     """Rows of per-document queries by (query, document graph, content hash), in SQLite.
 
     Each document's rows are compressed with a dictionary trained on the first documents' rows
-    of the same query (:class:`~matchgraph.graph.derived.DictCodec`): the IRI prefixes and
+    of the same query (:class:`~matchgraph.graph.keyed_table.DictCodec`): the IRI prefixes and
     words every document repeats are stored once (a third less than without it). Queries and
     graph IRIs are stored once and rows refer to them by number, and a content hash is kept
     as a 64-bit digest (it is only ever compared with the same graph's current one): the

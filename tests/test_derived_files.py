@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchgraph.graph.derived import KeyedTable
+from matchgraph.graph.keyed_table import KeyedTable
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
@@ -59,7 +59,7 @@ def test_a_dictionary_holds_every_kind_of_row_of_a_periodic_table() -> None:
     """Tables repeat a period (each capability's two claims): a dictionary drawn every n-th
     row held one kind only when n was a multiple of it, and the other kind compressed badly.
     Every kind of row must pack about as small as the others."""
-    from matchgraph.graph.derived import DictCodec
+    from matchgraph.graph.keyed_table import DictCodec
 
     for period in (2, 3, 7):
         rows = [f"kind-{i % period}:{'xyz' * (i % period + 3)}|{i}".encode() for i in range(period * 300)]
@@ -73,7 +73,7 @@ def test_a_trained_dictionary_is_the_same_for_the_same_rows_and_makes_records_sm
     so training must depend on nothing but the rows; and it must pay for itself."""
     import random
 
-    from matchgraph.graph.derived import DictCodec
+    from matchgraph.graph.keyed_table import DictCodec
 
     rng = random.Random(3)
     words = ["capability", "extract", "text", "images", "model", "faster", "https://w3id.org/matchgraph/id/"]
@@ -92,7 +92,7 @@ def test_each_packed_record_decompresses_alone_and_packs_to_the_same_bytes_again
     """Every record is a complete stream of its own, read back by a codec that has seen no
     other record, and the same record packs to the same bytes in a fresh codec (a later
     table lends rows by those bytes). Dictionaries: trained ones, and any raw bytes."""
-    from matchgraph.graph.derived import DictCodec
+    from matchgraph.graph.keyed_table import DictCodec
 
     codec = DictCodec.trained(records * 20, bytes) if train else DictCodec(zdict)
     for data in records:
@@ -107,7 +107,7 @@ def test_a_codec_packs_and_unpacks_from_several_threads_at_once() -> None:
     import pickle
     from concurrent.futures import ThreadPoolExecutor
 
-    from matchgraph.graph.derived import DictCodec
+    from matchgraph.graph.keyed_table import DictCodec
 
     rows = [f"row {i} ".encode() * (i % 40 + 1) for i in range(400)]
     codec = DictCodec.trained(rows, bytes)
@@ -150,7 +150,7 @@ def test_a_table_written_after_an_earlier_one_copies_unchanged_rows_and_reads_ba
 def test_find_digests_points_at_an_equal_digest_or_says_there_is_none(now: list[bytes], earlier: list[bytes]) -> None:
     import numpy as np
 
-    from matchgraph.graph.derived import find_digests
+    from matchgraph.graph.digests import find_digests
 
     found = find_digests(np.array(now, dtype="S16"), np.array(earlier, dtype="S16"))
     assert len(found) == len(now)
@@ -230,7 +230,7 @@ flat = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(flat, flat, st.text(min_size=2, max_size=12))
 def test_content_digests_follow_values_not_which_objects_are_shared(a: object, b: object, word: str) -> None:
-    from matchgraph.graph.derived import content_digest
+    from matchgraph.graph.digests import content_digest
 
     # The same string object twice, and two equal objects: one digest.
     shared = (word, word, a)
@@ -244,7 +244,7 @@ def test_content_digests_follow_values_not_which_objects_are_shared(a: object, b
 @settings(max_examples=100, deadline=None)
 @given(st.lists(flat, max_size=20))
 def test_many_digests_at_once_are_each_values_own_digest(values: list[object]) -> None:
-    from matchgraph.graph.derived import content_digest, content_digests
+    from matchgraph.graph.digests import content_digest, content_digests
 
     # Shared objects across values change nothing either: each value's bytes stand alone;
     # more values than one run of the shared buffer holds.

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.derived import DictCodec, content_digests, find_digests
+from matchgraph.graph.digests import content_digests, find_digests
+from matchgraph.graph.keyed_table import DictCodec
 from matchgraph.queries.snapshot import ClaimRecord
 
 __all__ = ["CLAIM_FILES", "ClaimTable", "write_claims"]

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matchgraph.errors import QueryError
-from matchgraph.graph.derived import content_digest
+from matchgraph.graph.digests import content_digest
 from matchgraph.queries.arrays import sorted_unique
 from matchgraph.queries.need import scoring as ns
 from matchgraph.queries.feedback.posteriors import FeedbackEvent, intent_key, match_multipliers

@@ -27,14 +27,8 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from matchgraph.graph.derived import (
-    DictCodec,
-    content_digest,
-    content_digests,
-    copy_from_earlier,
-    find_digests,
-    int64_key,
-)
+from matchgraph.graph.digests import content_digest, content_digests, find_digests, int64_key
+from matchgraph.graph.keyed_table import DictCodec, copy_from_earlier
 from matchgraph.queries.snapshot import ArtifactRecord, CapabilityRecord, ClaimRecord
 
 __all__ = ["EarlierRecords", "NeedRecords", "artifact_digests", "capability_digests", "record_digest", "write_records"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matchgraph.errors import ConfigError
-from matchgraph.graph.derived import find_digests
+from matchgraph.graph.digests import find_digests
 from matchgraph.queries.need.constraints import NeedConstraints, normalise_type
 from matchgraph.queries.need.concepts import ConceptReach
 from matchgraph.loaders.text import MODALITIES, Direction, capability_direction, infer_direction
