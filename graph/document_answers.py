@@ -28,17 +28,15 @@ from matchgraph.errors import QueryError
 from matchgraph.graph.digests import int64_key
 from matchgraph.graph.keyed_table import DictCodec
 from matchgraph.graph.sparql_values import iter_rows
-from matchgraph.graph.store_housekeeping import CONTENT_HASH
-from matchgraph.ontology.vocab import MG
+from matchgraph.graph.document_markers import Graph, document_graphs
 from matchgraph.queries.library.sparql import SparqlQuery
 
-__all__ = ["DocumentAnswers", "Markers", "answerer", "document_graphs", "document_hashes", "document_markers",
-           "leaves_markers", "per_document_rows", "per_document_values", "pickled_rows", "pickled_values"]
+__all__ = ["DocumentAnswers", "answerer", "per_document_rows", "per_document_values", "pickled_rows",
+           "pickled_values"]
 
 FORMAT = 1
 """Bump when the rows' Python values change (how :mod:`~matchgraph.graph.sparql_values`
 reads terms): kept answers of other formats are then never read."""
-_DOCUMENT_KEY = NamedNode(MG + "documentKey")
 _WRITE_EVERY = 500
 """Documents' answers written per transaction."""
 _READ_EVERY = 500
@@ -47,51 +45,6 @@ _READ_EVERY = 500
 Row = dict[str, object]
 Values = tuple[tuple[str, ...], list[tuple[object, ...]]]
 """One document's rows as column names and one tuple of values per row (as they are kept)."""
-Graph = tuple[NamedNode, str | None]
-"""A document graph and its content hash (None: a write that did not finish)."""
-
-
-Markers = dict[NamedNode, tuple[str | None, str | None]]
-"""Document graph -> (its document key, its content hash); None where a marker is missing."""
-
-
-def document_markers(store: Store) -> Markers:
-    """Every graph's document key and content hash, read from those two predicates' quads
-    (a scan of each: about a second apiece at 100,000 artifacts, so a reader that asks
-    several times per store version keeps the answer: ``OxigraphStore``)."""
-    found: Markers = {}
-    for x in store.quads_for_pattern(None, _DOCUMENT_KEY, None, None):
-        if x.subject == x.graph_name:
-            found[x.graph_name] = (x.object.value, None)  # type: ignore[index]
-    for x in store.quads_for_pattern(None, CONTENT_HASH, None, None):
-        if x.subject == x.graph_name:
-            key, _ = found.get(x.graph_name, (None, None))  # type: ignore[call-overload]
-            found[x.graph_name] = (key, x.object.value)  # type: ignore[index]
-    return found
-
-
-def leaves_markers(graph: NamedNode, triples: Sequence[object], markers: Markers) -> bool:
-    """Whether replacing ``graph``'s content by ``triples`` leaves ``markers`` true: the
-    graph is no document graph now and ``triples`` make it none (resolution, curation)."""
-    return graph not in markers and not any(
-        getattr(t, "subject", None) == graph and getattr(t, "predicate", None) in (_DOCUMENT_KEY, CONTENT_HASH)
-        for t in triples)
-
-
-def document_graphs(store: Store, markers: Markers | None = None) -> list[Graph]:
-    """Every document graph (one that states its own document key), in IRI order."""
-    found = document_markers(store) if markers is None else markers
-    return sorted(((g, h) for g, (key, h) in found.items() if key is not None), key=lambda gh: gh[0].value)
-
-
-def document_hashes(store: Store, markers: Markers | None = None) -> list[tuple[str, str]]:
-    """(document key, content hash) of every finished document (both markers present):
-    what :meth:`~matchgraph.graph.embedded.OxigraphStore.documents` lists, without its
-    GROUP BY over every document graph (11 s at 100,000 artifacts)."""
-    found = document_markers(store) if markers is None else markers
-    return sorted((key, h) for key, h in found.values() if key is not None and h is not None)
-
-
 def answerer(store: Store, query: SparqlQuery) -> Callable[[NamedNode], list[Row]]:
     """A function giving ``query``'s rows over one document graph of ``store``."""
     text, doc = query.one_document_text, Variable("doc")

@@ -26,15 +26,15 @@ from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, R
 
 from matchgraph.errors import QueryError, StoreError
 from matchgraph.graph.derived import ANSWERS_FILE, index_dir_for
-from matchgraph.graph.document_answers import (
-    DocumentAnswers,
+from matchgraph.graph.document_answers import DocumentAnswers, per_document_rows, per_document_values
+from matchgraph.graph.document_markers import (
+    MARKERS_FILE,
+    KnownMarkers,
     Markers,
     document_graphs,
     document_hashes,
-    document_markers,
     leaves_markers,
-    per_document_rows,
-    per_document_values,
+    with_written,
 )
 from matchgraph.graph.embedded_load import EmbeddedLoad, named
 from matchgraph.graph.base import DocumentInfo, LoadResult, Progress, Stage, StoreStats, count_artifacts
@@ -106,7 +106,7 @@ class OxigraphStore:
         self.answers_file = answers if answers is not None or index_dir is None else index_dir / ANSWERS_FILE
         self._lock: WriterLock | None = None
         self._view: ReaderView | None = None
-        self._markers: tuple[str, Markers] | None = None
+        self._markers = KnownMarkers(None if self.answers_file is None else self.answers_file.with_name(MARKERS_FILE))
         self.loading_writer: str | None = None
         """Who is loading into the store, when this reader reads the view that load published."""
         if path is None:
@@ -183,10 +183,10 @@ class OxigraphStore:
         """Swap a named graph's content atomically (see :meth:`_swap`). The document markers
         read before stay known when the graph is none of the documents' (entity resolution
         after a load swaps its graph between two readings of them)."""
-        known = self._markers if self._markers is not None and self._markers[0] == self.version() else None
+        known = self._markers.held(self.version())
         self._swap(graph, serialize(triples, format=RdfFormat.N_TRIPLES) if triples else b"")
-        if known is not None and leaves_markers(NamedNode(graph), triples, known[1]):
-            self._markers = (self.version(), known[1])
+        if known is not None and leaves_markers(NamedNode(graph), triples, known):
+            self._markers.keep(self.version(), known)
 
     def _swap(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content atomically: stage it, then one SPARQL ``MOVE``."""
@@ -284,7 +284,7 @@ class OxigraphStore:
         :attr:`~SparqlQuery.per_document` query is answered one document graph at a time, so
         its memory is that of one document, not of the whole store's joins."""
         if query.per_document and not params:
-            return per_document_rows(self._store, query)
+            return per_document_rows(self._store, query, graphs=document_graphs(self._store, self._document_markers()))
         return iter_rows(self._solutions(query, params))
 
     def _solutions(self, query: q.SparqlQuery, params: dict[str, str | NamedNode | Literal]) -> QuerySolutions:
@@ -347,12 +347,19 @@ class OxigraphStore:
             return nodes_from_document_rows(per_document_rows(self._store, DOCUMENT_ARTIFACTS, answers, graphs))
 
     def _document_markers(self) -> Markers:
-        """Every document graph's key and hash, read once per store version: a load's
-        entity resolution and snapshot each ask, and a read is two scans of 50,000+ quads."""
-        version = self.version()
-        if self._markers is None or self._markers[0] != version:
-            self._markers = (version, document_markers(self._store))
-        return self._markers[1]
+        """Every document graph's key and hash, read once per store version (a load's
+        entity resolution and snapshot each ask; a read is two scans of 50,000+ quads) and
+        kept for the next process (:mod:`~matchgraph.graph.document_markers`)."""
+        return self._markers.read(self._store, self.version())
+
+    def known_markers(self) -> Markers | None:
+        """The current version's document markers if known without reading the documents."""
+        return self._markers.known(self._store, self.version())
+
+    def _carry_markers(self, base: Markers, written: list[tuple[str, str]]) -> None:
+        """A load session that started at markers ``base`` wrote the documents ``written``
+        (key, content hash) and nothing else: the current version's markers follow."""
+        self._markers.keep(self.version(), with_written(base, written))
 
     def documents(self) -> list[DocumentInfo]:
         out = []

@@ -65,6 +65,10 @@ class EmbeddedLoad:
         self._segment_quads = 0
         self._unfinished: Quad | None = None
         self._bulk = False
+        self._base = store.known_markers()
+        """The document markers when the session started, if known without a scan."""
+        self._written: list[tuple[str, str]] = []
+        """(key, content hash) of every document written, in order."""
 
     def __enter__(self) -> EmbeddedLoad:
         return self
@@ -74,6 +78,10 @@ class EmbeddedLoad:
             if self._stream is not None:
                 self._say("finishing the bulk load")
             self._commit()
+            if self._base is not None and self._written:
+                # Nothing but this session wrote documents since it started (the writer
+                # lock), so the markers follow from what it wrote: no scan after a load.
+                self._store._carry_markers(self._base, self._written)
         else:
             self._abandon()
 
@@ -108,11 +116,13 @@ class EmbeddedLoad:
         if fresh:
             result.quads_added += self._insert_fresh(fresh)
             result.loaded.extend(fresh)
+            self._written += [(key, doc.content_hash) for key, doc in fresh.items()]
         for key, doc in pending.items():
             if key not in fresh:  # never a graph of the open segment (committed above)
                 store._swap(document_iri(key), doc.ntriples)
                 result.replaced.append(key)
                 result.quads_added += doc.ntriples.count(b"\n")
+                self._written.append((key, doc.content_hash))
         if progress is not None:
             progress(len(documents))
         return result

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from matchgraph.graph.document_answers import document_hashes, per_document_rows
+from matchgraph.graph.document_answers import per_document_rows
+from matchgraph.graph.document_markers import document_hashes
 from matchgraph.graph.embedded import OxigraphStore
 from matchgraph.graph.resolution_graph import nodes_from_rows
 from matchgraph.graph.sparql_values import iter_rows

@@ -89,7 +89,7 @@ def test_after_a_load_a_replace_and_a_remove_only_those_documents_are_queried(
     assert counting.per_document == 2 * per_graph
     assert after == build_snapshot(store)
     assert sorted(o.rank for o in after.observations if o.artifact == "alpha-reader") == [42, 43]
-    from matchgraph.graph.document_answers import document_graphs
+    from matchgraph.graph.document_markers import document_graphs
 
     with sqlite3.connect(cache) as db:
         iris = {iri for (iri,) in db.execute("SELECT iri FROM graphs")}
@@ -100,7 +100,8 @@ def test_rows_as_tuples_in_any_order_are_the_rows_as_dicts(tmp_path: Path, docum
     """The snapshot reads per-document rows as tuples of the variables it names: kept and
     freshly answered alike, in the order asked, None where a row leaves one unbound."""
     from matchgraph.errors import QueryError
-    from matchgraph.graph.document_answers import document_graphs, per_document_rows, per_document_values
+    from matchgraph.graph.document_answers import per_document_rows, per_document_values
+    from matchgraph.graph.document_markers import document_graphs
 
     store = OxigraphStore(tmp_path / "store")
     assert store.load(documents[:6]).ok
@@ -330,7 +331,7 @@ def test_document_markers_are_read_once_per_store_version(tmp_path: Path) -> Non
     assert store.document_hashes() == listed() and len(scans) == read, "resolution leaves the markers known"
     from pyoxigraph import Literal, Triple
 
-    from matchgraph.graph.document_answers import _DOCUMENT_KEY
+    from matchgraph.graph.document_markers import _DOCUMENT_KEY
     from matchgraph.graph.store_housekeeping import CONTENT_HASH
 
     made = NamedNode("https://w3id.org/matchgraph/id/document/made-by-hand")
