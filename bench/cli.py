@@ -46,11 +46,12 @@ def _write_pages(directory: Path, pages: int, seed: int, first: int = 0) -> None
 
 def _index_size(store: Path) -> int:
     """Bytes of the newest version's index folder (older ones are kept a while for running
-    readers) plus the per-document answers every version shares."""
+    readers) plus the per-document answers and the document markers every version shares."""
     root = store.with_name(store.name + ".index")
     versions = [p for p in root.glob("v*") if p.is_dir()]
     current = max(versions, key=lambda p: p.stat().st_mtime) if versions else None
-    files = [*(current.rglob("*") if current else ()), *root.glob("document-answers.sqlite*")]
+    files = [*(current.rglob("*") if current else ()), *root.glob("document-answers.sqlite*"),
+             *root.glob("document-markers.pkl")]
     return sum(p.stat().st_size for p in files if p.is_file())
 
 

