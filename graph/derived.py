@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from matchgraph.graph.keyed_table import KeyedTable
 
-__all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "index_dir_for"]
+__all__ = ["ANSWERS_FILE", "FORMAT", "DerivedFiles", "index_dir_for", "replace_file"]
 
 T = TypeVar("T")
 
@@ -64,6 +64,21 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:10]
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path`` aside, then rename it into place, so a reader never sees a
+    half-written file; nothing when the folder cannot be written (the next reader rebuilds)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
 class DerivedFiles:
     """The derived-state directory of one store version (and one version of the code)."""
 
@@ -86,8 +101,7 @@ class DerivedFiles:
                 pass
         value = build()
         if path is not None:
-            body = _pickled(value)
-            self._write(path, lambda handle: handle.write(body))
+            self._write(path, _pickled(value))
         return value
 
     def table(self, name: str, build: Callable[[], Mapping[str, T]]) -> KeyedTable[T]:
@@ -142,19 +156,9 @@ class DerivedFiles:
         self._prune()
         return True
 
-    def _write(self, path: Path, dump: Callable[[object], None]) -> None:
-        if not self._ensure():
-            return
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                dump(handle)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+    def _write(self, path: Path, data: bytes) -> None:
+        if self._ensure():
+            replace_file(path, data)
 
     def _prune(self) -> None:
         """Drop the directories of older store versions, keeping the newest :data:`KEEP`."""

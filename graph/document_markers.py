@@ -15,15 +15,14 @@ to the store.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Store
 
+from matchgraph.graph.derived import replace_file
 from matchgraph.graph.store_housekeeping import CONTENT_HASH
 from matchgraph.ontology.vocab import MG, document_iri
 
@@ -112,7 +111,7 @@ def write_markers(path: Path, version: str, markers: Markers) -> None:
     nothing when the folder cannot be written: the next reader scans the store).
 
     A document graph's IRI follows from its key, so only the key and the hash are kept
-    for it, compressed: 2.2 MB at 100,000 artifacts (8.9 MB as plain rows), since the
+    for it, compressed: 2.2 MB at 100,000 artifacts (8.9 MB as plain rows), so that the
     index files stay under 1 GB in all."""
     if not version:
         return
@@ -123,19 +122,13 @@ def write_markers(path: Path, version: str, markers: Markers) -> None:
             plain.append((key, content_hash))
         else:
             other.append((graph.value, key, content_hash))
+    header = pickle.dumps((_FORMAT, version), protocol=pickle.HIGHEST_PROTOCOL)
     body = zlib.compress(pickle.dumps((plain, other), protocol=pickle.HIGHEST_PROTOCOL), 6)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     except OSError:
         return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((_FORMAT, version), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.write(body)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    replace_file(path, header + body)
 
 
 def with_written(markers: Markers, written: Iterable[tuple[str, str]]) -> Markers:
